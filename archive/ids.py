@@ -1,0 +1,83 @@
+"""Resident ID numbers (GB 11643-1999): check character, birth date, sex, masking."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3})([0-9Xx])(?![0-9A-Za-z])")
+
+
+def check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
+    return _CHECK[total % 11]
+
+
+def birth_date(id_number: str) -> date | None:
+    """Birth date encoded in an 18-character ID, or None when it is not a real date."""
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
+
+
+def sex(id_number: str) -> str:
+    """'男' or '女' from the 17th digit (odd: male)."""
+    return "男" if int(id_number[16]) % 2 == 1 else "女"
+
+
+def problems(id_number: str, today: date | None = None) -> list[tuple[str, str]]:
+    """Problems of an ID number as (what, fix) pairs, in Chinese; empty when valid.
+
+    A lowercase x is reported: the standard writes the check character as X.
+    """
+    s = id_number
+    if len(s) != 18:
+        return [(f"身份证号应为18位，现在是{len(s)}位", "对照身份证原件重新录入")]
+    if not s[:17].isdigit() or not (s[17].isdigit() or s[17] in "Xx"):
+        return [("身份证号前17位必须是数字，最后一位是数字或X", "对照身份证原件重新录入")]
+    out: list[tuple[str, str]] = []
+    if s[17] == "x":
+        out.append(("身份证号最后一位应为大写X", "把小写x改为大写X"))
+    bd = birth_date(s)
+    if bd is None:
+        out.append((f"身份证号中的出生日期{s[6:14]}不是真实日期", "对照身份证原件核对第7至14位"))
+    elif bd > (today or date.today()) or bd.year < 1880:
+        out.append((f"身份证号中的出生日期{bd.isoformat()}不可能", "对照身份证原件核对第7至14位"))
+    expected = check_char(s[:17])
+    if s[17].upper() != expected:
+        out.append(("身份证号校验位不正确（按GB 11643计算），号码有录入错误", "逐位对照身份证原件核对"))
+    return out
+
+
+def is_valid(id_number: str) -> bool:
+    return not problems(id_number)
+
+
+def normalize(id_number: str) -> str:
+    return id_number.strip().upper()
+
+
+def mask(id_number: str | None) -> str:
+    """4207**********4315: first 4 and last 4 characters kept."""
+    if not id_number:
+        return ""
+    s = str(id_number)
+    if len(s) <= 8:
+        return "*" * len(s)
+    return s[:4] + "*" * (len(s) - 8) + s[-4:]
+
+
+def redact_ids(text: str) -> str:
+    """Mask every 18-character ID number inside free text (for logs and messages)."""
+    return ID_RE.sub(lambda m: mask(m.group(0)), text)
+
+
+def age_on(id_number: str, on: date) -> int | None:
+    bd = birth_date(id_number)
+    if bd is None:
+        return None
+    return on.year - bd.year - ((on.month, on.day) < (bd.month, bd.day))

@@ -1,0 +1,148 @@
+"""Scanned attachments of a household: listed in the record, or found by file naming.
+
+Naming convention inside `scans/<对象编号>/` (sub-folders allowed):
+
+    <材料类型>[_<限定>...].<jpg|jpeg|png|tif|tiff|pdf>
+
+where each 限定 (qualifier) is one of
+    a year              2024          (年度: 入户照片_2024_1.jpg, 核对报告_2024.pdf)
+    a date              20240512      (日期)
+    a member's name     张三          (身份证_张三.jpg, 残疾证_李四.pdf)
+    a form id           fenxi-04      (签字表_fenxi-04_2023.pdf: the signed scan of that form)
+    an event id         e3            (an `id` of one of the record's events)
+    a sequence number   1, 2, 03      (several pages or photos of one kind)
+
+Examples: 户口簿.jpg, 身份证_张三.jpg, 入户照片_2024_2.jpg, 签字表_fenxi-09.pdf.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.model import ATTACHMENT_TYPES, Household
+
+SCAN_EXTS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
+FORM_ID_RE = re.compile(r"^[a-z]+-\d{2}$")
+DATE_RE = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
+
+
+@dataclass
+class Scan:
+    type: str
+    path: Path               # absolute
+    rel: str                 # relative to the workspace root (posix)
+    member: str | None = None
+    year: int | None = None
+    event: str | None = None
+    form: str | None = None
+    date: object = None      # datetime.date | None
+    title: str | None = None
+    seq: int | None = None
+    origin: str = "naming"   # record | naming
+
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        t = self.type if self.type != "签字表" else "签字表"
+        parts = [t]
+        if self.member:
+            parts.append(self.member)
+        if self.year:
+            parts.append(f"{self.year}年")
+        if self.seq:
+            parts.append(f"第{self.seq}份")
+        return "（".join([parts[0], "，".join(parts[1:]) + "）"]) if len(parts) > 1 else parts[0]
+
+
+def household_scan_dir(scans_root: Path, case_no: str) -> Path:
+    return scans_root / case_no
+
+
+def parse_name(stem: str, hh: Household) -> dict | None:
+    """Qualifiers of a file name, or None when the name does not follow the convention."""
+    parts = re.split(r"[_＿]", stem)
+    kind = parts[0]
+    if kind not in ATTACHMENT_TYPES:
+        return None
+    out: dict = {"type": kind}
+    members = {m.name for m in hh.members} | {o.name for o in hh.obligors}
+    event_ids = {e.id for e in hh.events if e.id}
+    for q in parts[1:]:
+        if not q:
+            continue
+        if re.fullmatch(r"(19|20)\d{2}", q):
+            out["year"] = int(q)
+        elif DATE_RE.fullmatch(q):
+            import datetime as dt
+
+            out["date"] = dt.date(int(q[:4]), int(q[4:6]), int(q[6:]))
+            out.setdefault("year", out["date"].year)
+        elif FORM_ID_RE.fullmatch(q):
+            out["form"] = q
+        elif q in event_ids:
+            out["event"] = q
+        elif q in members:
+            out["member"] = q
+        elif re.fullmatch(r"\d{1,3}", q):
+            out["seq"] = int(q)
+        else:
+            out.setdefault("unknown", []).append(q)
+    return out
+
+
+def collect(hh: Household, root: Path, scans_root: Path | None = None) -> tuple[list[Scan], list[str]]:
+    """All attachments of a household and notes about files that could not be classified.
+
+    Record-listed attachments come first; files in the household's scan folder that
+    the record does not list are added by their names.  Paths that fail the record
+    checks (outside the workspace, missing) are left out here: validate reports them.
+    """
+    from archive.records import attachment_path_problem
+
+    root = Path(root)
+    scans_root = scans_root or root / "scans"
+    out: list[Scan] = []
+    seen: set[str] = set()
+    notes: list[str] = []
+    for a in hh.attachments:
+        if attachment_path_problem(a.path, root):
+            continue
+        full = (root / a.path).resolve()
+        seen.add(str(full))
+        out.append(Scan(type=a.type, path=full, rel=Path(a.path).as_posix(), member=a.member, year=a.year or (a.date.year if a.date else None),
+                        event=a.event, form=a.form, date=a.date, title=a.title, origin="record"))
+    folder = household_scan_dir(scans_root, hh.case_no)
+    if folder.is_dir():
+        for p in sorted(folder.rglob("*")):
+            if p.name.startswith(".") or not p.is_file() and not p.is_symlink():
+                continue
+            if p.suffix.lower() not in SCAN_EXTS:
+                notes.append(f"{_rel(p, root)}：不是扫描件格式（支持 jpg、png、tif、pdf），未归档")
+                continue
+            try:
+                real = p.resolve(strict=True)
+                real.relative_to(root.resolve())
+            except (OSError, ValueError, RuntimeError):
+                notes.append(f"{_rel(p, root)}：链接指向工作区之外或已失效，未归档")
+                continue
+            if str(real) in seen:
+                continue
+            info = parse_name(p.stem, hh)
+            if info is None:
+                notes.append(f"{_rel(p, root)}：文件名不符合命名规则（应以材料类型开头，如 身份证_张三.jpg），未归档")
+                continue
+            unknown = info.pop("unknown", None)
+            if unknown:
+                notes.append(f"{_rel(p, root)}：文件名中的“{'、'.join(unknown)}”无法识别（不是本户成员、年份、表单编号或事件编号）")
+            seen.add(str(real))
+            out.append(Scan(path=real, rel=_rel(p, root), **info))
+    return out, notes
+
+
+def _rel(p: Path, root: Path) -> str:
+    try:
+        return p.relative_to(root).as_posix()
+    except ValueError:
+        return str(p)

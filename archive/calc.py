@@ -1,0 +1,224 @@
+"""Household income assessment (岳阳县 收入计算评估表 附件4; 汾西 方案 §三).
+
+    家庭月人均收入 = (工资性收入 + 经营净收入 + 财产净收入 + 转移净收入 + 其他收入)
+                     ÷ 家庭人口 ÷ 12  −  可以认定扣减的月收入
+    可扣减刚性支出: 重病 ≤ 50,000 元（每户每年）; 教育 按实际, ≤ 8,000 元/人/年;
+                    就业 按家庭收入的 5%—10%
+    月人均补差     = 低保标准(元/人/月) − 家庭月人均收入      (年标准 ÷ 12)
+    家庭救助总额   = 月人均补差 × 保障人口
+
+All arithmetic is Decimal and exact; amounts are rounded to the 分 (ROUND_HALF_UP)
+only where a form shows them.  Every line carries how it was computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from archive.config import Config, Standard
+from archive.model import INCOME_CATEGORIES, Household
+
+MEDICAL_CAP = Decimal("50000")
+EDUCATION_CAP_PER_PERSON = Decimal("8000")
+EMPLOYMENT_MIN_RATE = Decimal("0.05")
+EMPLOYMENT_MAX_RATE = Decimal("0.10")
+CENT = Decimal("0.01")
+TWELVE = Decimal(12)
+
+
+def yuan(x: Decimal) -> Decimal:
+    """Round to the 分 for display."""
+    return x.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt(x: Decimal) -> str:
+    return f"{yuan(x):,.2f}"
+
+
+@dataclass
+class Line:
+    label: str
+    amount: Decimal
+    how: str
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "amount": str(yuan(self.amount)), "exact": str(self.amount), "how": self.how}
+
+
+@dataclass
+class Calculation:
+    year: int
+    area: str
+    standard: Standard
+    family_size: int
+    covered_count: int
+    income_by_category: dict[str, Decimal]
+    income_lines: list[Line]
+    total_income: Decimal
+    deduction_lines: list[Line]
+    total_deduction: Decimal
+    per_capita_annual: Decimal          # (总收入 − 刚性支出) ÷ 家庭人口
+    per_capita_monthly: Decimal         # per_capita_annual ÷ 12
+    eligible: bool                      # under the standard of its year and area
+    top_up_per_person: Decimal          # 月人均补差 (rounded to 分)
+    household_total: Decimal            # 家庭救助总额 (元/月)
+    steps: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "year": self.year, "area": self.area,
+            "standard": {"amount": str(self.standard.amount), "unit": self.standard.unit,
+                         "monthly": str(yuan(self.standard.monthly)), "note": self.standard.note},
+            "family_size": self.family_size, "covered_count": self.covered_count,
+            "income_by_category": {k: str(yuan(v)) for k, v in self.income_by_category.items()},
+            "income_lines": [x.as_dict() for x in self.income_lines],
+            "total_income": str(yuan(self.total_income)),
+            "deductions": [x.as_dict() for x in self.deduction_lines],
+            "total_deduction": str(yuan(self.total_deduction)),
+            "per_capita_annual": str(yuan(self.per_capita_annual)),
+            "per_capita_monthly": str(yuan(self.per_capita_monthly)),
+            "per_capita_monthly_exact": str(self.per_capita_monthly),
+            "eligible": self.eligible,
+            "top_up_per_person": str(self.top_up_per_person),
+            "household_total": str(self.household_total),
+            "steps": self.steps,
+        }
+
+
+def income_years(hh: Household) -> list[int]:
+    return sorted({x.year for x in hh.incomes} | {x.year for x in hh.expenses})
+
+
+def default_year(hh: Household) -> int | None:
+    years = income_years(hh)
+    return years[-1] if years else None
+
+
+def net_amount(item) -> Decimal:
+    if item.amount is not None:
+        return item.amount
+    return (item.gross or Decimal(0)) - (item.cost or Decimal(0))
+
+
+def compute(hh: Household, config: Config, year: int | None = None) -> Calculation:
+    """The assessment of one household for one year (default: the latest year with incomes)."""
+    from archive.errors import InputError
+
+    if year is None:
+        year = default_year(hh)
+        if year is None:
+            latest = hh.latest("年度审核", "审核确认", "申请")
+            year = latest.date.year if latest else None
+    if year is None:
+        raise InputError("这一户没有任何收入记录，也没有申请或年审记录，无法确定核算年度",
+                         field="incomes", hint="在 incomes 中录入该年收入（没有收入也可录一项 0 元），或用 --year 指定年度")
+    area = hh.area
+    standard = config.standard(year, area)
+    ref_date = _year_end(year)
+    living = hh.living_members(ref_date)
+    n = len(living)
+    covered = sum(1 for m in living if m.covered)
+    steps: list[str] = []
+
+    by_cat = {c: Decimal(0) for c in INCOME_CATEGORIES}
+    lines: list[Line] = []
+    for x in hh.incomes:
+        if x.year != year:
+            continue
+        amt = net_amount(x)
+        by_cat[x.category] += amt
+        how = f"{x.category}·{x.item}" + (f"（{x.member}）" if x.member else "")
+        if x.amount is None:
+            how += f"：收入 {fmt(x.gross or Decimal(0))} − 支出 {fmt(x.cost or Decimal(0))}"
+        lines.append(Line(x.item, amt, how))
+    for o in hh.obligors:
+        if o.support_per_year:
+            by_cat["转移净收入"] += o.support_per_year
+            lines.append(Line(f"赡（抚、扶）养收入（{o.name}）", o.support_per_year,
+                              f"转移净收入·赡养费：{o.name}（{o.relation}）每年 {fmt(o.support_per_year)}"))
+    total = sum(by_cat.values(), Decimal(0))
+    steps.append("家庭年总收入 = " + " + ".join(f"{k} {fmt(v)}" for k, v in by_cat.items()) + f" = {fmt(total)} 元")
+
+    deductions: list[Line] = []
+    med = sum((x.amount for x in hh.expenses if x.year == year and x.kind == "重病"), Decimal(0))
+    if med:
+        d = min(med, MEDICAL_CAP)
+        deductions.append(Line("重病支出", d, f"实际 {fmt(med)} 元，最高不超过 {fmt(MEDICAL_CAP)} 元，认定 {fmt(d)} 元"))
+    edu_by_person: dict[str, Decimal] = {}
+    for x in hh.expenses:
+        if x.year == year and x.kind == "教育":
+            key = x.member or "（未写成员）"
+            edu_by_person[key] = edu_by_person.get(key, Decimal(0)) + x.amount
+    for who, amt in edu_by_person.items():
+        d = min(amt, EDUCATION_CAP_PER_PERSON)
+        deductions.append(Line(f"教育支出（{who}）", d,
+                               f"按实际支出 {fmt(amt)} 元核减，每人每年最高 {fmt(EDUCATION_CAP_PER_PERSON)} 元，认定 {fmt(d)} 元"))
+    for x in hh.expenses:
+        if x.year == year and x.kind == "就业":
+            if x.rate is not None:
+                d = total * x.rate
+                how = f"按家庭收入 {fmt(total)} 元的 {x.rate * 100:g}% 扣减 = {fmt(d)} 元（实际支出 {fmt(x.amount)} 元）"
+            else:
+                cap = total * EMPLOYMENT_MAX_RATE
+                d = min(x.amount, cap)
+                how = f"实际支出 {fmt(x.amount)} 元，不超过家庭收入的10%（{fmt(cap)} 元），认定 {fmt(d)} 元"
+            deductions.append(Line(f"就业支出" + (f"（{x.member}）" if x.member else ""), d, how))
+    total_ded = sum((x.amount for x in deductions), Decimal(0))
+    if total_ded > total:
+        steps.append(f"刚性支出 {fmt(total_ded)} 元超过总收入，按总收入 {fmt(total)} 元扣减")
+        total_ded = total
+    if deductions:
+        steps.append("可扣减刚性支出 = " + " + ".join(fmt(x.amount) for x in deductions) + f" = {fmt(total_ded)} 元")
+
+    if n == 0:
+        raise InputError(f"{year}年末没有在世的家庭成员，无法计算人均收入", field="members",
+                         hint="核对成员的死亡日期；整户已无成员应办理退出")
+    per_year = (total - total_ded) / n
+    per_month = per_year / TWELVE
+    steps.append(f"家庭年人均收入 = ({fmt(total)} − {fmt(total_ded)}) ÷ {n} 人 = {fmt(per_year)} 元/年")
+    steps.append(f"家庭月人均收入 = {fmt(per_year)} ÷ 12 = {fmt(per_month)} 元/月")
+    std_month = standard.monthly
+    eligible = per_month < std_month
+    steps.append(f"{standard.describe()}，折合 {fmt(std_month)} 元/人/月；"
+                 f"月人均收入{'低于' if eligible else '不低于'}标准，{'符合' if eligible else '不符合'}低保条件")
+    if eligible:
+        top_up = yuan((standard.yearly - per_year) / TWELVE)
+        steps.append(f"月人均补差 = ({fmt(standard.yearly)} − {fmt(per_year)}) ÷ 12 = {top_up} 元/月")
+    else:
+        top_up = Decimal("0.00")
+    household_total = yuan(top_up * covered)
+    steps.append(f"家庭救助总额 = {top_up} × 保障人口 {covered} 人 = {household_total} 元/月")
+    return Calculation(year, area, standard, n, covered, by_cat, lines, total, deductions, total_ded,
+                       per_year, per_month, eligible, top_up, household_total, steps)
+
+
+def _year_end(year: int):
+    import datetime as dt
+
+    return dt.date(year, 12, 31)
+
+
+def render_text(hh: Household, c: Calculation) -> str:
+    """The plain-Chinese report `dibao calc` prints."""
+    out = [f"{hh.case_no} {hh.head.name}户（{hh.village}，{hh.type}） {c.year}年收入核算", ""]
+    out.append(f"家庭人口 {c.family_size} 人，保障人口 {c.covered_count} 人")
+    out.append("收入（元/年）：")
+    for cat, v in c.income_by_category.items():
+        out.append(f"  {cat:<6} {fmt(v):>12}")
+    for ln in c.income_lines:
+        out.append(f"    · {ln.how}：{fmt(ln.amount)}")
+    out.append(f"  合计      {fmt(c.total_income):>12}")
+    if c.deduction_lines:
+        out.append("可扣减刚性支出（元/年）：")
+        for ln in c.deduction_lines:
+            out.append(f"  · {ln.label}：{fmt(ln.amount)}（{ln.how}）")
+    out.append("")
+    out.append("计算过程：")
+    out.extend(f"  {i}. {s}" for i, s in enumerate(c.steps, 1))
+    out.append("")
+    out.append(f"家庭月人均收入：{fmt(c.per_capita_monthly)} 元/月")
+    out.append(f"是否低于标准：{'是，符合' if c.eligible else '否，不符合'}（标准 {fmt(c.standard.monthly)} 元/人/月）")
+    out.append(f"月人均补差：{c.top_up_per_person} 元/月")
+    out.append(f"家庭救助总额：{c.household_total} 元/月")
+    return "\n".join(out)

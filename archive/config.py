@@ -1,0 +1,155 @@
+"""Workspace configuration (dibao.toml): locality, standards, deadlines, categories, limits."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+
+from archive.errors import ConfigError
+
+PROFILES = ("fenxi", "ezhou", "yueyang")
+PROFILE_TITLES = {"fenxi": "山西省汾西县", "ezhou": "湖北省鄂州市鄂城区", "yueyang": "湖南省岳阳县"}
+CATEGORIES = ("审批类", "日常管理类", "财务类")
+
+
+@dataclass(frozen=True)
+class Standard:
+    year: int
+    area: str       # 城市 | 农村
+    amount: Decimal
+    unit: str       # 年 | 月
+    note: str = ""
+
+    @property
+    def yearly(self) -> Decimal:
+        return self.amount if self.unit == "年" else self.amount * 12
+
+    @property
+    def monthly(self) -> Decimal:
+        return self.amount if self.unit == "月" else self.amount / 12
+
+    def describe(self) -> str:
+        s = f"{self.year}年{self.area}低保标准 {self.amount} 元/人/{self.unit}"
+        return s + (f"（{self.note}）" if self.note else "")
+
+
+@dataclass
+class Config:
+    path: Path | None
+    raw: dict
+    profile: str
+    locality: dict
+    standards: dict[tuple[int, str], Standard]
+    review_publicity_days: int
+    confirm_publicity_days: int
+    review_working_days: int
+    review_extended_working_days: int
+    refusal_notice_working_days: int
+    categories: dict[str, str]
+    retention: dict[str, str]
+    archive: dict
+    limits: dict
+    search_backend: str
+    annual_review_form: str
+    annual_review_form_tekun: str
+    sha256: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def standard(self, year: int, area: str) -> Standard:
+        st = self.standards.get((year, area))
+        if st is None:
+            years = sorted({y for y, _ in self.standards})
+            raise ConfigError(
+                f"配置中没有 {year} 年{area}低保标准", path=self.path, field=f"standards.{year}",
+                hint=f"在 dibao.toml 中加入 [standards.{year}] 的{area}标准（已有年份：{', '.join(map(str, years)) or '无'}）")
+        return st
+
+    def category_of(self, form_id: str, default: str) -> str:
+        return self.categories.get(form_id, default)
+
+    @property
+    def county(self) -> str:
+        return self.locality.get("county", "")
+
+    @property
+    def town(self) -> str:
+        return self.locality.get("town", "")
+
+
+def profile_text(profile: str) -> str:
+    if profile not in PROFILES:
+        raise ConfigError(f"没有名为“{profile}”的地区配置", hint=f"可选：{'、'.join(f'{k}（{v}）' for k, v in PROFILE_TITLES.items())}")
+    return resources.files("archive").joinpath("profiles", f"{profile}.toml").read_text("utf-8")
+
+
+def load_config(path: Path) -> Config:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件（{exc.strerror}）", path=path, hint="检查工作区是否完整；可用 dibao init 重新建立") from exc
+    try:
+        raw = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError("配置文件不是 UTF-8 编码", path=path, hint="用记事本“另存为”UTF-8 编码") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件格式有误：{exc}", path=path, hint="检查该行的引号、等号和方括号；金额要加引号，如 amount = \"6000\"") from exc
+    from archive.fsutil import sha256_bytes
+
+    return parse_config(raw, path, sha256_bytes(data))
+
+
+def _int(raw: dict, section: str, key: str, default: int, path) -> int:
+    v = raw.get(section, {}).get(key, default)
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise ConfigError(f"“{key}”应为不小于0的整数", path=path, field=f"{section}.{key}", hint=f"改为整数，如 {default}")
+    return v
+
+
+def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Config:
+    prof = raw.get("profile", {})
+    standards: dict[tuple[int, str], Standard] = {}
+    for year, areas in (raw.get("standards") or {}).items():
+        try:
+            y = int(year)
+        except ValueError:
+            raise ConfigError(f"标准年份“{year}”不是数字", path=path, field=f"standards.{year}", hint="写成 [standards.2024]")
+        for area, spec in (areas or {}).items():
+            if area not in ("城市", "农村"):
+                raise ConfigError(f"标准地区“{area}”无效", path=path, field=f"standards.{year}.{area}", hint="写“城市”或“农村”")
+            try:
+                amount = Decimal(str(spec["amount"]))
+                unit = spec.get("unit", "年")
+                assert unit in ("年", "月") and amount > 0
+            except (KeyError, InvalidOperation, AssertionError, TypeError):
+                raise ConfigError("低保标准写法有误", path=path, field=f"standards.{year}.{area}",
+                                  hint='写成 城市 = { amount = "7500", unit = "年" }，unit 为“年”或“月”')
+            standards[(y, area)] = Standard(y, area, amount, unit, str(spec.get("note", "")))
+    cats = {}
+    for form_id, cat in (raw.get("categories") or {}).items():
+        if cat not in CATEGORIES:
+            raise ConfigError(f"表单 {form_id} 的归档类别“{cat}”无效", path=path, field=f"categories.{form_id}",
+                              hint="写 审批类、日常管理类 或 财务类")
+        cats[form_id] = cat
+    backend = (raw.get("search") or {}).get("backend", "auto")
+    if backend not in ("auto", "tantivy", "whoosh"):
+        raise ConfigError(f"检索引擎“{backend}”无效", path=path, field="search.backend", hint="写 auto、tantivy 或 whoosh")
+    return Config(
+        path=path, raw=raw, profile=prof.get("name", "custom"),
+        locality=dict(raw.get("locality") or {}), standards=standards,
+        review_publicity_days=_int(raw, "publicity", "review_days", 7, path),
+        confirm_publicity_days=_int(raw, "publicity", "confirm_days", 7, path),
+        review_working_days=_int(raw, "deadlines", "review_working_days", 30, path),
+        review_extended_working_days=_int(raw, "deadlines", "review_extended_working_days", 45, path),
+        refusal_notice_working_days=_int(raw, "deadlines", "refusal_notice_working_days", 3, path),
+        categories=cats,
+        retention={"审批类": "低保退出后3年", "日常管理类": "5年", "财务类": "30年", **(raw.get("retention") or {})},
+        archive=dict(raw.get("archive") or {}),
+        limits=dict(raw.get("limits") or {}),
+        search_backend=backend,
+        annual_review_form=prof.get("annual_review_form", "fenxi-12"),
+        annual_review_form_tekun=prof.get("annual_review_form_tekun", prof.get("annual_review_form", "fenxi-12")),
+        sha256=sha256,
+    )

@@ -1,0 +1,469 @@
+"""Reading and validating household records.
+
+`load_record` never raises for bad content: it returns the parsed Household (or
+None) and every problem found, each naming the file, the JSON path, what is wrong
+and how to fix it, in plain Chinese.  `validate_all` adds the checks that need all
+records at once (duplicate 对象编号, one ID number in two households).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pydantic import ValidationError
+
+from archive import ids
+from archive.model import Household, Member, json_schema
+
+MAX_RECORD_BYTES = 20 * 2**20
+
+
+@dataclass
+class Problem:
+    path: str
+    field: str
+    message: str
+    hint: str
+    severity: str = "error"  # error | warning
+
+    def render(self) -> str:
+        where = f"{self.path}" + (f"  {self.field}" if self.field else "")
+        tag = "错误" if self.severity == "error" else "提醒"
+        return ids.redact_ids(f"[{tag}] {where}\n    {self.message}\n    处理办法：{self.hint}")
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "field": self.field, "message": ids.redact_ids(self.message),
+                "hint": self.hint, "severity": self.severity}
+
+
+@dataclass
+class LoadedRecord:
+    path: Path
+    household: Household | None
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.household is not None and not any(p.severity == "error" for p in self.problems)
+
+
+# ------------------------------------------------------------------ field titles
+
+def _titles() -> dict[str, str]:
+    """Map field names to their Chinese titles, from the schema."""
+    out: dict[str, str] = {}
+    schema = json_schema()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for name, prop in (node.get("properties") or {}).items():
+                if isinstance(prop, dict) and "title" in prop and name not in out:
+                    out[name] = prop["title"]
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(schema)
+    return out
+
+
+_TITLES: dict[str, str] | None = None
+
+
+def field_title(name: str) -> str:
+    global _TITLES
+    if _TITLES is None:
+        _TITLES = _titles()
+    return _TITLES.get(name, name)
+
+
+def json_path(loc: Iterable) -> str:
+    """('events', 0, '入户调查', 'date') -> events[0].date  (the discriminator tag is skipped)."""
+    out = ""
+    from archive.model import EVENT_TYPES
+
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in EVENT_TYPES or str(part).startswith("function-"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _translate(err: dict) -> tuple[str, str]:
+    """A pydantic error as (message, hint) in Chinese."""
+    t = err["type"]
+    ctx = err.get("ctx") or {}
+    loc = [p for p in err["loc"] if isinstance(p, str)]
+    name = field_title(loc[-1]) if loc else "记录"
+    inp = err.get("input")
+    shown = ids.redact_ids(repr(inp))[:60] if inp is not None else ""
+    if t == "missing":
+        return f"缺少必填项“{name}”", f"补充“{name}”（字段名 {loc[-1] if loc else ''}）"
+    if t == "extra_forbidden":
+        return f"未知字段“{loc[-1] if loc else ''}”", "检查字段名拼写（可用 dibao schema 查看全部字段）；自由说明请写在 notes 里"
+    if t == "literal_error":
+        return f"“{name}”的值 {shown} 不在可选范围内", f"改为以下之一：{ctx.get('expected', '')}"
+    if t in ("string_type", "string_too_short"):
+        return f"“{name}”应为文字，且不能为空", f"填写“{name}”"
+    if t == "string_too_long":
+        return f"“{name}”太长（最多 {ctx.get('max_length')} 个字）", "精简内容，详细情况可写在 notes"
+    if t == "string_pattern_mismatch":
+        return f"“{name}”的格式不对：{shown}", _pattern_hint(loc[-1] if loc else "")
+    if t.startswith("date") or t.startswith("datetime"):
+        return f"“{name}”不是有效日期：{shown}", "写成 年-月-日，如 2024-05-08，并确认这一天真实存在"
+    if t.startswith("decimal") or t in ("float_parsing", "float_type"):
+        if t == "decimal_max_places":
+            return f"“{name}”最多两位小数（到分）：{shown}", "金额保留到分，如 \"1234.56\""
+        if t in ("decimal_max_digits", "decimal_whole_digits"):
+            return f"“{name}”数额过大：{shown}", "核对金额，单位是元"
+        return f"“{name}”不是有效金额：{shown}", "写成数字字符串，如 \"1234.50\"，不要写“元”或逗号"
+    if t in ("greater_than_equal", "greater_than"):
+        return f"“{name}”不能小于 {ctx.get('ge', ctx.get('gt'))}：{shown}", "核对数值；金额不能为负数（扣减请用发放记录的“扣减”类别）"
+    if t in ("less_than_equal", "less_than"):
+        return f"“{name}”超出合理范围（不能大于 {ctx.get('le', ctx.get('lt'))}）：{shown}", "核对数值和单位（金额单位是元）"
+    if t in ("int_type", "int_parsing", "int_from_float"):
+        return f"“{name}”应为整数：{shown}", "填写整数，如 3"
+    if t in ("bool_type", "bool_parsing"):
+        return f"“{name}”应为 true 或 false：{shown}", "是写 true，否写 false"
+    if t in ("list_type",):
+        return f"“{name}”应为列表（[...]）：{shown}", "用方括号列出，如 [\"张三\", \"李四\"]"
+    if t in ("model_type", "dict_type", "model_attributes_type"):
+        return f"“{name}”应为一组字段（{{...}}）：{shown}", "参照 dibao schema 填写该项的各个字段"
+    if t == "too_long":
+        return f"“{name}”条目过多（最多 {ctx.get('max_length')} 条）", "核对是否重复录入"
+    if t == "too_short":
+        return f"“{name}”至少需要 {ctx.get('min_length')} 条", f"补充“{name}”"
+    if t == "union_tag_invalid":
+        return f"事件类型 {shown} 无效", f"type 改为以下之一：{ctx.get('expected_tags', '')}"
+    if t == "union_tag_not_found":
+        return "事件缺少 type", "为每个事件写明 type，如 \"入户调查\""
+    if t == "value_error" and str(ctx.get("error")) == "head":
+        return "家庭成员中必须有且只有一位户主（与户主关系为“本人”）", "把户主的“与户主关系”写为“本人”，其他成员写与户主的关系"
+    if t == "none_required" or inp is None:
+        return f"“{name}”不能为空（null）", f"填写“{name}”，或删除该项"
+    return f"“{name}”的值不符合要求：{err.get('msg', '')}", "参照 dibao schema 修改"
+
+
+def _pattern_hint(field_name: str) -> str:
+    return {
+        "case_no": "对象编号只用字母、数字、汉字、-、_，最长40个字",
+        "card_number": "银行卡号写12至19位数字，不要空格",
+        "month": "月份写成 年-月，如 2024-05",
+        "start_month": "月份写成 年-月，如 2024-05",
+        "id": "事件编号只用字母、数字、汉字、-、_",
+    }.get(field_name, "参照 dibao schema 修改")
+
+
+# ------------------------------------------------------------------ reading
+
+def read_json(path: Path) -> tuple[dict | None, list[Problem]]:
+    """Read a JSON object from a user file; problems instead of exceptions."""
+    p = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            return None, [Problem(p, "", f"文件过大（{size // 2**20} MB），不像一户的记录", "检查是否放错了文件")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(p, "", f"无法读取文件（{exc.strerror}）", "检查文件是否存在、是否有读取权限")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 BOM (Windows Notepad) is harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = "用记事本或 WPS 打开后“另存为”UTF-8 编码"
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            hint = "文件是 UTF-16 编码；" + hint
+        return None, [Problem(p, "", f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节起无法识别，可能是 GBK）", hint)]
+    if not text.strip():
+        return None, [Problem(p, "", "文件是空的", "填入该户记录，或删除此文件")]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(p, f"第{exc.lineno}行第{exc.colno}列", f"不是有效的 JSON（{_json_reason(exc.msg)}）",
+                              "检查该位置附近的引号、逗号和括号；中文引号“”不能代替英文引号\"")]
+    if not isinstance(data, dict):
+        return None, [Problem(p, "", "JSON 顶层应为一个对象（{...}），一户一个文件", "参照 dibao demo 生成的样例记录")]
+    return data, []
+
+
+def _json_reason(msg: str) -> str:
+    return {
+        "Expecting value": "此处缺少值",
+        "Expecting ',' delimiter": "缺少逗号",
+        "Expecting ':' delimiter": "缺少冒号",
+        "Expecting property name enclosed in double quotes": "字段名要用英文双引号，或多了一个逗号",
+        "Unterminated string starting at": "引号没有配对",
+        "Extra data": "记录结束后还有多余内容",
+        "Invalid control character at": "文字中有控制字符",
+    }.get(msg, msg)
+
+
+def load_record(path: Path, workspace_root: Path | None = None, today: dt.date | None = None) -> LoadedRecord:
+    path = Path(path)
+    data, problems = read_json(path)
+    rec = LoadedRecord(path=path, household=None, problems=problems)
+    if data is None:
+        return rec
+    try:
+        hh = Household.model_validate(data, context={"path": str(path)})
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg, hint = _translate(err)
+            rec.problems.append(Problem(str(path), json_path(err["loc"]), msg, hint))
+        # date strings in plain dicts still fail with a precise message above; stop here
+        _check_strings(data, str(path), rec.problems)
+        return rec
+    rec.household = hh
+    rec.problems.extend(check_household(hh, str(path), workspace_root, today or dt.date.today()))
+    _check_strings(data, str(path), rec.problems)
+    return rec
+
+
+def _check_strings(data, path: str, out: list[Problem], loc: str = "") -> None:
+    """Control characters make printed forms and PDFs unreliable: report them."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _check_strings(v, path, out, f"{loc}.{k}" if loc else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_strings(v, path, out, f"{loc}[{i}]")
+    elif isinstance(data, str):
+        bad = [c for c in data if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+        if bad:
+            out.append(Problem(path, loc, f"文字中有不可见的控制字符（{', '.join(repr(c) for c in sorted(set(bad)))}）",
+                               "删除该处的特殊字符后重新保存；从其他系统复制的文字常带这类字符"))
+
+
+# ------------------------------------------------------------------ semantic checks
+
+def check_household(hh: Household, path: str, workspace_root: Path | None, today: dt.date) -> list[Problem]:
+    out: list[Problem] = []
+
+    def add(fld, msg, hint, severity="error"):
+        out.append(Problem(path, fld, msg, hint, severity))
+
+    for i, m in enumerate(hh.members):
+        _check_person_id(m, f"members[{i}]", add, today, required=(m.relation == "本人"))
+    for i, o in enumerate(hh.obligors):
+        _check_person_id(o, f"obligors[{i}]", add, today, required=False)
+    seen_ids: dict[str, str] = {}
+    for i, m in enumerate(list(hh.members) + list(hh.obligors)):
+        if m.id_number:
+            key = ids.normalize(m.id_number)
+            if key in seen_ids:
+                add(f"members[{i}].id_number" if i < len(hh.members) else f"obligors[{i - len(hh.members)}].id_number",
+                    f"身份证号与本户“{seen_ids[key]}”重复", "核对两人的身份证号，各自按原件录入")
+            seen_ids[key] = m.name
+    if hh.type == "特困" and hh.extreme_poverty is None:
+        add("extreme_poverty", "特困人员户缺少“特困供养信息”", "补充 extreme_poverty：供养方式、自理能力、基本生活费、照料护理费")
+    if hh.extreme_poverty and hh.extreme_poverty.care_mode == "分散供养" and hh.extreme_poverty.self_care != "全自理" \
+            and not hh.extreme_poverty.caregiver:
+        add("extreme_poverty.caregiver", "分散供养且需要护理，但未写照料护理人", "补充照料护理人姓名（并上传照料护理协议）", "warning")
+    if hh.payments and hh.bank_account is None:
+        add("bank_account", "有发放记录但没有发放账户", "补充 bank_account：开户银行、卡号、户名")
+
+    _check_dates(hh, add, today)
+    _check_events(hh, add)
+    _check_money(hh, add)
+    if workspace_root is not None:
+        for i, a in enumerate(hh.attachments):
+            problem = attachment_path_problem(a.path, workspace_root)
+            if problem:
+                add(f"attachments[{i}].path", problem[0], problem[1])
+        names = {m.name for m in hh.members} | {o.name for o in hh.obligors}
+        for i, a in enumerate(hh.attachments):
+            if a.member and a.member not in names:
+                add(f"attachments[{i}].member", f"扫描件所属成员“{a.member}”不在本户成员中", "改为本户成员的姓名", "warning")
+    return out
+
+
+def _check_person_id(p, loc: str, add, today: dt.date, required: bool) -> None:
+    if not p.id_number:
+        if required:
+            add(f"{loc}.id_number", f"户主“{p.name}”缺少身份证号", "按身份证原件补充18位身份证号")
+        elif p.birth_date is None and isinstance(p, Member):
+            add(f"{loc}.birth_date", f"成员“{p.name}”既没有身份证号也没有出生日期", "补充身份证号（或至少补充出生日期）")
+        return
+    probs = ids.problems(p.id_number, today)
+    for what, fix in probs:
+        add(f"{loc}.id_number", f"“{p.name}”的{what}", fix)
+    if any("18位" in w or "前17位" in w for w, _ in probs):
+        return
+    bd = ids.birth_date(p.id_number)
+    if bd and p.birth_date and bd != p.birth_date:
+        add(f"{loc}.birth_date", f"“{p.name}”的出生日期 {p.birth_date.isoformat()} 与身份证号中的 {bd.isoformat()} 不一致",
+            "对照身份证原件，改正出生日期或身份证号")
+    if p.sex and ids.sex(p.id_number) != p.sex:
+        add(f"{loc}.sex", f"“{p.name}”的性别“{p.sex}”与身份证号（第17位）表示的“{ids.sex(p.id_number)}”不一致",
+            "对照身份证原件，改正性别或身份证号")
+
+
+def _birth(p) -> dt.date | None:
+    if p.id_number:
+        bd = ids.birth_date(p.id_number)
+        if bd:
+            return bd
+    return p.birth_date
+
+
+def _check_dates(hh: Household, add, today: dt.date) -> None:
+    earliest_ok = dt.date(1900, 1, 1)
+
+    def check(fld: str, d: dt.date | None, what: str):
+        if d is None:
+            return
+        if d > today:
+            add(fld, f"{what} {d.isoformat()} 在今天之后", "核对年份，是否把年份录错")
+        elif d < earliest_ok:
+            add(fld, f"{what} {d.isoformat()} 早于1900年", "核对年份")
+
+    for i, m in enumerate(hh.members):
+        check(f"members[{i}].birth_date", m.birth_date, f"“{m.name}”的出生日期")
+        check(f"members[{i}].death_date", m.death_date, f"“{m.name}”的死亡日期")
+        b = _birth(m)
+        if m.death_date and b and m.death_date < b:
+            add(f"members[{i}].death_date", f"“{m.name}”的死亡日期早于出生日期", "核对两个日期")
+    check("since", hh.since, "享受时间")
+    for i, e in enumerate(hh.events):
+        check(f"events[{i}].date", e.date, f"{e.type}日期")
+        for attr in ("end", "accepted", "review_date", "notified"):
+            v = getattr(e, attr, None)
+            check(f"events[{i}].{attr}", v, f"{e.type}的{field_title(attr)}")
+    for i, p in enumerate(hh.payments):
+        y, mth = map(int, p.month.split("-"))
+        if (y, mth) > (today.year, today.month):
+            add(f"payments[{i}].month", f"发放月份 {p.month} 在本月之后", "核对月份")
+        check(f"payments[{i}].paid_date", p.paid_date, "到账日期")
+    for i, a in enumerate(hh.attachments):
+        check(f"attachments[{i}].date", a.date, "扫描件日期")
+
+
+def _check_events(hh: Household, add) -> None:
+    apps = [(i, e) for i, e in enumerate(hh.events) if e.type == "申请"]
+    first_app = min((e.date for _, e in apps), default=None)
+    ids_seen: dict[str, int] = {}
+    for i, e in enumerate(hh.events):
+        loc = f"events[{i}]"
+        if e.id:
+            if e.id in ids_seen:
+                add(f"{loc}.id", f"事件编号“{e.id}”与 events[{ids_seen[e.id]}] 重复", "每个事件用不同的编号")
+            ids_seen[e.id] = i
+        inv = getattr(e, "investigators", None)
+        if inv is not None:
+            if len(inv) < 2:
+                add(f"{loc}.investigators", f"{e.type}（{e.date.isoformat()}）只有 {len(inv)} 名调查人员，规定不少于2名",
+                    "补充第二名入户调查人员姓名（须本人签字）")
+            elif len(set(inv)) < len(inv):
+                add(f"{loc}.investigators", f"{e.type}（{e.date.isoformat()}）调查人员姓名重复", "写两名不同的调查人员")
+        if e.type == "申请" and e.accepted and e.accepted < e.date:
+            add(f"{loc}.accepted", f"受理日期 {e.accepted} 早于申请日期 {e.date}", "核对两个日期")
+        if e.type in ("审核公示", "确认公示") and e.end < e.date:
+            add(f"{loc}.end", f"公示结束日期 {e.end} 早于开始日期 {e.date}", "核对公示起止日期")
+        if e.type == "审核公示" and e.objection and not e.objection_content:
+            add(f"{loc}.objection_content", "公示有异议，但没有写异议内容", "补充被举报（异议）内容", "warning")
+        if e.type == "审核确认":
+            if e.review_date and e.review_date > e.date:
+                add(f"{loc}.review_date", f"审核日期 {e.review_date} 晚于确认日期 {e.date}", "核对两个日期")
+            if e.approved and e.per_person is None:
+                add(f"{loc}.per_person", "同意纳入，但没有写人均补助金额", "补充 per_person（元/月），可用 dibao calc 计算")
+        if e.type == "不予批准" and e.notified and e.notified < e.date:
+            add(f"{loc}.notified", f"书面告知日期 {e.notified} 早于决定日期 {e.date}", "核对两个日期")
+        if first_app and e.type in ("入户调查", "审核公示", "审核确认", "不予批准", "再次调查") and e.date < first_app:
+            add(f"{loc}.date", f"{e.type}日期 {e.date} 早于申请日期 {first_app}", "核对日期顺序：申请 → 入户调查 → 公示 → 审核确认")
+    for i, x in enumerate(hh.incomes):
+        if x.category == "经营净收入" and x.gross is not None and x.cost is not None and x.amount is not None \
+                and x.gross - x.cost != x.amount:
+            add(f"incomes[{i}].amount", f"经营净收入 {x.amount} 不等于收入 {x.gross} 减支出 {x.cost}",
+                "只写收入和支出（由程序计算净收入），或改正净收入")
+        if x.amount is None and (x.gross is None or x.cost is None):
+            add(f"incomes[{i}].amount", f"收入项“{x.item}”没有金额", "填写 amount（年收入，元）；经营收入可写 gross 和 cost")
+    names = {m.name for m in hh.members}
+    for i, x in enumerate(hh.expenses):
+        if x.kind != "就业" and x.rate is not None:
+            add(f"expenses[{i}].rate", "只有就业支出可以按比例扣减", "删除 rate")
+        if x.member and x.member not in names:
+            add(f"expenses[{i}].member", f"支出相关成员“{x.member}”不在本户成员中", "改为本户成员姓名", "warning")
+
+
+def _check_money(hh: Household, add) -> None:
+    for i, m in enumerate(hh.members):
+        if m.monthly_income is not None and m.monthly_income > 1_000_000:
+            add(f"members[{i}].monthly_income", f"“{m.name}”的月收入 {m.monthly_income} 元明显过大", "核对金额和单位（元/月）")
+
+
+def attachment_path_problem(rel: str, root: Path) -> tuple[str, str] | None:
+    """Why an attachment path cannot be used, or None when it is a file inside the workspace."""
+    if os.path.isabs(rel) or rel.startswith("\\") or (len(rel) > 1 and rel[1] == ":"):
+        return f"扫描件路径 {rel} 是绝对路径", "把扫描件放进工作区的 scans/ 目录，写相对于工作区的路径"
+    parts = Path(rel).parts
+    if ".." in parts:
+        return f"扫描件路径 {rel} 含有“..”，指向工作区之外", "把扫描件放进工作区的 scans/ 目录，写相对于工作区的路径"
+    full = root / rel
+    try:
+        real = full.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return f"扫描件 {rel} 不存在", "检查文件名（包括扩展名）是否写对，或把扫描件放到该位置"
+    try:
+        real.relative_to(root.resolve())
+    except ValueError:
+        return f"扫描件 {rel} 是指向工作区之外的链接", "把文件本身复制进工作区，而不是放链接"
+    if not real.is_file():
+        return f"扫描件 {rel} 不是文件", "写到具体的扫描文件"
+    return None
+
+
+# ------------------------------------------------------------------ many records
+
+def iter_record_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*.json") if not q.name.startswith("."))
+        else:
+            yield p
+
+
+def cross_checks(records: list[LoadedRecord]) -> list[Problem]:
+    """Checks across households: duplicate 对象编号, one ID number in two households."""
+    out: list[Problem] = []
+    by_case: dict[str, LoadedRecord] = {}
+    by_id: dict[str, tuple[LoadedRecord, str]] = {}
+    for rec in records:
+        hh = rec.household
+        if hh is None:
+            continue
+        if hh.case_no in by_case:
+            other = by_case[hh.case_no]
+            p = Problem(str(rec.path), "case_no", f"对象编号“{hh.case_no}”与 {other.path} 重复",
+                        "每户的对象编号必须唯一；核对是否同一户录了两份")
+            out.append(p)
+            rec.problems.append(p)
+        else:
+            by_case[hh.case_no] = rec
+        for i, m in enumerate(hh.members):
+            if not m.id_number or m.death_date:
+                continue
+            key = ids.normalize(m.id_number)
+            if key in by_id and by_id[key][0] is not rec:
+                other, oname = by_id[key]
+                p = Problem(str(rec.path), f"members[{i}].id_number",
+                            f"“{m.name}”的身份证号 {ids.mask(key)} 也出现在 {other.path}（{oname}）",
+                            "一人只能在一户享受；核对该成员属于哪一户，从另一户中删除或改正")
+                out.append(p)
+                rec.problems.append(p)
+            else:
+                by_id.setdefault(key, (rec, m.name))
+    return out

@@ -1,0 +1,83 @@
+"""`dibao validate`: check many records, report every problem at once, keep going after bad files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.errors import ConfigError, InputError
+from archive.model import Household
+from archive.records import LoadedRecord, Problem, cross_checks, iter_record_paths, load_record
+
+
+@dataclass
+class Report:
+    records: list[LoadedRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def summary(self) -> str:
+        n = len(self.records)
+        bad = sum(1 for r in self.records if not r.ok)
+        if not self.errors:
+            w = f"，{len(self.warnings)} 条提醒" if self.warnings else ""
+            return f"检查了 {n} 户记录，全部通过{w}。"
+        return (f"检查了 {n} 户记录：{n - bad} 户通过，{bad} 户有问题，共 {len(self.errors)} 处错误"
+                f"{f'、{len(self.warnings)} 条提醒' if self.warnings else ''}。按上面的处理办法改正后重新运行 dibao validate。")
+
+    def as_dict(self) -> dict:
+        return {"records": len(self.records), "ok": sum(1 for r in self.records if r.ok),
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+def _workspace_or_none(state):
+    try:
+        return state.ws
+    except ConfigError:
+        if state.workspace_path is not None:
+            raise
+        return None
+
+
+def validate_paths(state, paths: list[Path]) -> Report:
+    ws = _workspace_or_none(state)
+    if not paths:
+        if ws is None:
+            state.ws  # raises the "not a workspace" error with its advice
+        paths = [ws.households_dir]
+    for p in paths:
+        if not Path(p).exists():
+            raise InputError("文件或目录不存在", path=p, hint="检查路径是否写对")
+    root = ws.root if ws else None
+    report = Report()
+    for path in iter_record_paths(paths):
+        rec = load_record(path, root)
+        report.records.append(rec)
+    cross_checks(report.records)
+    for rec in report.records:
+        report.problems.extend(rec.problems)
+    return report
+
+
+def load_one(state, path: Path) -> Household:
+    """Load one record for a command that needs it valid; raises InputError listing its problems."""
+    ws = _workspace_or_none(state)
+    if not Path(path).is_file():
+        raise InputError("记录文件不存在", path=path, hint="检查路径是否写对")
+    rec = load_record(Path(path), ws.root if ws else None)
+    errs = [p for p in rec.problems if p.severity == "error"]
+    if rec.household is None or errs:
+        first = errs[:5]
+        detail = "；".join(f"{p.field or '文件'}：{p.message}" for p in first)
+        more = f"（另有 {len(errs) - 5} 处）" if len(errs) > 5 else ""
+        raise InputError(f"记录有 {len(errs)} 处错误：{detail}{more}", path=path,
+                         hint=f"先运行 dibao validate {path} 查看并改正全部问题")
+    return rec.household

@@ -1,0 +1,116 @@
+"""A workspace: one town's or county's records, scans, configuration and outputs.
+
+Layout:
+    dibao.toml        configuration (see archive/profiles/*.toml)
+    households/       one JSON record per household (sub-folders allowed)
+    scans/<对象编号>/  scanned attachments of each household
+    archive/          built volumes (dibao build)
+    .dibao/           derived data: caches, search index, lock, logs
+
+Commands find the workspace like git finds its repository: the folder given with
+--workspace, else the current folder or the nearest parent holding dibao.toml.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from archive.config import Config, load_config, profile_text
+from archive.errors import ConfigError, WorkspaceBusy
+from archive.fsutil import atomic_write_text, ensure_dir, output_error
+
+CONFIG_NAME = "dibao.toml"
+
+
+@dataclass
+class Workspace:
+    root: Path
+    config: Config
+
+    @property
+    def households_dir(self) -> Path:
+        return self.root / "households"
+
+    @property
+    def scans_dir(self) -> Path:
+        return self.root / "scans"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".dibao"
+
+    def record_paths(self) -> list[Path]:
+        if not self.households_dir.is_dir():
+            return []
+        return sorted(p for p in self.households_dir.rglob("*.json") if not p.name.startswith("."))
+
+    @contextlib.contextmanager
+    def lock(self, what: str = "build") -> Iterator[None]:
+        """Exclusive lock: a second dibao on the same workspace says it is busy and exits."""
+        ensure_dir(self.state_dir)
+        path = self.state_dir / f"{what}.lock"
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise output_error(exc, path) from exc
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = ""
+                with contextlib.suppress(OSError):
+                    holder = os.pread(fd, 100, 0).decode("ascii", "replace").strip()
+                raise WorkspaceBusy(
+                    f"工作区正被另一个 dibao 使用（进程 {holder or '未知'}）", path=self.root,
+                    hint="等那个任务结束后再运行；如果确定没有其他任务，重新运行即可（锁会随进程结束自动释放）")
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(fd)
+
+
+def find_workspace(explicit: Path | None = None, start: Path | None = None) -> Workspace:
+    if explicit is not None:
+        root = Path(explicit)
+        if not (root / CONFIG_NAME).is_file():
+            raise ConfigError("这里不是 dibao 工作区（没有 dibao.toml）", path=root,
+                              hint="用 dibao init 目录 --profile 地区 建立工作区，或检查 --workspace 的路径")
+        return open_workspace(root)
+    here = Path(start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / CONFIG_NAME).is_file():
+            return open_workspace(d)
+    raise ConfigError("当前目录及其上级目录都不是 dibao 工作区", path=here,
+                      hint="进入工作区目录再运行，或加 --workspace 目录；新建工作区用 dibao init 目录 --profile fenxi")
+
+
+def open_workspace(root: Path) -> Workspace:
+    root = Path(root).resolve()
+    return Workspace(root=root, config=load_config(root / CONFIG_NAME))
+
+
+def init_workspace(root: Path, profile: str, town: str | None = None) -> Workspace:
+    """Create a workspace; refuses to overwrite an existing configuration."""
+    root = Path(root)
+    text = profile_text(profile)
+    if (root / CONFIG_NAME).exists():
+        raise ConfigError("这里已经有工作区配置 dibao.toml，没有覆盖", path=root,
+                          hint="换一个空目录，或直接在这个工作区里工作")
+    default_town = {"fenxi": "永安镇", "ezhou": "西山街道", "yueyang": "黄沙街镇"}[profile]
+    text = text.replace("{town}", town or default_town)
+    ensure_dir(root)
+    os.chmod(root, 0o700)
+    for sub in ("households", "scans", ".dibao"):
+        ensure_dir(root / sub)
+    atomic_write_text(root / CONFIG_NAME, text)
+    return open_workspace(root)

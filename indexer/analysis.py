@@ -1,0 +1,210 @@
+"""Chinese text analysis shared by documents and queries, and by every backend.
+
+Text is analysed in Python into space-separated tokens; each engine only splits
+on white space, so both backends (and a future server engine) see exactly the
+same terms.  Three token streams come out of one text:
+
+* ``words`` – jieba search-mode words plus every CJK character on its own
+  (single-character queries) – used for ranking and one-character terms;
+* ``seq``   – a positional stream: CJK runs as overlapping character bigrams,
+  letter/digit runs as lower-cased tokens, and a break token wherever runs are
+  separated.  A query term becomes a phrase of consecutive ``seq`` tokens, so
+  any substring of two or more characters is found, including names that are
+  missing from jieba's dictionary;
+* ``ids``   – resident ID numbers, never in plain text: a keyed hash (HMAC-SHA256
+  with the workspace key) of the whole number, plus its last 4 and last 6
+  characters.
+
+Normalisation before all of this: NFKC (full-width → half-width), traditional →
+simplified (OpenCC t2s), and removal of the spaces OCR puts between Chinese
+characters.  The stored text (for snippets) is the normalised text with every ID
+number masked (4207**********4315).
+
+Note: tesseract often reads 鄂 as 哪; nothing here corrects that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+from archive.ids import ID_RE, check_char, mask
+
+BREAK = "|"
+ID_HASH_PREFIX = "idh:"
+ID_TAIL4_PREFIX = "id4:"
+ID_TAIL6_PREFIX = "id6:"
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+CJK_RE = re.compile(f"[{_CJK}]")
+_RUN_RE = re.compile(f"[{_CJK}]+|[0-9a-z]+")
+_CJK_SPACE_RE = re.compile(f"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
+# An ID number with single spaces between its characters (OCR); accepted only
+# when its check character is right, so ordinary number lists are left alone.
+_SPACED_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d(?: ?\d){16} ?[0-9Xx](?![0-9A-Za-z])")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "„": '"'})
+
+_lock = threading.Lock()
+_cc = None
+_jieba = None
+_pending_words: list[tuple[str, int | None]] = []
+
+
+# ---------------------------------------------------------------- normalising
+
+def _opencc():
+    global _cc
+    if _cc is None:
+        import opencc
+
+        _cc = opencc.OpenCC("t2s")
+    return _cc
+
+
+def normalize(text: str, join_cjk: bool = True) -> str:
+    """NFKC, traditional → simplified, and (join_cjk) no spaces between CJK characters."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if CJK_RE.search(text):
+        text = _opencc().convert(text)
+        if join_cjk:
+            text = _CJK_SPACE_RE.sub("", text)
+    return text
+
+
+# ---------------------------------------------------------------- jieba
+
+def add_words(words) -> None:
+    """Add workspace words (village and town names, form terms) to jieba's dictionary.
+
+    Words given before jieba is loaded are added when it loads.
+    """
+    items = [(normalize(w).strip(), None) for w in words if w and str(w).strip()]
+    with _lock:
+        if _jieba is None:
+            _pending_words.extend(items)
+            return
+    for w, freq in items:
+        _jieba.add_word(w, freq)
+
+
+def jieba_tokenizer():
+    """The process-wide jieba tokenizer, loaded on first use (about 1 s)."""
+    global _jieba
+    with _lock:
+        if _jieba is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tk = jieba.Tokenizer()
+            tk.initialize()
+            for w, freq in _pending_words:
+                tk.add_word(w, freq)
+            _pending_words.clear()
+            _jieba = tk
+        return _jieba
+
+
+# ---------------------------------------------------------------- ID numbers
+
+def find_ids(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised ID) of every ID number in normalised text."""
+    found = [(m.start(), m.end(), m.group(0).upper()) for m in ID_RE.finditer(text)]
+    for m in _SPACED_ID_RE.finditer(text):
+        raw = m.group(0)
+        if " " not in raw:
+            continue
+        s = raw.replace(" ", "").upper()
+        if check_char(s[:17]) == s[17] and not any(a < m.end() and m.start() < b for a, b, _ in found):
+            found.append((m.start(), m.end(), s))
+    found.sort()
+    return found
+
+
+def id_hash_token(id_number: str, key: bytes) -> str:
+    digest = hmac.new(key, id_number.strip().upper().encode("ascii", "replace"), hashlib.sha256).hexdigest()
+    return ID_HASH_PREFIX + digest[:40]
+
+
+def id_tokens(id_number: str, key: bytes) -> list[str]:
+    s = id_number.strip().upper()
+    return [id_hash_token(s, key), ID_TAIL4_PREFIX + s[-4:], ID_TAIL6_PREFIX + s[-6:]]
+
+
+def key_id(key: bytes) -> str:
+    """A fingerprint of the key, stored with the index to detect a changed key."""
+    return hmac.new(key, b"dibao-index-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- analysis
+
+@dataclass
+class Analyzed:
+    stored: str   # normalised text, ID numbers masked
+    words: str    # space-separated
+    seq: str      # space-separated, positional
+    ids: str      # space-separated
+
+
+def seq_tokens(text: str) -> list[str]:
+    """The positional token stream of normalised text without ID numbers."""
+    out: list[str] = []
+    last_end = None
+    for m in _RUN_RE.finditer(text.lower()):
+        if last_end is not None and m.start() > last_end and out and out[-1] != BREAK:
+            out.append(BREAK)
+        run = m.group(0)
+        if CJK_RE.match(run):
+            if len(run) == 1:
+                out.append(run)
+            else:
+                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        else:
+            out.append(run)
+        last_end = m.end()
+    return out
+
+
+def word_tokens(text: str) -> list[str]:
+    """jieba search-mode words (lower-cased) plus every CJK character."""
+    out = []
+    for w in jieba_tokenizer().cut_for_search(text):
+        w = w.strip().lower()
+        if w and _RUN_RE.search(w) and not w.isspace():
+            out.append(w.replace(" ", ""))
+    out.extend(CJK_RE.findall(text))
+    return out
+
+
+def analyze(text: str, key: bytes, *, normalized: bool = False) -> Analyzed:
+    norm = text if normalized else normalize(text)
+    ids = find_ids(norm)
+    pieces, stored_parts, id_toks = [], [], []
+    pos = 0
+    for start, end, number in ids:
+        pieces.append(norm[pos:start])
+        stored_parts.append(norm[pos:start])
+        stored_parts.append(mask(number))
+        id_toks.extend(id_tokens(number, key))
+        pos = end
+    pieces.append(norm[pos:])
+    stored_parts.append(norm[pos:])
+    words: list[str] = []
+    seq: list[str] = []
+    for piece in pieces:
+        words.extend(word_tokens(piece))
+        toks = seq_tokens(piece)
+        if seq and toks and seq[-1] != BREAK:
+            seq.append(BREAK)
+        seq.extend(toks)
+    return Analyzed("".join(stored_parts), " ".join(words), " ".join(seq), " ".join(id_toks))
+
+
+def is_cjk(s: str) -> bool:
+    return bool(s) and all(CJK_RE.match(c) for c in s)

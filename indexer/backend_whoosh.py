@@ -1,0 +1,119 @@
+"""whoosh 2.7 backend (pure Python): whitespace tokenizer over pre-analysed text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import fields, index as windex, query as wq
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.index import LockError
+
+from archive.errors import WorkspaceBusy
+from indexer.engine import INT_FIELDS, KEYWORD_FIELDS, STORED_FIELDS, TOKEN_FIELDS, All, Bool, Phrase, Term
+
+_PHRASE = {"words": False, "seq": True, "ids": False}
+
+
+def _schema():
+    spec = {}
+    for name in KEYWORD_FIELDS:
+        spec[name] = fields.ID(stored=True)
+    for name in STORED_FIELDS:
+        spec[name] = fields.STORED()
+    for name in TOKEN_FIELDS:
+        spec[name] = fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=_PHRASE[name], stored=False)
+    for name in INT_FIELDS:
+        spec[name] = fields.STORED()
+    return fields.Schema(**spec)
+
+
+class WhooshBackend:
+    name = "whoosh"
+
+    def __init__(self, path: Path):
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        if windex.exists_in(str(path)):
+            self.ix = windex.open_dir(str(path))
+        else:
+            self.ix = windex.create_in(str(path), _schema())
+        self._writer = None
+        self._pending = 0
+
+    # ---------------------------------------------------------- writing
+    def _w(self):
+        if self._writer is None:
+            try:
+                self._writer = self.ix.writer(limitmb=256)
+            except LockError as exc:
+                raise WorkspaceBusy("索引正被另一个 dibao 程序写入", path=self.path,
+                                    hint="等另一个程序结束后再运行") from exc
+        return self._writer
+
+    def add(self, docs: list[dict]) -> None:
+        w = self._w()
+        for d in docs:
+            doc = {}
+            for name in KEYWORD_FIELDS + STORED_FIELDS + TOKEN_FIELDS:
+                value = d.get(name)
+                if value:
+                    doc[name] = value
+            for name in INT_FIELDS:
+                doc[name] = int(d.get(name) or 0)
+            w.add_document(**doc)
+            self._pending += 1
+
+    def delete(self, field: str, value: str) -> None:
+        self._w().delete_by_term(field, value)
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer = None
+            self._pending = 0
+
+    # ---------------------------------------------------------- searching
+    def _q(self, node):
+        if isinstance(node, Term):
+            return wq.Term(node.field, node.value)
+        if isinstance(node, Phrase):
+            if len(node.tokens) == 1:
+                return wq.Term(node.field, node.tokens[0])
+            return wq.Phrase(node.field, list(node.tokens))
+        if isinstance(node, All):
+            return wq.Every()
+        if isinstance(node, Bool):
+            must = [self._q(n) for n in node.must]
+            should = [self._q(n) for n in node.should]
+            if must:
+                base = must[0] if len(must) == 1 else wq.And(must)
+                if should:
+                    base = wq.AndMaybe(base, should[0] if len(should) == 1 else wq.Or(should))
+            elif should:
+                base = should[0] if len(should) == 1 else wq.Or(should)
+            else:
+                base = wq.Every()
+            if node.must_not:
+                neg = [self._q(n) for n in node.must_not]
+                base = wq.AndNot(base, neg[0] if len(neg) == 1 else wq.Or(neg))
+            return base
+        raise TypeError(f"unknown query node {node!r}")
+
+    def search(self, node, limit: int):
+        with self.ix.searcher() as s:
+            res = s.search(self._q(node), limit=max(1, limit))
+            total = len(res)
+            return total, [(float(h.score or 0.0), dict(h.fields())) for h in res]
+
+    def values(self, field: str) -> list[str]:
+        with self.ix.searcher() as s:
+            return sorted(t.decode("utf-8") if isinstance(t, bytes) else t for t in s.reader().lexicon(field))
+
+    def count(self) -> int:
+        return self.ix.doc_count()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+        self.ix.close()

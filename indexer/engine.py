@@ -1,0 +1,146 @@
+"""The small interface every search engine implements, and the shared records.
+
+A backend stores flat documents (``FIELDS``) whose token fields are already
+analysed (space-separated tokens, see ``indexer.analysis``) and answers queries
+made of four node types: ``Term``, ``Phrase``, ``Bool`` and ``All``.  That is
+all a new engine (e.g. a search server) has to provide:
+
+    add(docs)                 add analysed documents (dicts of FIELDS)
+    delete(field, value)      delete every document with that exact term
+    commit()                  make changes durable and visible
+    search(node, limit)       -> (total, [(score, stored dict), ...])
+    values(field)             distinct indexed values of a keyword field
+    count()                   number of live documents
+    close()
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+SCHEMA_VERSION = 1
+
+# Keyword fields: indexed as one exact term, stored.
+KEYWORD_FIELDS = ("id", "group", "household", "head", "village", "town", "type",
+                  "category", "title", "year", "source")
+# Stored only.
+STORED_FIELDS = ("date", "path", "text")
+# Analysed token fields (space-separated tokens), not stored.
+TOKEN_FIELDS = ("words", "seq", "ids")
+INT_FIELDS = ("page",)
+FIELDS = KEYWORD_FIELDS + STORED_FIELDS + TOKEN_FIELDS + INT_FIELDS
+
+
+# ---------------------------------------------------------------- query nodes
+
+@dataclass(frozen=True)
+class Term:
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    field: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class All:
+    pass
+
+
+@dataclass(frozen=True)
+class Bool:
+    """Lucene semantics: every ``must`` matches, no ``must_not`` matches; ``should``
+    clauses only add score when there is a ``must``, otherwise one must match."""
+
+    must: tuple = ()
+    should: tuple = ()
+    must_not: tuple = ()
+
+
+def and_(*nodes):
+    nodes = tuple(n for n in nodes if n is not None)
+    return nodes[0] if len(nodes) == 1 else Bool(must=nodes)
+
+
+def or_(*nodes):
+    nodes = tuple(n for n in nodes if n is not None)
+    return nodes[0] if len(nodes) == 1 else Bool(should=nodes)
+
+
+def not_(node):
+    return Bool(must=(All(),), must_not=(node,))
+
+
+# ---------------------------------------------------------------- records
+
+@dataclass
+class Doc:
+    """One indexed unit: a page of a document (source text not yet analysed)."""
+
+    id: str
+    group: str          # replacement unit: "a/<case_no>" (archive) or "h/<sha256>" (historical file)
+    text: str
+    household: str = ""
+    head: str = ""
+    village: str = ""
+    town: str = ""
+    type: str = ""
+    category: str = ""
+    title: str = ""
+    date: str = ""
+    year: int | None = None
+    path: str = ""
+    page: int = 0
+    source: str = "archive"   # archive | historical
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    household: str
+    head: str
+    village: str
+    town: str
+    type: str
+    title: str
+    category: str
+    year: int | None
+    date: str
+    page: int
+    pdf_path: str       # the file to open (PDF, or the image / Word file of a historical paper)
+    snippet: str        # masked text, matches marked 【like this】
+    score: float
+    source: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    query: str = ""
+    suggestion: str | None = None        # Chinese advice when nothing was found
+    suggested_query: str | None = None   # a looser query that does find something
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits],
+                "suggestion": self.suggestion, "suggested_query": self.suggested_query, "notes": self.notes}
+
+
+class Backend(Protocol):
+    name: str
+
+    def add(self, docs: list[dict]) -> None: ...
+    def delete(self, field: str, value: str) -> None: ...
+    def commit(self) -> None: ...
+    def search(self, node, limit: int) -> tuple[int, list[tuple[float, dict]]]: ...
+    def values(self, field: str) -> list[str]: ...
+    def count(self) -> int: ...
+    def close(self) -> None: ...

@@ -1,0 +1,334 @@
+"""Query syntax for `dibao search` (the text below is meant for --help and the README).
+
+查询语法（dibao search）
+  张三 审核              两个词都要出现（默认“并且”，也可写 AND）
+  张三 OR 李四           任一词出现即可（也可写 |）
+  低保 NOT 特困          排除含“特困”的页（也可写 -特困）
+  "家庭收入计算评估"     引号内为连续短语（中文引号“”也可以）
+  (张三 OR 李四) 审核    括号分组
+  014315  或  4315       身份证号后6位或后4位（也可输入完整18位号码）
+  HS-2023-001            对象编号
+筛选条件（可与命令行选项 --village/--town/--type/--category/--year 同用）：
+  village:黄沙村  (村:)     town:黄沙街镇  (镇:)     type:特困  (类型:)
+  category:审批类 (类别:)   year:2024 或 year:2022-2024  (年:)
+  household:HS-2023-001 (编号:)   head:张三 (户主:)   title:申请书 (表名:)
+  id:4315  (身份证:，只查身份证号)   source:历史 (来源: 档案 / 历史)
+  筛选值可以只写一部分：type:特困 也能找到“特困人员”；在前面加 - 表示排除，如 -village:黄沙村。
+繁体与简体、全角与半角视为相同；OCR 在汉字之间多出的空格不影响查找。
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.errors import InputError
+from indexer import analysis as an
+from indexer.engine import All, Bool, Phrase, Term, and_, not_, or_
+
+SYNTAX_HELP = __doc__
+
+FIELD_ALIASES = {
+    "village": "village", "村": "village",
+    "town": "town", "镇": "town", "乡镇": "town",
+    "type": "type", "类型": "type", "户类型": "type",
+    "category": "category", "类别": "category", "分类": "category",
+    "year": "year", "年": "year", "年度": "year", "年份": "year",
+    "household": "household", "编号": "household", "对象编号": "household", "户": "household",
+    "head": "head", "户主": "head",
+    "title": "title", "表名": "title", "标题": "title",
+    "id": "id", "身份证": "id", "身份证号": "id",
+    "source": "source", "来源": "source",
+}
+FIELD_LABEL = {"village": "村", "town": "镇", "type": "类型", "category": "类别", "year": "年度",
+               "household": "对象编号", "head": "户主", "title": "表名", "id": "身份证号", "source": "来源"}
+SOURCE_VALUES = {"archive": "archive", "档案": "archive", "historical": "historical", "历史": "historical",
+                 "history": "historical"}
+_ID_FULL_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_TAIL_RE = re.compile(r"^(\d{4}|\d{3}X|\d{6}|\d{5}X)$")
+
+
+# ---------------------------------------------------------------- AST
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+
+
+@dataclass(frozen=True)
+class PhraseQ:
+    text: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class AndQ:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class OrQ:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class NotQ:
+    item: object
+
+
+_TOKEN_RE = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<neg>-(?=\S))|(?P<ph>"[^"]*"?)|(?P<w>[^\s()"]+))')
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    text = an.normalize(text, join_cjk=False)
+    out, pos = [], 0
+    while pos < len(text):
+        m = _TOKEN_RE.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        kind = m.lastgroup
+        val = m.group(kind)
+        if kind == "ph":
+            val = val.strip('"')
+        elif kind == "w" and '"' not in val and ":" in val[1:]:
+            name, _, rest = val.partition(":")
+            if name.lower() in FIELD_ALIASES or name in FIELD_ALIASES:
+                canon = FIELD_ALIASES.get(name.lower(), FIELD_ALIASES.get(name))
+                if not rest and text[pos:pos + 1] == '"':   # field:"quoted value"
+                    m2 = re.compile(r'"([^"]*)"?').match(text, pos)
+                    rest, pos = m2.group(1), m2.end()
+                out.append(("field", f"{canon}\x00{rest}"))
+                continue
+        out.append((kind, val))
+    return out
+
+
+class _Parser:
+    def __init__(self, toks):
+        self.toks = toks
+        self.i = 0
+
+    def peek(self):
+        return self.toks[self.i] if self.i < len(self.toks) else (None, None)
+
+    def take(self):
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def parse_or(self):
+        items = [self.parse_and()]
+        while self.peek() in (("w", "OR"), ("w", "|"), ("w", "或")):
+            self.take()
+            items.append(self.parse_and())
+        items = [x for x in items if x is not None]
+        return None if not items else items[0] if len(items) == 1 else OrQ(tuple(items))
+
+    def parse_and(self):
+        items = []
+        while True:
+            kind, val = self.peek()
+            if kind is None or kind == "rp" or (kind == "w" and val in ("OR", "|", "或")):
+                break
+            if kind == "w" and val in ("AND", "&", "且"):
+                self.take()
+                continue
+            node = self.parse_unary()
+            if node is not None:
+                items.append(node)
+        return None if not items else items[0] if len(items) == 1 else AndQ(tuple(items))
+
+    def parse_unary(self):
+        kind, val = self.peek()
+        if (kind == "neg") or (kind == "w" and val in ("NOT", "非")):
+            self.take()
+            inner = self.parse_unary()
+            return NotQ(inner) if inner is not None else None
+        return self.parse_atom()
+
+    def parse_atom(self):
+        kind, val = self.take()
+        if kind == "lp":
+            node = self.parse_or()
+            if self.peek()[0] == "rp":
+                self.take()
+            return node
+        if kind == "rp":
+            return None
+        if kind == "ph":
+            return PhraseQ(val) if val.strip() else None
+        if kind == "field":
+            name, value = val.split("\x00", 1)
+            return Field(name, value) if value else None
+        return Word(val)
+
+
+def parse(text: str, filters: dict | None = None):
+    """Parse a query string (and --village/--year… filters) into an AST, or None if empty."""
+    node = _Parser(_lex(text or "")).parse_or()
+    extra = [Field(FIELD_ALIASES.get(k, k), an.normalize(str(v))) for k, v in (filters or {}).items()
+             if v not in (None, "", ())]
+    for f in extra:
+        if f.name not in FIELD_LABEL:
+            raise InputError(f"不认识的筛选条件“{f.name}”", hint="可用：" + "、".join(FIELD_LABEL))
+    if extra:
+        parts = ([node] if node is not None else []) + extra
+        node = parts[0] if len(parts) == 1 else AndQ(tuple(parts))
+    return node
+
+
+def to_text(node) -> str:
+    """The query string of an AST (for suggestions)."""
+    if isinstance(node, Word):
+        return node.text
+    if isinstance(node, PhraseQ):
+        return f'"{node.text}"'
+    if isinstance(node, Field):
+        v = f'"{node.value}"' if " " in node.value else node.value
+        return f"{node.name}:{v}"
+    if isinstance(node, NotQ):
+        return "-" + to_text(node.item)
+    if isinstance(node, AndQ):
+        return " ".join(f"({to_text(x)})" if isinstance(x, OrQ) else to_text(x) for x in node.items)
+    if isinstance(node, OrQ):
+        return " OR ".join(to_text(x) for x in node.items)
+    return ""
+
+
+def walk(node):
+    yield node
+    for child in getattr(node, "items", ()) or ((node.item,) if isinstance(node, NotQ) else ()):
+        yield from walk(child)
+
+
+# ---------------------------------------------------------------- compiling
+
+class Compiler:
+    """Turns the AST into engine nodes.  values(field) lists a keyword field's values."""
+
+    def __init__(self, key: bytes, values):
+        self.key = key
+        self.values = values
+        self.notes: list[str] = []
+        self.highlights: list[str] = []   # regex sources for snippets
+        self._values_cache: dict[str, list[str]] = {}
+
+    def compile(self, node):
+        if isinstance(node, Word):
+            return self.text_match(node.text, phrase=False)
+        if isinstance(node, PhraseQ):
+            return self.text_match(node.text, phrase=True)
+        if isinstance(node, Field):
+            return self.field_match(node.name, node.value)
+        if isinstance(node, NotQ):
+            saved = list(self.highlights)
+            inner = self.compile(node.item)
+            self.highlights = saved
+            return not_(inner)
+        if isinstance(node, AndQ):
+            pos, neg = [], []
+            for item in node.items:
+                if isinstance(item, NotQ):
+                    saved = list(self.highlights)
+                    neg.append(self.compile(item.item))
+                    self.highlights = saved
+                else:
+                    pos.append(self.compile(item))
+            return Bool(must=tuple(pos) or (All(),), must_not=tuple(neg))
+        if isinstance(node, OrQ):
+            return Bool(should=tuple(self.compile(x) for x in node.items))
+        return All()
+
+    def text_match(self, text: str, phrase: bool):
+        text = an.normalize(text).strip()
+        upper = text.upper()
+        if _ID_FULL_RE.match(upper):
+            self.highlights.append(re.escape(upper[:4]) + r"\*+" + re.escape(upper[-4:]))
+            return Term("ids", an.id_hash_token(upper, self.key))
+        seq = an.seq_tokens(text)
+        while seq and seq[0] == an.BREAK:
+            seq.pop(0)
+        while seq and seq[-1] == an.BREAK:
+            seq.pop()
+        if not seq:
+            return Bool(must=(Term("words", "\x00none"),))
+        self._highlight(text)
+        if _ID_TAIL_RE.match(upper):
+            self.highlights.append(r"\d{4}\*+" + re.escape(upper[-4:]))
+            prefix = an.ID_TAIL4_PREFIX if len(upper) == 4 else an.ID_TAIL6_PREFIX
+            return or_(Phrase("seq", tuple(seq)), Term("ids", prefix + upper))
+        match = self._seq_match(text, seq)
+        norm = text.lower().replace(" ", "")
+        if an.is_cjk(norm) and len(norm) >= 2 and not phrase:
+            return Bool(must=(match,), should=(Term("words", norm),))
+        return match
+
+    def _seq_match(self, text, seq):
+        singles = [t for t in seq if len(t) == 1 and an.is_cjk(t)]
+        if len(seq) == 1:
+            return Term("words", seq[0]) if singles else Term("seq", seq[0])
+        if not singles:
+            return Phrase("seq", tuple(seq))
+        # A lone CJK character next to letters/digits has no bigram of its own in the
+        # documents: match each run separately.
+        parts = []
+        for m in an._RUN_RE.finditer(text.lower()):
+            run = m.group(0)
+            toks = an.seq_tokens(run)
+            parts.append(Term("words", run) if len(run) == 1 and an.is_cjk(run)
+                         else Phrase("seq", tuple(toks)) if len(toks) > 1 else Term("seq", toks[0]))
+        return and_(*parts)
+
+    def _highlight(self, text):
+        pieces = [re.escape(p) for p in re.split(r"\s+", text) if p]
+        if pieces:
+            self.highlights.append(r"\s*".join(pieces))
+
+    def _field_values(self, name):
+        if name not in self._values_cache:
+            self._values_cache[name] = list(self.values(name))
+        return self._values_cache[name]
+
+    def field_match(self, name: str, value: str):
+        value = an.normalize(value).strip()
+        label = FIELD_LABEL.get(name, name)
+        if name == "year":
+            m = re.fullmatch(r"(\d{4})(?:\s*(?:-|\.\.|~|至|到)\s*(\d{4}))?", value)
+            if not m:
+                raise InputError(f"年度筛选“{value}”看不懂", field="year",
+                                 hint="写四位年份，如 year:2024，或一个范围，如 year:2022-2024")
+            lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
+            if hi < lo or hi - lo > 100:
+                raise InputError(f"年度范围“{value}”不对", field="year", hint="起始年份写在前面，如 2022-2024")
+            return or_(*(Term("year", str(y)) for y in range(lo, hi + 1)))
+        if name == "id":
+            upper = value.upper()
+            if _ID_FULL_RE.match(upper):
+                return Term("ids", an.id_hash_token(upper, self.key))
+            if _ID_TAIL_RE.match(upper):
+                self.highlights.append(r"\d{4}\*+" + re.escape(upper[-4:]))
+                prefix = an.ID_TAIL4_PREFIX if len(upper) == 4 else an.ID_TAIL6_PREFIX
+                return Term("ids", prefix + upper)
+            raise InputError("身份证号筛选只接受完整18位号码，或最后4位、最后6位", field="id",
+                             hint="例如 id:4315 或 id:014315")
+        if name == "source":
+            src = SOURCE_VALUES.get(value.lower())
+            if src is None:
+                raise InputError(f"来源“{value}”看不懂", field="source", hint="写 source:档案 或 source:历史")
+            return Term("source", src)
+        if name == "household":
+            value = value.upper()
+        known = self._field_values(name)
+        exact = [v for v in known if an.normalize(v) == value or (name == "household" and v.upper() == value)]
+        chosen = exact or [v for v in known if value.lower() in an.normalize(v).lower()]
+        if not chosen:
+            shown = "、".join(known[:12]) + ("等" if len(known) > 12 else "")
+            self.notes.append(f"索引里没有{label}为“{value}”的记录" + (f"；已有的{label}：{shown}" if shown else ""))
+            return Term(name, value)
+        return or_(*(Term(name, v) for v in chosen))

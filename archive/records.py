@@ -56,34 +56,50 @@ class LoadedRecord:
 
 # ------------------------------------------------------------------ field titles
 
-def _titles() -> dict[str, str]:
-    """Map field names to their Chinese titles, from the schema."""
-    out: dict[str, str] = {}
-    schema = json_schema()
+def _models_in(annotation) -> list:
+    """Pydantic model classes reachable inside an annotation (Optional, list, Annotated, Union)."""
+    import typing
 
-    def walk(node):
-        if isinstance(node, dict):
-            for name, prop in (node.get("properties") or {}).items():
-                if isinstance(prop, dict) and "title" in prop and name not in out:
-                    out[name] = prop["title"]
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
+    from pydantic import BaseModel
 
-    walk(schema)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out = []
+    for arg in typing.get_args(annotation):
+        out.extend(_models_in(arg))
     return out
 
 
-_TITLES: dict[str, str] | None = None
+def title_at(loc) -> str:
+    """The Chinese title of the field a pydantic error location points at."""
+    from archive.model import Household
+
+    models = [Household]
+    title = "记录"
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        nxt = []
+        found = False
+        for m in models:
+            f = m.model_fields.get(part)
+            if f is not None:
+                title = f.title or part
+                nxt.extend(_models_in(f.annotation))
+                found = True
+        if not found:
+            # a discriminator tag (event type) picks one model of a union
+            tagged = [m for m in models if "type" in m.model_fields and part in str(m.model_fields["type"].annotation)]
+            if tagged:
+                nxt = tagged
+                continue
+            return str(part)
+        models = nxt
+    return title
 
 
 def field_title(name: str) -> str:
-    global _TITLES
-    if _TITLES is None:
-        _TITLES = _titles()
-    return _TITLES.get(name, name)
+    return title_at([name])
 
 
 def json_path(loc: Iterable) -> str:
@@ -106,7 +122,7 @@ def _translate(err: dict) -> tuple[str, str]:
     t = err["type"]
     ctx = err.get("ctx") or {}
     loc = [p for p in err["loc"] if isinstance(p, str)]
-    name = field_title(loc[-1]) if loc else "记录"
+    name = title_at(err["loc"]) if loc else "记录"
     inp = err.get("input")
     shown = ids.redact_ids(repr(inp))[:60] if inp is not None else ""
     if t == "missing":
@@ -218,18 +234,72 @@ def load_record(path: Path, workspace_root: Path | None = None, today: dt.date |
     if data is None:
         return rec
     try:
-        hh = Household.model_validate(data, context={"path": str(path)})
+        hh = Household.model_validate(data)
     except ValidationError as exc:
+        bad_fields = set()
         for err in exc.errors():
             msg, hint = _translate(err)
             rec.problems.append(Problem(str(path), json_path(err["loc"]), msg, hint))
-        # date strings in plain dicts still fail with a precise message above; stop here
+            bad_fields.add(json_path(err["loc"]))
+        # Report the other problems too: check what remains once the broken parts are set aside.
+        partial = _without_errors(data, exc)
+        if partial is not None:
+            more = check_household(partial, str(path), workspace_root, today or dt.date.today())
+            rec.problems.extend(p for p in more if p.field not in bad_fields)
         _check_strings(data, str(path), rec.problems)
         return rec
     rec.household = hh
     rec.problems.extend(check_household(hh, str(path), workspace_root, today or dt.date.today()))
     _check_strings(data, str(path), rec.problems)
     return rec
+
+
+def _without_errors(data: dict, exc: ValidationError, tries: int = 4) -> Household | None:
+    """The record with its invalid parts removed (an invalid field, else its list item), or None."""
+    import copy
+
+    work = copy.deepcopy(data)
+    for _ in range(tries):
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _event_tags())]
+            _drop(work, loc, err["type"] == "missing")
+        try:
+            return Household.model_validate(work)
+        except ValidationError as again:
+            exc = again
+    return None
+
+
+def _event_tags():
+    from archive.model import EVENT_TYPES
+
+    return EVENT_TYPES
+
+
+def _drop(node, loc: list, missing: bool) -> None:
+    """Remove the value at loc; for a missing required field remove the enclosing list item."""
+    if missing:
+        loc = loc[:-1]
+    # walk to the innermost list item or the field itself
+    parents = []
+    cur = node
+    for part in loc:
+        parents.append((cur, part))
+        try:
+            cur = cur[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if not parents:
+        return
+    # prefer dropping the list item that holds the bad value (keeps required fields of the parent intact)
+    for container, key in reversed(parents):
+        if isinstance(container, list):
+            container[key] = None
+            container[:] = [x for x in container if x is not None]
+            return
+    container, key = parents[-1]
+    if isinstance(container, dict):
+        container.pop(key, None)
 
 
 def _check_strings(data, path: str, out: list[Problem], loc: str = "") -> None:

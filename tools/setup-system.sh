@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the system packages dibao needs, only when they are missing (Debian/Ubuntu).
+#   LibreOffice writer + python3-uno (forms -> PDF), Noto CJK fonts, tesseract with chi_sim (OCR),
+#   poppler-utils (pdftoppm/pdftotext), python3-venv (the project environment).
+set -euo pipefail
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing+=(python3-uno)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+{ tesseract --list-langs 2>/dev/null | grep -qx chi_sim; } || missing+=(tesseract-ocr-chi-sim)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+{ fc-list 2>/dev/null | grep -q "Noto Serif CJK"; } || missing+=(fonts-noto-cjk fontconfig)
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "安装系统软件包：${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "需要管理员权限安装：${missing[*]}。请用 root 运行，或先安装 sudo。" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -590,7 +590,9 @@ def has_text_layer(pdf, limits: ScanLimits = ScanLimits()) -> list[bool]:
             if len(reader.pages) > limits.max_pages:
                 raise _too_many_pages(len(reader.pages), limits, path)
             check_pdf_streams(reader, limits, path)
-            return [len("".join((page.extract_text() or "").split())) >= MIN_TEXT_CHARS for page in reader.pages]
+            # pypdf yields NULs between characters for some CID fonts (fpdf2's CJK output): not text
+            return [len("".join((page.extract_text() or "").replace("\x00", "").split())) >= MIN_TEXT_CHARS
+                    for page in reader.pages]
         except DibaoError:
             raise
         except pypdf.errors.LimitReachedError as exc:

@@ -305,6 +305,17 @@ def test_multipage_tiff_keeps_every_page(tmp_path):
         assert_a4(page, landscape=landscape)
 
 
+def test_tiff_exif_orientation_applied(tmp_path):
+    p = tmp_path / "rot.tif"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    page_image((1754, 1240), mode="L").save(p, exif=exif, dpi=(150, 150))
+    page = reader(convert(p).pdf).pages[0]
+    assert_a4(page, landscape=False)
+    img = image_xobjects(page)[0]
+    assert (img["/Width"], img["/Height"]) == (1240, 1754)
+
+
 def test_cmyk_tiff_and_other_formats(tmp_path):
     for name, fmt, mode in [("cmyk.tif", "TIFF", "CMYK"), ("a.gif", "GIF", "P"), ("a.bmp", "BMP", "RGB"),
                             ("a.webp", "WEBP", "RGB")]:

@@ -345,11 +345,14 @@ def _id_card(p: _Page, pl: dict, who: _Person, year: int):
     p.text((W // 2, y1 + ch + 90), "此复印件仅供低保审核使用", 30, anchor="mt")
 
 
+_DISABILITY_CODES = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
+
+
 def _disability(p: _Page, pl: dict, who: _Person, year: int):
     dis = who.extra.get("disability") or {}
     cat = dis.get("category") or p.rng.choice(("肢体", "视力", "智力", "精神"))
     grade = dis.get("grade") or p.rng.choice(("一级", "二级", "三级"))
-    code = "视力听力言语肢体智力精神多重".index(cat) // 2 + 1 if cat in "视力听力言语肢体智力精神多重" else 4
+    code = _DISABILITY_CODES.index(cat) + 1 if cat in _DISABILITY_CODES else 4  # 第二代残疾人证: ID + 类别 + 等级
     cert = dis.get("certificate_no") or f"{who.id_number}{code}{'一二三四'.index(grade[0]) + 1}"
     _card(p, [110, 120, W - 110, 1500], 20)
     p.title(200, "中华人民共和国残疾人证", 54)

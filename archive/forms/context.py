@@ -1,0 +1,257 @@
+"""Building a form's context from one household record (and its calculation).
+
+Everything is formatted here, once: money to the 分 ("1234.50"), ages from the ID
+number on the form's date, 是/否 answers, booleans for checkboxes.  The keys come from
+shape.py; list forms (公示单, 汇总表, 时间安排) are built in lists.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from archive import calc as calcmod
+from archive.errors import DibaoError
+from archive.ids import age_on
+from archive.ids import birth_date as id_birth
+from archive.model import Household, Member, Obligor
+from archive.forms import shape
+from archive.forms.shape import fill
+
+CENT = Decimal("0.01")
+
+
+def money(x) -> str:
+    if x is None:
+        return ""
+    return f"{Decimal(x).quantize(CENT, rounding='ROUND_HALF_UP'):.2f}"
+
+
+def yn(v, yes="是", no="否") -> str:
+    return "" if v is None else (yes if v else no)
+
+
+def text(v) -> str:
+    return "" if v is None else str(v)
+
+
+def birth_of(p) -> dt.date | None:
+    if getattr(p, "birth_date", None):
+        return p.birth_date
+    if p.id_number:
+        return id_birth(p.id_number)
+    return None
+
+
+def age_of(p, on: dt.date) -> int | None:
+    if p.id_number:
+        a = age_on(p.id_number, on)
+        if a is not None:
+            return a
+    b = birth_of(p)
+    if b is None:
+        return None
+    return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+
+def is_minor(p, on: dt.date) -> bool:
+    a = age_of(p, on)
+    return a is not None and a < 18
+
+
+def health_text(m) -> str:
+    if isinstance(m, Member):
+        if m.disability:
+            return f"残疾（{m.disability.category}{m.disability.grade}）"
+        if m.illness and m.health in ("慢性病", "重病"):
+            return f"{m.health}（{m.illness}）"
+        return m.health or ""
+    return text(m.health)
+
+
+def person(p, on: dt.date) -> dict:
+    b = birth_of(p)
+    a = age_of(p, on)
+    base = dict(name=p.name, sex=text(p.sex), id_number=text(p.id_number), age="" if a is None else str(a),
+                birth=b, birth_ym=f"{b.year}.{b.month:02d}" if b else "", relation=p.relation, marital=text(p.marital),
+                health=health_text(p), occupation=text(p.occupation), employer=text(p.employer))
+    if isinstance(p, Member):
+        base.update(
+            ethnicity=p.ethnicity, disability=f"{p.disability.category}{p.disability.grade}" if p.disability else "",
+            education=text(p.education), income=f"{money(p.monthly_income)}元/月" if p.monthly_income is not None else "",
+            phone=text(p.phone), category=text(p.personnel_category), covered=yn(p.covered),
+            unit_type=_unit_type(p.occupation),
+        )
+    else:
+        monthly = (p.annual_income / 12) if p.annual_income is not None else None
+        base.update(
+            income=f"{money(p.annual_income)}元/年" if p.annual_income is not None else "",
+            support=money(p.support_per_year) if p.support_per_year else "",
+            able=yn(p.able_to_support, "有", "无"), hardship_type=text(p.hardship_type),
+            adult="" if a is None else yn(a >= 18), disabled=_obligor_disabled(p.health), covered="否",
+            category="赡养义务人",
+            # the record keeps an obligor's income as one yearly amount: shown as wages per month
+            wage_m=money(monthly) if monthly is not None else "",
+        )
+    return fill(shape.PERSON, **base)
+
+
+def _unit_type(occupation: str | None) -> str:
+    if not occupation:
+        return ""
+    if "职工" in occupation:
+        return "企事业单位"
+    if "灵活" in occupation:
+        return "个体/灵活就业"
+    return ""
+
+
+def _obligor_disabled(health: str | None) -> str:
+    if not health:
+        return ""
+    return f"是（{health}）" if "残" in health else "否"
+
+
+def ref_date(ev, hh: Household) -> dt.date:
+    if ev is not None:
+        return ev.date
+    dates = [e.date for e in hh.events]
+    return max(dates) if dates else dt.date.today()
+
+
+def safe_calc(hh: Household, config, year: int | None):
+    try:
+        return calcmod.compute(hh, config, year)
+    except DibaoError:
+        return None
+
+
+def calc_year_for(hh: Household, ev) -> int | None:
+    """The income year an event's form shows: the event's year if it has incomes, else the latest before it."""
+    years = calcmod.income_years(hh)
+    if not years:
+        return None
+    if ev is None:
+        return years[-1]
+    target = getattr(ev, "year", None) or ev.date.year
+    before = [y for y in years if y <= target]
+    return before[-1] if before else years[0]
+
+
+def income_texts(hh: Household, c) -> dict:
+    """Per category: each income item with its member and amount, then the category total (元/年)."""
+    if c is None:
+        return {}
+    keys = {"工资性收入": "wage", "经营净收入": "business", "财产净收入": "property", "转移净收入": "transfer", "其他收入": "other"}
+    out = {}
+    for cat, key in keys.items():
+        parts = [f"{x.item}{'（' + x.member + '）' if x.member else ''} {money(calcmod.net_amount(x))}元"
+                 for x in hh.incomes if x.year == c.year and x.category == cat]
+        if cat == "转移净收入":
+            parts += [f"赡养费（{o.name}） {money(o.support_per_year)}元" for o in hh.obligors if o.support_per_year]
+        total = f"{c.year}年合计 {money(c.income_by_category[cat])} 元"
+        out[f"{key}_text"] = "；".join(parts + [total])
+    return out
+
+
+def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> dict:
+    """Context every household form shares: loc, cfg, hh, applicant/head, members, obligors, property, calc."""
+    ctx = shape.defaults()
+    on = ref_date(ev, hh)
+    loc = config.locality
+    living = hh.living_members(on)
+    head = hh.head
+    ctx["loc"] = fill(shape.LOC, province=loc.get("province", ""), city=loc.get("city", ""), county=loc.get("county", ""),
+                      town=hh.town or loc.get("town", ""), village=hh.village, group=text(hh.group),
+                      service_center=loc.get("service_center", ""), government=loc.get("government", ""))
+    ctx["cfg"] = config_values(config)
+    applicant = head
+    app = hh.latest("申请")
+    if app is not None:
+        applicant = next((m for m in hh.members if m.name == app.applicant), head)
+    ctx["head"] = person(head, on)
+    ctx["applicant"] = person(applicant, on)
+    ctx["members"] = [person(m, on) for m in living]
+    ctx["obligors"] = [person(o, on) for o in hh.obligors]
+    ctx["people"] = ctx["members"] + ctx["obligors"]
+    n = max(len(ctx["members"]), len(ctx["obligors"]))
+    blank = dict(shape.PERSON)
+    ctx["pairs"] = [{"m": ctx["members"][i] if i < len(ctx["members"]) else blank,
+                     "o": ctx["obligors"][i] if i < len(ctx["obligors"]) else blank} for i in range(n)]
+    pr = hh.property
+    ctx["houses"] = [fill(shape.HOUSE, address=h.address, area=text(h.area), nature=text(h.nature), source=text(h.source),
+                          acquired=f"{h.acquired.year}年{h.acquired.month}月" if h.acquired else "") for h in pr.houses]
+    ctx["vehicles"] = [fill(shape.VEHICLE, owner=v.owner, model=text(v.model), plate=text(v.plate),
+                            displacement=text(v.displacement),
+                            purchased=f"{v.purchased.year}年{v.purchased.month}月" if v.purchased else "",
+                            price=money(v.price)) for v in pr.vehicles]
+    c = None if blank_calc else safe_calc(hh, config, calc_year_for(hh, ev))
+    ctx["_calc"] = c
+    hs = hh.housing
+    disabled = [f"{m.name}：{m.disability.category}{m.disability.grade}" for m in living if m.disability]
+    cars = [v for v in pr.vehicles if not (v.model and "摩托" in v.model)]
+    motos = [v for v in pr.vehicles if v.model and "摩托" in v.model]
+    official = hh.official_relative is not None or any(a.is_official_relative for a in hh.events_of("申请"))
+    amounts = _current_amounts(hh)
+    ctx["hh"] = fill(
+        shape.HH, case_no=hh.case_no, type=hh.type, village=hh.village, group=text(hh.group), family_size=str(len(living)),
+        covered_count=str(sum(1 for m in living if m.covered)), labor_count=text(hh.labor_count),
+        income_text=(f"{money(c.per_capita_monthly * c.family_size)}（月）/{money(c.total_income)}（年）" if c else ""),
+        residence=text(hh.address.residence), registered=text(hh.address.registered),
+        official_relative="有" if official else "无", official_relative_yn="是" if official else "否",
+        deposits=money(pr.deposits), securities=money(pr.securities), claims=money(pr.claims), other_property=text(pr.other),
+        is_urban=hh.area == "城市", is_rural=hh.area == "农村",
+        housing_category=text(hs.category), housing_nature=text(hs.nature),
+        housing_area=f"{hs.area}㎡" if hs.area is not None else "", housing_decoration=text(hs.decoration),
+        housing_built=text(hs.built_year), housing_rooms=text(hs.rooms), housing_floors=text(hs.floors),
+        housing_structure=text(hs.structure), housing_dangerous=yn(hs.dangerous),
+        house_count=str(len(pr.houses)) if pr.houses else ("1" if hs.category == "自有住房" else "0"),
+        house_address=pr.houses[0].address if pr.houses else text(hh.address.residence),
+        poverty_registered=yn(hh.poverty_registered), phone=text(hh.phone or head.phone), expiry=None,
+        head_name=head.name, monthly_income=money(c.per_capita_monthly * c.family_size) if c else "",
+        basic=money(amounts.basic) if amounts else "", classified=money(amounts.classified) if amounts else "",
+        other_amount=money(amounts.other + amounts.fallback) if amounts else "",
+        amount=money(amounts.basic + amounts.classified + amounts.fallback + amounts.other) if amounts else "",
+        category=_category(hh, living, on), tracking="", term="",
+        hukou_type=text(hh.hukou_type), reason=text(hh.reason), since=hh.since, disabilities="；".join(disabled),
+        cars="、".join(f"{v.model or '汽车'}{v.plate or ''}" for v in cars) or "无",
+        motorcycles="、".join(f"{v.plate or v.model}" for v in motos) or "无", appliances=text(pr.appliances),
+    )
+    calc_vals = income_texts(hh, c)
+    if c:
+        calc_vals.update(total_income=money(c.total_income), per_capita_annual=money(c.per_capita_annual),
+                         per_capita_monthly=money(c.per_capita_monthly),
+                         summary=(f"{c.year}年家庭总收入{money(c.total_income)}元，可扣减刚性支出{money(c.total_deduction)}元，"
+                                  f"月人均收入{money(c.per_capita_monthly)}元，{c.standard.area}低保标准"
+                                  f"{money(c.standard.monthly)}元/人/月。"))
+    ctx["calc"] = fill(shape.CALC, **calc_vals)
+    return ctx
+
+
+def config_values(config) -> dict:
+    return fill(shape.CFG, review_days=str(config.review_publicity_days), confirm_days=str(config.confirm_publicity_days),
+                hotline=str(config.archive.get("hotline", "") or ""))
+
+
+def _category(hh, living, on) -> str:
+    cats = []
+    if any(m.disability and m.disability.grade in ("一级", "二级") for m in living):
+        cats.append("重残")
+    if any(m.health == "重病" for m in living):
+        cats.append("重病")
+    if any((age_of(m, on) or 0) >= 60 for m in living):
+        cats.append("老年人")
+    return "、".join(cats)
+
+
+def _current_amounts(hh: Household):
+    """Monthly amounts now paid: the latest change's after-amounts, else the decision's household amount."""
+    from archive.model import Amounts
+
+    ch = hh.latest("变更")
+    dec = hh.latest("审核确认")
+    if ch is not None and (dec is None or ch.date >= dec.date):
+        return ch.after.amounts
+    if dec is not None and dec.approved and dec.household_amount is not None:
+        return Amounts(basic=dec.household_amount)
+    return None

@@ -1,0 +1,182 @@
+"""List forms: 审核公示单 and 确认公示单 (one village), 在保对象汇总表 and 镇复核到村时间安排 (one town).
+
+Public notices list adults only.  A household whose applicant is under 18 on the
+notice date is left off the notice (001 §二(五): nothing about minors is published) and
+reported back as a warning, so the office can publicise it in another lawful way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from archive import calc as calcmod
+from archive.errors import InputError
+from archive.forms import shape
+from archive.forms.context import age_of, calc_year_for, config_values, is_minor, money, _current_amounts
+from archive.forms.shape import fill
+
+DEFAULT_REVIEW_TEAM = "镇民政所、镇联村包片干部、村支两委"
+
+
+def _applicant(hh):
+    app = hh.latest("申请")
+    if app is not None:
+        return next((m for m in hh.members if m.name == app.applicant), hh.head)
+    return hh.head
+
+
+def _base(config, town: str, village: str = "") -> dict:
+    ctx = shape.defaults()
+    loc = config.locality
+    ctx["loc"] = fill(shape.LOC, province=loc.get("province", ""), city=loc.get("city", ""), county=loc.get("county", ""),
+                      town=town, village=village, service_center=loc.get("service_center", ""),
+                      government=loc.get("government", ""))
+    ctx["cfg"] = config_values(config)
+    return ctx
+
+
+def _batch(households, village: str, ev_type: str, date: dt.date | None):
+    in_village = [hh for hh in households if hh.village == village]
+    if not in_village:
+        raise InputError(f"工作区中没有“{village}”的家庭记录", field="--village", hint="检查村（社区）名称是否与记录中的 village 一致")
+    pubs = [(hh, e) for hh in in_village for e in hh.events_of(ev_type)]
+    if not pubs:
+        raise InputError(f"“{village}”没有任何“{ev_type}”记录，无法生成公示单", field="events",
+                         hint=f"在公示家庭的记录中加入 type 为“{ev_type}”的事件（date 为公示开始日期，end 为结束日期）")
+    start = date or max(e.date for _hh, e in pubs)
+    chosen = [(hh, e) for hh, e in pubs if e.date == start]
+    if not chosen:
+        dates = "、".join(sorted({e.date.isoformat() for _hh, e in pubs}))
+        raise InputError(f"“{village}”没有在 {start.isoformat()} 开始的{ev_type}", field="--date", hint=f"可选的公示日期：{dates}")
+    return in_village, chosen, start
+
+
+def review_notice(config, households, village: str, date=None, confirm: bool = False):
+    """fenxi-07 (审核公示单) or fenxi-10 (确认公示单) for one village; returns (context, warnings, households in scope)."""
+    ev_type = "确认公示" if confirm else "审核公示"
+    in_village, chosen, start = _batch(households, village, ev_type, date)
+    town = chosen[0][0].town
+    ctx = _base(config, town, village)
+    warnings: list[str] = []
+    rows = []
+    for hh, e in sorted(chosen, key=lambda p: p[0].case_no):
+        applicant = _applicant(hh)
+        if is_minor(applicant, start):
+            warnings.append(f"对象编号 {hh.case_no} 的申请人未满18周岁，按规定未列入公示单，请另行依法公示")
+            continue
+        living = hh.living_members(start)
+        covered = [m for m in living if m.covered]
+        adults = [m.name for m in covered if not is_minor(m, start)]
+        c = _calc(hh, config, e)
+        if confirm:
+            dec = hh.latest("审核确认")
+            amount = dec.household_amount if dec is not None and dec.household_amount is not None else (c.household_total if c else None)
+        else:
+            amount = None
+        rows.append(fill(shape.ROW, no=str(len(rows) + 1), names="、".join(adults), applicant=applicant.name, village=hh.village,
+                         family_size=str(len(living)), covered_count=str(len(covered)),
+                         per_capita=money(c.per_capita_monthly) if c else "", amount=money(amount)))
+    ctx["rows"] = rows
+    end = max((e.end for _hh, e in chosen), default=None)
+    ctx["pub"] = fill(shape.PUB, start=start, end=end, date=start)
+    return ctx, warnings, in_village, start
+
+
+def _calc(hh, config, ev):
+    try:
+        return calcmod.compute(hh, config, calc_year_for(hh, ev))
+    except Exception:  # noqa: BLE001 - a household without incomes still appears, without the figure
+        return None
+
+
+def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    y, m = map(int, month.split("-"))
+    first = dt.date(y, m, 1)
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def in_care_on(hh, first: dt.date, last: dt.date) -> bool:
+    start = None
+    for d in hh.events_of("审核确认"):
+        if d.approved:
+            s = dt.date(*map(int, d.start_month.split("-")), 1) if d.start_month else d.date
+            start = s if start is None else min(start, s)
+    if start is None and hh.since is not None:
+        start = hh.since
+    if start is None or start > last:
+        return False
+    for x in hh.events_of("退出"):
+        if x.date < first:
+            return False
+    for r in hh.events_of("年度审核"):
+        if r.conclusion in ("停发", "取消") and r.date < first:
+            return False
+    return True
+
+
+def monthly_roster(config, households, town: str, month: str | None):
+    """fenxi-11: every household of the town in care during the month, with bank card and amount."""
+    in_town = [hh for hh in households if hh.town == town]
+    if not in_town:
+        raise InputError(f"工作区中没有“{town}”的家庭记录", field="--town", hint="检查乡镇名称是否与记录中的 town 一致")
+    if month is None:
+        months = [p.month for hh in in_town for p in hh.payments]
+        month = max(months) if months else dt.date.today().strftime("%Y-%m")
+    first, last = _month_bounds(month)
+    ctx = _base(config, town)
+    rows = []
+    total_cov, total_amt = 0, Decimal(0)
+    for hh in sorted(in_town, key=lambda h: (h.village, h.case_no)):
+        if not in_care_on(hh, first, last):
+            continue
+        paid = [p.amount for p in hh.payments if p.month == month]
+        if paid:
+            amount = sum(paid, Decimal(0))
+        else:
+            a = _current_amounts(hh)
+            amount = (a.basic + a.classified + a.fallback + a.other) if a else None
+        covered = sum(1 for m in hh.living_members(last) if m.covered)
+        total_cov += covered
+        total_amt += amount or Decimal(0)
+        rows.append(fill(shape.ROW, no=str(len(rows) + 1), village=hh.village, applicant=_applicant(hh).name,
+                         covered_count=str(covered), type=hh.type,
+                         card_number=hh.bank_account.card_number if hh.bank_account else "", amount=money(amount)))
+    ctx["rows"] = rows
+    y, m = month.split("-")
+    ctx["pub"] = fill(shape.PUB, year=y, month=str(int(m)), total_covered=str(total_cov), total_amount=money(total_amt),
+                      date=last)
+    return ctx, [], in_town
+
+
+def review_schedule(config, households, town: str, year: int | None):
+    """yueyang-04: one row per village of the town, on the day its annual reviews start."""
+    in_town = [hh for hh in households if hh.town == town]
+    if not in_town:
+        raise InputError(f"工作区中没有“{town}”的家庭记录", field="--town", hint="检查乡镇名称是否与记录中的 town 一致")
+    reviews = [(hh, r) for hh in in_town for r in hh.events_of("年度审核")]
+    if year is None:
+        year = max((r.year for _hh, r in reviews), default=dt.date.today().year)
+    people = str((config.raw.get("forms") or {}).get("review_team", DEFAULT_REVIEW_TEAM))
+    first_day: dict[str, dt.date | None] = {}
+    for hh in in_town:
+        first_day.setdefault(hh.village, None)
+    for hh, r in reviews:
+        if r.year == year:
+            cur = first_day.get(hh.village)
+            first_day[hh.village] = r.date if cur is None else min(cur, r.date)
+    order = sorted(first_day, key=lambda v: (first_day[v] is None, first_day[v] or dt.date.max, v))
+    ctx = _base(config, town)
+    ctx["rows"] = [fill(shape.ROW, no=str(i + 1), village=v,
+                        time=f"{first_day[v].month}月{first_day[v].day}日" if first_day[v] else "", people=people)
+                   for i, v in enumerate(order)]
+    ctx["sched"] = {"year": str(year)}
+    return ctx, [], in_town
+
+
+def minors_of(households, on: dt.date) -> list[str]:
+    return [m.name for hh in households for m in hh.members if is_minor(m, on)]
+
+
+__all__ = ["review_notice", "monthly_roster", "review_schedule", "minors_of", "age_of"]

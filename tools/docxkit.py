@@ -89,7 +89,7 @@ def para(text: str = "", *, align: str = "left", size: float | None = None, font
         ppr.append(f'<w:ind w:firstLineChars="{indent_chars * 100}"/>')
     if hanging_chars:
         ppr.append(f'<w:ind w:leftChars="{hanging_chars * 100}" w:hangingChars="{hanging_chars * 100}"/>')
-    jc = {"left": "both", "right": "right", "center": "center"}[align]
+    jc = {"left": "left", "right": "right", "center": "center", "both": "both"}[align]
     ppr.append(f'<w:jc w:val="{jc}"/>')
     if size or font:
         ppr.append(rpr(size, font, bold))

@@ -82,7 +82,7 @@ def fenxi_03() -> Doc:
     d.title("救助申请家庭经济状况信息表", size=18, after=0)
     d.p("^^" + APPLICANT_SUB, size=12, font=FANG, after=6)
     lw = 16  # label column
-    pw = [14, 9, 9, 15, 12, 20, 16]  # person columns (sum 95)
+    pw = [13, 8, 8, 14, 11, 19, 15]  # person columns (sum 88)
     rows = [
         R([C("申请人姓名", 18), C("{{ applicant.name }}", 20), C("共同生活家庭成员", 20), C("{{ hh.family_size }}人", 14, align="right"),
            C("家庭月\n（年收入）", 16), C("{{ hh.income_text }}元", 26, align="right"), C("家庭主要支出", 18), C("{{ ev.main_expenses }}")], h=11),
@@ -103,20 +103,20 @@ def fenxi_03() -> Doc:
         endfor(),
         R([C("其他财产", 15), C("{{ hh.other_property }}", align="left")], h=8),
     ]
-    id_w = W - lw - sum(pw) - 36
+    id_w = W - lw - sum(pw) - 32
     rows += [
-        R([C("共同生活的家庭成员情况", lw, rs=4)] + [C(t, w) for t, w in zip(PERSON_HEAD, pw)] + [C("月/年收入", 36), C("身份证号码")], h=10),
+        R([C("共同生活的家庭成员情况", lw, rs=4)] + [C(t, w) for t, w in zip(PERSON_HEAD, pw)] + [C("月/年收入", 32), C("身份证号码")], h=10),
         loop("m in members|rows(5)"),
         R([C("{{ m.name }}", pw[0]), C("{{ m.age }}", pw[1]), C("{{ m.sex }}", pw[2]), C("{{ m.relation }}", pw[3]),
-           C("{{ m.marital }}", pw[4]), C("{{ m.health }}", pw[5]), C("{{ m.occupation }}", pw[6]), C("{{ m.income }}", 36),
+           C("{{ m.marital }}", pw[4]), C("{{ m.health }}", pw[5]), C("{{ m.occupation }}", pw[6]), C("{{ m.income }}", 32),
            C("{{ m.id_number }}")], h=7),
         endfor(),
-        R([C("赡（抚、扶）养人信息", lw, rs=4)] + [C(t, w) for t, w in zip(PERSON_HEAD, pw)] + [C("月/年收入", 18), C("年赡（抚、扶）养费", 18),
+        R([C("赡（抚、扶）养人信息", lw, rs=4)] + [C(t, w) for t, w in zip(PERSON_HEAD, pw)] + [C("月/年收入", 16), C("年赡（抚、扶）养费", 16),
                                                                                  C("身份证号码")], h=10),
         loop("o in obligors|rows(5)"),
         R([C("{{ o.name }}", pw[0]), C("{{ o.age }}", pw[1]), C("{{ o.sex }}", pw[2]), C("{{ o.relation }}", pw[3]),
-           C("{{ o.marital }}", pw[4]), C("{{ o.health }}", pw[5]), C("{{ o.occupation }}", pw[6]), C("{{ o.income }}", 18),
-           C("{{ o.support }}", 18), C("{{ o.id_number }}")], h=7),
+           C("{{ o.marital }}", pw[4]), C("{{ o.health }}", pw[5]), C("{{ o.occupation }}", pw[6]), C("{{ o.income }}", 16),
+           C("{{ o.support }}", 16), C("{{ o.id_number }}")], h=7),
         endfor(),
     ]
     assert id_w >= 30, id_w
@@ -196,7 +196,7 @@ def fenxi_05() -> Doc:
     d.title("村（社区）两委干部和低保经办人员", size=18, after=0)
     d.title("近亲属申请（享受）低保待遇备案表", size=18, after=0, outline=False)
     d.p("^^" + FENXI_SUB, size=12, font=FANG, after=6)
-    c = [24, 20, 16, 20, 18, 22, 26]
+    c = [22, 23, 16, 20, 18, 22, 26]
     rows = [
         R([C("基层干部及经办人姓名", c[0]), C("{{ rel.official_name }}", c[1]), C("单位", c[2]), C("{{ rel.unit }}", c[3]),
            C("职务", c[4]), C("{{ rel.post }}", c[5]), C("与享受人\n关系", c[6]), C("{{ rel.relation }}")], h=13),
@@ -297,12 +297,12 @@ def fenxi_09() -> Doc:
            C("{{ m.marital }}", pw[4]), C("{{ m.health }}", pw[5]), C("{{ m.occupation }}", pw[6]), C("{{ m.income }}", 26),
            C("{{ m.id_number }}")], h=6.5),
         endfor(),
-        R([C("非共同生活赡抚扶养人信息", lw, rs=4), C("姓名", pw[0]), C("年赡（抚、扶）养费", pw[1] + pw[2]), C("性别", pw[3]),
-           C("与申请人关系", pw[4]), C("婚姻状况", pw[5]), C("健康状况（残疾类别、等级）", pw[6]), C("职业状况", 13), C("月/年收入", 13),
+        R([C("非共同生活赡抚扶养人信息", lw, rs=4), C("姓名", pw[0]), C("年赡（抚、扶）养费", 16), C("性别", 8),
+           C("与申请人关系", 13), C("婚姻状况", 11), C("健康状况（残疾类别、等级）", 19), C("职业状况", 16), C("月/年收入", 24),
            C("身份证号码")], h=9),
         loop("o in obligors|rows(3)"),
-        R([C("{{ o.name }}", pw[0]), C("{{ o.support }}", pw[1] + pw[2]), C("{{ o.sex }}", pw[3]), C("{{ o.relation }}", pw[4]),
-           C("{{ o.marital }}", pw[5]), C("{{ o.health }}", pw[6]), C("{{ o.occupation }}", 13), C("{{ o.income }}", 13),
+        R([C("{{ o.name }}", pw[0]), C("{{ o.support }}", 16), C("{{ o.sex }}", 8), C("{{ o.relation }}", 13),
+           C("{{ o.marital }}", 11), C("{{ o.health }}", 19), C("{{ o.occupation }}", 16), C("{{ o.income }}", 24),
            C("{{ o.id_number }}")], h=6.5),
         endfor(),
         R([C("家庭经济状况", lw + pw[0]), C("{{ ev.economic_summary }}", align="left")], h=14),
@@ -461,7 +461,7 @@ def ezhou_02() -> Doc:
         endfor(),
     ]
     rows += [
-        R([C("复查情况\n及复查后\n意见", lw, rs=3), C("复查项目及原因", 30), C("{{ ev.items }}", align="left")], h=12),
+        R([C("复查情况\n及复查后\n意见", lw, rs=3), C("复查项目及原因", 30), C("{{ ev.review_items }}", align="left")], h=12),
         R([C("复查结\n论", 30), C(
             "{{ ev.c_keep|box }}维持原保障标准；{{ ev.c_increase|box }}增加保障金；{{ ev.c_decrease|box }}减少保障金；{{ ev.c_stop|box }}停发保障金；"
             "{{ ev.c_cancel|box }}取消保障资格；{{ ev.c_change|box }}保障变更；\n{{ ev.c_low_keep|box }}维持低收入家庭认定结论；"
@@ -503,8 +503,8 @@ def yueyang_01() -> Doc:
         R([C("上述情况由本人如实提供，如有虚报、隐瞒、伪造情况，本人愿承担一切责任，退回保障金并接受处领取金1-3倍罚款的处理。",
              align="left")], h=8),
     ]
-    mw = [13, 14, 33, 12, 14]  # members side: 姓名 与申请人关系 身份证号码 身体状况 从业状况
-    ow = [13, 14, 33, 14, 12]  # obligors side
+    mw = [11, 12, 32, 11, 13]  # members side: 姓名 与申请人关系 身份证号码 身体状况 从业状况
+    ow = [11, 12, 32, 13, 11]  # obligors side
     rows += [
         R([C("入\n户\n调\n查\n情\n况", lw, rs=5, line=11), C("享受低保共同生活家庭人员（共⟦{{ hh.family_size|fill(2) }}⟧人）", sum(mw)),
            C("分户应尽赡、抚、扶养义务人员状况（含配偶、子女）")], h=7),
@@ -590,7 +590,7 @@ def yueyang_03() -> Doc:
            C("劳动力人口", k[2] / 2), C("{{ hh.labor_count }}")], h=h),
         R([C("户籍性质", lw), C("{{ hh.hukou_type }}", k[0]), C("当年低保标准", k[1]), C("城市：{{ y3.standard_urban }}", k[2], align="left"),
            C("农村：{{ y3.standard_rural }}", align="left")], h=h),
-        R([C("工资性收入（元）", lw, rs=10), C("劳动薪酬项目", k[0]), C("固定务工工资（元）", k[1]), C("打零工工资（元）", k[2]), C("小计")], h=h),
+        R([C("工资性收入（元）", lw, rs=11), C("劳动薪酬项目", k[0]), C("固定务工工资（元）", k[1]), C("打零工工资（元）", k[2]), C("小计")], h=h),
     ]
     for label, key in [("服务业", "service"), ("交通运输业", "transport"), ("建筑行业", "construction"), ("工厂、公司工作", "factory"),
                        ("打零工工资", "casual"), ("其他劳动报酬", "other")]:
@@ -600,7 +600,7 @@ def yueyang_03() -> Doc:
              R([C("{{ x.item }}", k[0]), C("{{ x.fixed }}", k[1]), C("{{ x.casual }}", k[2]), C("{{ x.sub }}")], h=h),
              endfor(),
              R([C("合　计", k[0]), C("{{ y3.wage.total.fixed }}", k[1]), C("{{ y3.wage.total.casual }}", k[2]), C("{{ y3.wage.total.sub }}")], h=h)]
-    rows.append(R([C("经营性净收入（元）", lw, rs=9), C("生产经营项目", k[0]), C("生产经营收入", k[1]), C("生产经营支出", k[2]), C("生产经营净收入")], h=h))
+    rows.append(R([C("经营性净收入（元）", lw, rs=10), C("生产经营项目", k[0]), C("生产经营收入", k[1]), C("生产经营支出", k[2]), C("生产经营净收入")], h=h))
     for label, key in [("农业种植", "farming"), ("林业种植", "forestry"), ("养殖业", "breeding"), ("采集加工", "gathering"),
                        ("批发和零售贸易业", "trade")]:
         rows.append(R([C(label, k[0]), C("{{ y3.business.%s.gross }}" % key, k[1]), C("{{ y3.business.%s.cost }}" % key, k[2]),

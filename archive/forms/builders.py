@@ -172,7 +172,7 @@ def _annual(e: dict, ev, hh: Household, ctx: dict) -> None:
         qualifies=keep, not_qualifies=not keep, keep=keep, cancel=not keep,
         village_opinion=text(ev.village_opinion), town_opinion=text(ev.town_opinion), situation=text(ev.situation),
         covered_count=ctx["hh"]["covered_count"],
-        items=f"{ev.year}年度复核：入户调查（调查人：{'、'.join(ev.investigators)}）",
+        review_items=f"{ev.year}年度复核：入户调查（调查人：{'、'.join(ev.investigators)}）",
         c_keep=ev.conclusion == "维持" and not low, c_increase=ev.conclusion == "增加保障金",
         c_decrease=ev.conclusion == "减少保障金", c_stop=ev.conclusion == "停发", c_cancel=ev.conclusion == "取消" and not low,
         c_change=ev.conclusion == "变更", c_low_keep=low and ev.conclusion == "维持", c_low_cancel=low and ev.conclusion == "取消",

@@ -196,7 +196,7 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
     ctx["hh"] = fill(
         shape.HH, case_no=hh.case_no, type=hh.type, village=hh.village, group=text(hh.group), family_size=str(len(living)),
         covered_count=str(sum(1 for m in living if m.covered)), labor_count=text(hh.labor_count),
-        income_text=(f"{money(c.per_capita_monthly * c.family_size)}（月）/{money(c.total_income)}（年）" if c else ""),
+        income_text=(f"{money(c.total_income / 12)}（月）/{money(c.total_income)}（年）" if c else ""),
         residence=text(hh.address.residence), registered=text(hh.address.registered),
         official_relative="有" if official else "无", official_relative_yn="是" if official else "否",
         deposits=money(pr.deposits), securities=money(pr.securities), claims=money(pr.claims), other_property=text(pr.other),
@@ -208,7 +208,7 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
         house_count=str(len(pr.houses)) if pr.houses else ("1" if hs.category == "自有住房" else "0"),
         house_address=pr.houses[0].address if pr.houses else text(hh.address.residence),
         poverty_registered=yn(hh.poverty_registered), phone=text(hh.phone or head.phone), expiry=None,
-        head_name=head.name, monthly_income=money(c.per_capita_monthly * c.family_size) if c else "",
+        head_name=head.name, monthly_income=money(c.total_income / 12) if c else "",
         basic=money(amounts.basic) if amounts else "", classified=money(amounts.classified) if amounts else "",
         other_amount=money(amounts.other + amounts.fallback) if amounts else "",
         amount=money(amounts.basic + amounts.classified + amounts.fallback + amounts.other) if amounts else "",

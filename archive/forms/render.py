@@ -406,7 +406,7 @@ def add_unsigned_mark(tpl: DocxTemplate) -> None:
         run.font.size = Pt(8)
         run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
         rpr = run._element.get_or_add_rPr()
-        rpr.rFonts.set(qn("w:eastAsia"), "宋体")
+        rpr.get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
 
 
 def to_bytes(tpl: DocxTemplate) -> bytes:

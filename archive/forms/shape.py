@@ -35,7 +35,7 @@ EV = dict.fromkeys([
     "income_exceeds", "per_capita_income", "standard", "property_mismatch", "property_detail", "difficulty", "consistent",
     "inconsistent", "explanation", "preliminary_opinion", "opinion_date", "reported_content", "confirmed", "not_confirmed",
     "economic_summary", "covered_count", "per_person", "household_amount", "review_date", "approved", "rejected",
-    "start_year", "start_month", "items", "c_keep", "c_increase", "c_decrease", "c_stop", "c_cancel", "c_change",
+    "start_year", "start_month", "review_items", "c_keep", "c_increase", "c_decrease", "c_stop", "c_cancel", "c_change",
     "c_low_keep", "c_low_cancel", "situation", "improved", "not_improved", "over", "not_over", "needs", "not_needs",
     "f_school", "f_pets", "f_gamble", "f_appliance", "f_unclaimed", "f_idle", "f_income", "f_docs", "f_refuse",
     "qualifies", "not_qualifies", "keep", "cancel", "village_opinion", "town_opinion",

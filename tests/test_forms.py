@@ -19,7 +19,7 @@ from archive.forms import catalog, shape
 from archive.forms.privacy import check_public
 from archive.forms.render import docx_text
 from archive.workspace import open_workspace
-from tests.forms_cases import HEAD_ID, LABELS, SON_ID, VALUES, clean_of_tags, fill_kwargs
+from tests.forms_cases import HEAD_ID, LABELS, VALUES, clean_of_tags, fill_kwargs
 from tests.forms_fixture import SPECIAL, build_workspace
 
 FORM_IDS = [s.id for s in catalog.load_catalog()]

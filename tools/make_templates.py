@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from docxkit import FANG, HEI, SONG, TITLE, C, Doc, R, tag_row  # noqa: E402
+from docxkit import FANG, TITLE, C, Doc, R, tag_row  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 
@@ -503,8 +503,8 @@ def yueyang_01() -> Doc:
         R([C("上述情况由本人如实提供，如有虚报、隐瞒、伪造情况，本人愿承担一切责任，退回保障金并接受处领取金1-3倍罚款的处理。",
              align="left")], h=8),
     ]
-    mw = [11, 12, 32, 11, 13]  # members side: 姓名 与申请人关系 身份证号码 身体状况 从业状况
-    ow = [11, 12, 32, 13, 11]  # obligors side
+    mw = [13, 12, 35, 11, 12]  # members side: 姓名 与申请人关系 身份证号码 身体状况 从业状况
+    ow = [13, 12, 35, 12, 10]  # obligors side
     rows += [
         R([C("入\n户\n调\n查\n情\n况", lw, rs=5, line=11), C("享受低保共同生活家庭人员（共⟦{{ hh.family_size|fill(2) }}⟧人）", sum(mw)),
            C("分户应尽赡、抚、扶养义务人员状况（含配偶、子女）")], h=7),
@@ -655,7 +655,7 @@ def yueyang_03() -> Doc:
 def yueyang_04() -> Doc:
     d = Doc(margins=(25, 20, 20, 20), size=12)
     d.title("⟦{{ sched.year|fill(4) }}⟧年⟦{{ loc.town|fill(6) }}⟧社会救助年审工作镇复核到村时间安排", size=18, after=12)
-    w = [18, 40, 40]
+    w = [14, 34, 34]
     rows = [R([C("序号", w[0], bold=True), C("村名", w[1], bold=True), C("时间", w[2], bold=True), C("人员", bold=True)], h=11, header=True),
             loop("r in rows|rows(15)"),
             R([C("{{ r.no }}", w[0]), C("{{ r.village }}", w[1]), C("{{ r.time }}", w[2]), C("{{ r.people }}")], h=10),

@@ -16,7 +16,6 @@ Public API (used by the CLI, the archive builder and the audit):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from archive.errors import InputError
 from archive.forms import builders, lists, render as rd, shape
-from archive.forms.catalog import FormSpec, get, load_catalog, template_dir
+from archive.forms.catalog import FormSpec, get, load_catalog
 from archive.forms.privacy import check_public
 from archive.fsutil import atomic_write_bytes, sha256_bytes
 
@@ -41,7 +40,7 @@ class Rendered:
 
 
 @lru_cache(maxsize=64)
-def _checked(form_id: str, path: str, mtime: float, size: int) -> bytes:
+def _checked(form_id: str, path: str, mtime: int, size: int) -> bytes:
     """Template bytes, checked once per file version (tags, zip sanity)."""
     data = rd.read_template(form_id, Path(path))
     rd.prepare(form_id, data, shape.vocab(), Path(path))
@@ -54,8 +53,8 @@ def load_template(spec: FormSpec):
         st = path.stat()
     except OSError as exc:
         raise InputError(f"表单 {spec.id} 的模板不存在", path=path, hint="恢复该模板文件，或重新安装 dibao") from exc
-    data = _checked(spec.id, str(path), st.st_mtime, st.st_size)
-    return rd.prepare(spec.id, data, shape.vocab(), path)
+    data = _checked(spec.id, str(path), st.st_mtime_ns, st.st_size)
+    return rd.prepare(spec.id, data, shape.vocab(), path, check=False)
 
 
 def template_hash(form_id: str) -> str:
@@ -218,7 +217,7 @@ def docx_bytes_to_pdf(items: list[tuple[bytes, Path]], converter=None) -> list[P
 
 def write_blank_pack(ws, out, *, converter=None, form_ids=None) -> Path:
     """One PDF holding every blank form (a print pack), with a bookmark per form."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     out = Path(out)
     specs = [get(f) for f in form_ids] if form_ids else load_catalog()
@@ -236,10 +235,3 @@ def write_blank_pack(ws, out, *, converter=None, form_ids=None) -> Path:
         atomic_write_bytes(out, tmp_out.read_bytes())
     return out
 
-
-def blank_docx_for_all(ws) -> dict[str, bytes]:
-    return {s.id: render_docx(s.id, ws, blank=True) for s in load_catalog()}
-
-
-def template_path(form_id: str) -> Path:
-    return template_dir() / get(form_id).file

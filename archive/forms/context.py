@@ -14,7 +14,7 @@ from archive import calc as calcmod
 from archive.errors import DibaoError
 from archive.ids import age_on
 from archive.ids import birth_date as id_birth
-from archive.model import Household, Member, Obligor
+from archive.model import Household, Member
 from archive.forms import shape
 from archive.forms.shape import fill
 

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -359,8 +358,8 @@ def _check_names(ast, vocab, loops) -> str | None:
 
 # ------------------------------------------------------------------ rendering
 
-def prepare(form_id: str, data: bytes, vocab: dict, path: Path) -> DocxTemplate:
-    """A DocxTemplate from checked bytes, split tags joined, tags checked."""
+def prepare(form_id: str, data: bytes, vocab: dict, path: Path, check: bool = True) -> DocxTemplate:
+    """A DocxTemplate from checked bytes, split tags joined, tags checked (unless already checked)."""
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
@@ -373,7 +372,8 @@ def prepare(form_id: str, data: bytes, vocab: dict, path: Path) -> DocxTemplate:
                 roots.append(part._element)
     for root in roots:
         join_split_tags(root)
-        check_tags(form_id, root, vocab, path)
+        if check:
+            check_tags(form_id, root, vocab, path)
     return tpl
 
 
@@ -429,7 +429,3 @@ def docx_text(data: bytes) -> str:
             for p in part._element.iter(qn("w:p")):
                 out.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
     return "\n".join(out)
-
-
-def clone(tpl_bytes: bytes) -> bytes:
-    return copy.copy(tpl_bytes)

@@ -94,14 +94,18 @@ class WhooshBackend:
             else:
                 base = wq.Every()
             if node.must_not:
+                # Not AndNot: whoosh 2.7's AndNotMatcher misses negatives that start before
+                # the positive side (e.g. a phrase matching an earlier document).
                 neg = [self._q(n) for n in node.must_not]
-                base = wq.AndNot(base, neg[0] if len(neg) == 1 else wq.Or(neg))
+                base = wq.And([base, wq.Not(neg[0] if len(neg) == 1 else wq.Or(neg))])
             return base
         raise TypeError(f"unknown query node {node!r}")
 
     def search(self, node, limit: int):
         with self.ix.searcher() as s:
-            res = s.search(self._q(node), limit=max(1, limit))
+            # optimize=False: whoosh 2.7's block-quality skipping loops forever in
+            # AndMaybe (seen with limit=1), and the exact total needs every match anyway.
+            res = s.search(self._q(node), limit=max(1, limit), optimize=False)
             total = len(res)
             return total, [(float(h.score or 0.0), dict(h.fields())) for h in res]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from archive.errors import ConfigError, InputError
 from archive.fsutil import atomic_write_text, ensure_dir
-from archive.ids import mask
+from archive.ids import mask, redact_ids
 from indexer import analysis as an
 from indexer.engine import SCHEMA_VERSION, Doc, Hit, SearchResult
 from indexer.query import AndQ, Compiler, Field, NotQ, OrQ, PhraseQ, Word, parse, to_text
@@ -264,7 +264,7 @@ class SearchIndex:
         if ast is None:
             raise InputError("请输入要查找的内容", field="query", hint='例如：dibao search 张三，或 dibao search "审核登记表" --village 黄沙村')
         result = self._run(ast, limit)
-        result.query = to_text(ast)
+        result.query = redact_ids(to_text(ast))   # results are printed and logged: no full ID
         if result.total == 0:
             self._suggest(ast, result)
         return result
@@ -303,7 +303,7 @@ class SearchIndex:
         for candidate, why in tries:
             r = self._run(candidate, 1)
             if r.total:
-                q = to_text(candidate)
+                q = redact_ids(to_text(candidate))
                 result.suggested_query = q
                 result.suggestion = f"没有找到。{why}后有 {r.total} 条结果，可以试试：dibao search '{q}'"
                 return

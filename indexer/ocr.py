@@ -1,0 +1,159 @@
+"""OCR with tesseract (chi_sim, --psm 4) and page rasterising with pdftoppm, with a text cache.
+
+tesseract runs one page per process with OMP_THREAD_LIMIT=1 (two pages in
+parallel on two cores are faster than one page on two threads); its own text
+output is used.  Results are cached by content hash under
+``<workspace>/.dibao/ocr-cache/<sha256>.txt`` so no page is read twice.  The
+cache holds raw OCR text (it may contain ID numbers, like the workspace records
+themselves): files are mode 0600 in a 0700 folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from archive.errors import InputError, ToolFailed, ToolMissing
+from archive.fsutil import atomic_write_text, ensure_dir
+
+LANG = "chi_sim"
+PSM = 4
+DPI = 300
+OCR_TIMEOUT = 180
+RASTER_TIMEOUT = 120
+CACHE_VERSION = "ocr1"
+
+_INSTALL_TESSERACT = ("请安装文字识别程序：Debian/Ubuntu 运行 sudo apt install tesseract-ocr tesseract-ocr-chi-sim；"
+                      "Windows 安装 UB-Mannheim 的 tesseract 并勾选 Chinese (Simplified)；"
+                      "装好后重新运行（或 make install）")
+_INSTALL_POPPLER = "请安装 PDF 工具：Debian/Ubuntu 运行 sudo apt install poppler-utils（或 make install）"
+
+
+@lru_cache(maxsize=1)
+def find_tesseract() -> str:
+    """Path of tesseract with the chi_sim language; ToolMissing with install advice otherwise."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise ToolMissing("没有找到文字识别程序 tesseract，扫描件无法识别文字", hint=_INSTALL_TESSERACT)
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ToolFailed(f"tesseract 无法运行（{exc}）", path=exe, hint=_INSTALL_TESSERACT) from exc
+    langs = set((out.stdout + out.stderr).split())
+    if LANG not in langs:
+        raise ToolMissing("tesseract 缺少简体中文识别数据（chi_sim）", path=exe,
+                          hint="请安装：sudo apt install tesseract-ocr-chi-sim（或 make install）")
+    return exe
+
+
+@lru_cache(maxsize=1)
+def find_pdftoppm() -> str:
+    exe = shutil.which("pdftoppm")
+    if not exe:
+        raise ToolMissing("没有找到 pdftoppm，扫描的 PDF 页无法识别文字", hint=_INSTALL_POPPLER)
+    return exe
+
+
+def ocr_image(path, timeout: int = OCR_TIMEOUT) -> str:
+    """Text of one image, read by tesseract (chi_sim, page segmentation 4, one thread)."""
+    exe = find_tesseract()
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    cmd = [exe, str(path), "stdout", "-l", LANG, "--psm", str(PSM)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as exc:
+        raise ToolFailed(f"文字识别超过 {timeout} 秒没有完成", path=path,
+                         hint="图片可能过大或损坏；可以把它缩小后重新扫描，再运行一次") from exc
+    except OSError as exc:
+        raise ToolFailed(f"tesseract 无法运行（{exc}）", path=path, hint=_INSTALL_TESSERACT) from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolFailed("文字识别失败：" + (err[-1] if err else f"返回码 {proc.returncode}"), path=path,
+                         hint="检查图片能否正常打开；损坏的文件请重新扫描")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def rasterize_page(pdf, page: int, out_dir, dpi: int = DPI, timeout: int = RASTER_TIMEOUT) -> Path:
+    """Render one 1-based page of a PDF to a grey PNG with pdftoppm; returns the PNG path."""
+    exe = find_pdftoppm()
+    prefix = Path(out_dir) / f"p{page}"
+    cmd = [exe, "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise ToolFailed(f"PDF 第 {page} 页转图片超过 {timeout} 秒", path=pdf, hint="文件可能损坏，请重新生成或重新扫描") from exc
+    out = prefix.with_suffix(".png")
+    if proc.returncode != 0 or not out.exists():
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"PDF 第 {page} 页无法转成图片：" + (err[-1] if err else "未知原因"), path=pdf,
+                         hint="文件可能损坏或加了密码，请重新生成或重新扫描")
+    return out
+
+
+class OcrCache:
+    """OCR text by content key; counts what was read and what came from the cache."""
+
+    def __init__(self, folder=None):
+        self.folder = Path(folder) if folder else None
+        self.ocr_pages = 0
+        self.cached = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(*parts) -> str:
+        h = hashlib.sha256()
+        for p in (CACHE_VERSION, LANG, PSM, DPI) + parts:
+            h.update(str(p).encode("utf-8") + b"\x00")
+        return h.hexdigest()
+
+    def _file(self, key: str) -> Path | None:
+        return self.folder / f"{key}.txt" if self.folder else None
+
+    def get(self, key: str) -> str | None:
+        f = self._file(key)
+        if f is not None and f.exists():
+            try:
+                text = f.read_text(encoding="utf-8")
+            except OSError:
+                return None
+            with self._lock:
+                self.cached += 1
+            return text
+        return None
+
+    def put(self, key: str, text: str) -> None:
+        f = self._file(key)
+        if f is not None:
+            ensure_dir(f.parent)
+            atomic_write_text(f, text)
+
+    def image_text(self, image_path, key: str | None = None) -> str:
+        """OCR text of an image file, from the cache when its content was read before."""
+        from archive.fsutil import sha256_file
+
+        key = key or self.key("image", sha256_file(image_path))
+        text = self.get(key)
+        if text is None:
+            text = ocr_image(image_path)
+            with self._lock:
+                self.ocr_pages += 1
+            self.put(key, text)
+        return text
+
+    def pdf_page_text(self, pdf, page: int, key: str) -> str:
+        """OCR text of one PDF page (rasterised at 300 dpi first), cached under key."""
+        text = self.get(key)
+        if text is None:
+            with tempfile.TemporaryDirectory(prefix="dibao-ocr-") as tmp:
+                png = rasterize_page(pdf, page, tmp)
+                text = ocr_image(png)
+            with self._lock:
+                self.ocr_pages += 1
+            self.put(key, text)
+        return text

@@ -1,0 +1,219 @@
+"""Index the built archive (`dibao index`): every page of every volume, incrementally.
+
+A household is one group ("a/<对象编号>").  Its fingerprint is the hash of its
+manifest.json plus the size and modification time of its volume PDFs; only
+households whose fingerprint changed are re-read, and households that left the
+archive leave the index.  Scanned pages are OCR'd once (see ``indexer.ocr``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from archive.errors import ConfigError, InputError
+from archive.fsutil import sha256_bytes
+from indexer import analysis
+from indexer.engine import Doc
+from indexer.extract import pdf_pages
+from indexer.index import META_FILE, available_backends, open_index, rebuild_index
+from indexer.ocr import OcrCache
+
+ARCHIVE_GROUP = "a/"
+COMMIT_EVERY = 200   # households between intermediate commits
+
+
+@dataclass
+class IndexStats:
+    added: int = 0        # households (or historical files) new to the index
+    updated: int = 0      # changed and re-indexed
+    removed: int = 0      # gone from the archive, removed from the index
+    unchanged: int = 0
+    pages: int = 0        # pages (index documents) written
+    ocr_pages: int = 0    # pages read by tesseract in this run
+    ocr_cached: int = 0   # pages whose OCR text came from the cache
+    seconds: float = 0.0
+    backend: str = ""
+    problems: list = field(default_factory=list)   # [{"path": ..., "reason": ...}] in Chinese
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def workspace_paths(workspace_dir, index_dir=None) -> dict:
+    """Default locations under the workspace's private .dibao folder."""
+    ws = Path(workspace_dir)
+    private = ws / ".dibao"
+    index_dir = Path(index_dir) if index_dir else private / "index"
+    return {"index": index_dir, "key": private / "index.key", "ocr_cache": private / "ocr-cache",
+            "registry": private / "historical.json"}
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def _fingerprint(manifest_path: Path, manifest: dict) -> dict:
+    files = {}
+    for vol in manifest.get("volumes", []):
+        f = manifest_path.parent / str(vol.get("file", ""))
+        try:
+            st = f.stat()
+            files[str(vol.get("file"))] = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            files[str(vol.get("file"))] = None
+    return {"manifest": sha256_bytes(manifest_path.read_bytes()), "files": files}
+
+
+def _load_manifest(p: Path) -> dict:
+    try:
+        m = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"manifest.json 无法读取（{exc}）", path=p, hint="重新运行 dibao build 生成该户档案") from exc
+    hh = m.get("household") if isinstance(m, dict) else None
+    if not isinstance(hh, dict) or not hh.get("case_no") or not isinstance(m.get("volumes"), list):
+        raise InputError("manifest.json 缺少 household.case_no 或 volumes", path=p, field="household",
+                         hint="重新运行 dibao build 生成该户档案")
+    return m
+
+
+def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: Path) -> tuple[list[Doc], list]:
+    """Index documents (one per page) of one household folder, and problems met."""
+    hh = manifest["household"]
+    case_no = str(hh["case_no"])
+    group = ARCHIVE_GROUP + case_no
+    base = dict(household=case_no, head=hh.get("head") or "", village=hh.get("village") or "",
+                town=hh.get("town") or "", type=hh.get("type") or "")
+    docs, problems = [], []
+    for vol in manifest["volumes"]:
+        category = vol.get("category") or ""
+        pdf = manifest_path.parent / str(vol.get("file", ""))
+        if not pdf.is_file():
+            problems.append({"path": str(pdf), "reason": "卷宗 PDF 不存在，这一卷没有编入索引；请重新运行 dibao build"})
+            continue
+        force, hints, owner = set(), {}, {}
+        for d in vol.get("documents") or []:
+            first, last = int(d.get("first_page") or 0), int(d.get("last_page") or d.get("first_page") or 0)
+            for p in range(first, last + 1):
+                owner[p] = d
+                if d.get("text_layer") is False:
+                    force.add(p)
+                    if d.get("source_sha256"):
+                        hints[p] = f"{d['source_sha256']}:{p - first}"
+        try:
+            texts = pdf_pages(pdf, cache, force_ocr=force, key_hint=hints)
+        except InputError as exc:
+            problems.append({"path": str(pdf), "reason": exc.message})
+            continue
+        rel = _rel(pdf, root)
+        for i, text in enumerate(texts, start=1):
+            d = owner.get(i, {})
+            seq = d.get("seq", 0)
+            year = d.get("year")
+            if not year and d.get("date"):
+                year = str(d["date"])[:4]
+            docs.append(Doc(id=f"{case_no}/{category}/{seq}/p{i}", group=group, text=text, category=category,
+                            title=d.get("title") or f"{category}（第{i}页）", date=str(d.get("date") or ""),
+                            year=int(year) if str(year or "").isdigit() else None, path=rel, page=i,
+                            source="archive", **base))
+    return docs, problems
+
+
+def _workspace_words(manifests) -> list[str]:
+    words = set()
+    for m in manifests:
+        hh = m.get("household", {})
+        words.update(x for x in (hh.get("village"), hh.get("town"), hh.get("county"), hh.get("type")) if x)
+        for vol in m.get("volumes", []):
+            words.update(d.get("title") for d in vol.get("documents") or [] if d.get("title"))
+    return sorted(w for w in words if isinstance(w, str) and 2 <= len(w) <= 20)
+
+
+def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str = "auto", progress=None,
+                  rebuild: bool = False, key=None, extra_words=(), lookup=None) -> IndexStats:
+    """Bring the index up to date with the archive folder.
+
+    progress(done, total, label) is called after each household.  With rebuild=True the
+    index is deleted first and historical files added earlier are added again (attached to
+    households by `lookup`, see indexer.historical.make_matcher, or as when first added).
+    Returns IndexStats (counts of households added/updated/removed/unchanged, pages, OCR).
+    """
+    t0 = time.monotonic()
+    ws = Path(workspace_dir)
+    paths = workspace_paths(ws, index_dir)
+    archive_dir = Path(archive_dir) if archive_dir else ws / "archive"
+    key = key if key is not None else paths["key"]
+    opener = rebuild_index if rebuild else open_index
+    ix = opener(paths["index"], backend, key=key, root=ws)
+    cache = OcrCache(paths["ocr_cache"])
+    stats = IndexStats(backend=ix.backend_name)
+    try:
+        manifests = []
+        if archive_dir.is_dir():
+            for p in sorted(archive_dir.rglob("manifest.json")):
+                try:
+                    manifests.append((p, _load_manifest(p)))
+                except InputError as exc:
+                    stats.problems.append({"path": str(p), "reason": exc.message})
+        analysis.add_words(_workspace_words(m for _, m in manifests) + list(extra_words))
+        seen: dict[str, Path] = {}
+        pending = 0
+        for n, (p, m) in enumerate(manifests, start=1):
+            case_no = str(m["household"]["case_no"])
+            group = ARCHIVE_GROUP + case_no
+            if group in seen:
+                stats.problems.append({"path": str(p), "reason": f"对象编号 {case_no} 与 {seen[group]} 重复，这一户没有编入索引"})
+                continue
+            seen[group] = p
+            fp = _fingerprint(p, m)
+            old = ix.state.get(group)
+            if old == fp:
+                stats.unchanged += 1
+            else:
+                docs, problems = household_docs(p, m, cache, ws)
+                stats.problems.extend(problems)
+                stats.pages += ix.replace(group, docs, fingerprint=fp)
+                if old is None:
+                    stats.added += 1
+                else:
+                    stats.updated += 1
+                pending += 1
+                if pending >= COMMIT_EVERY:
+                    ix.commit()
+                    pending = 0
+            if progress:
+                progress(n, len(manifests), case_no)
+        for group in [g for g in ix.state if g.startswith(ARCHIVE_GROUP) and g not in seen]:
+            ix.delete(group)
+            stats.removed += 1
+        ix.commit()
+        if rebuild:
+            from indexer.historical import readd_registered
+
+            readd_registered(ws, ix, cache, stats, lookup=lookup)
+    finally:
+        ix.close()
+    stats.ocr_pages, stats.ocr_cached = cache.ocr_pages, cache.cached
+    stats.seconds = round(time.monotonic() - t0, 2)
+    return stats
+
+
+def search_workspace(workspace_dir, query: str, filters: dict | None = None, limit: int = 20,
+                     backend: str = "auto", index_dir=None):
+    """Search a workspace's index (for `dibao search`); hits carry absolute paths to open."""
+    paths = workspace_paths(workspace_dir, index_dir)
+    if not paths["key"].exists():
+        raise ConfigError("还没有建立搜索索引", path=paths["index"], hint="先运行 dibao index 建立索引")
+    if (backend or "auto") == "auto":   # use the index that exists, preferring the default engine
+        built = [b for b in available_backends() if (paths["index"] / b / META_FILE).exists()]
+        backend = built[0] if built else "auto"
+    ix = open_index(paths["index"], backend, key=paths["key"], root=Path(workspace_dir), create=False)
+    try:
+        return ix.search(query, filters=filters, limit=limit)
+    finally:
+        ix.close()

@@ -15,7 +15,7 @@ system:
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 	@$(BIN)/python -m pip install -q -e ".[test]"
 	@touch $(STAMP)
 

@@ -343,11 +343,276 @@ def forms_fill(state, form_id, record, event, village, town, date_, month, year,
 
 # ---------------------------------------------------------------- build / verify (archive/build)
 
+class _BuildProgress:
+    """Progress bar on stderr: households done, total, ETA."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if total:
+            self.bar = click.progressbar(length=total, label="生成卷宗", show_pos=True, show_eta=True,
+                                         file=sys.stderr, item_show_func=lambda x: x or "")
+            self.bar.__enter__()
+
+    def __call__(self, label: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1, label)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}分{s}秒" if m else f"{seconds:.1f}秒"
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="卷宗输出目录（默认：工作区下的 archive/）")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="同时转换表单的 LibreOffice 进程数（默认：CPU 核数）")
+@click.option("--village", help="只生成这个村（社区）的户")
+@click.option("--household", "case_no", metavar="对象编号", help="只生成这一户")
+@click.option("--prune", is_flag=True, help="删除已没有家庭记录的户的卷宗")
+@click.option("--force", is_flag=True, help="不论有无改动，全部重新生成")
+@click.option("--json", "as_json", is_flag=True, help="结束时以 JSON 输出统计")
+@click.pass_obj
+@handle_errors
+def build(state, out, jobs, village, case_no, prune, force, as_json):
+    """生成卷宗：一村一盒、一户一档，每户审批类、日常管理类、财务类三卷 PDF。
+
+    \b
+    每卷依次为：案卷封面、卷内目录、文件（表单及其佐证扫描件）、备考表；
+    有签字扫描件的表单用扫描件，没有的用系统生成的表单并标“未签字”。
+    只重新生成有改动的户（记录、扫描件、模板或配置变了）；没有改动时几秒内结束。
+    输出：archive/<村>/<对象编号>_<户主>/ 下三卷 PDF 和 manifest.json，
+    每村一份 盒内目录.pdf，全镇一份 汇总.pdf。
+    退出码：0 全部成功；1 有户生成失败（原因列在最后）；7 工作区正被另一个任务使用。
+
+    \b
+    例：dibao build
+        dibao build --jobs 2
+        dibao build --village 三和村
+        dibao build --household HS-2021-001 --force
+        dibao build --prune          删除已删记录的户的卷宗
+    """
+    from archive.build import build as run_build
+
+    progress = _BuildProgress()
+    try:
+        rep = run_build(state.ws, out=out, jobs=jobs, village=village, household=case_no, prune=prune,
+                        force=force, progress=progress)
+    finally:
+        progress.close()
+    if as_json:
+        click.echo(json.dumps(rep.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"卷宗生成完毕，用时 {_duration(rep.seconds)}：")
+        click.echo(f"  新生成 {len(rep.built)} 户，未改动 {rep.unchanged} 户，失败 {len(rep.failed)} 户；"
+                   f"新生成 {rep.pages} 页")
+        if rep.converted or rep.cached:
+            click.echo(f"  表单：转换 {rep.converted} 张，沿用已转换的 {rep.cached} 张")
+        if rep.incomplete:
+            click.echo(f"  材料不全 {len(rep.incomplete)} 户（缺件见各卷备考表，或运行 dibao audit）："
+                       + "、".join(rep.incomplete[:10]) + ("等" if len(rep.incomplete) > 10 else ""))
+        for p in rep.problems:
+            click.echo(f"  扫描件无法归档 [{p['case_no']}] {p['path']}：{p['reason']}")
+        for f in rep.failed:
+            click.echo(f"  失败 [{f.case_no}] {f.path}：{f.reason}")
+        if rep.orphans:
+            click.echo(f"  以下 {len(rep.orphans)} 户已没有家庭记录，卷宗仍保留（加 --prune 删除）：" + "、".join(rep.orphans[:10]))
+        if rep.removed:
+            click.echo(f"  已删除 {len(rep.removed)} 户已无记录的卷宗：" + "、".join(rep.removed[:10]))
+        click.echo(f"  输出目录：{rep.out}")
+    if rep.failed:
+        raise ProblemsFound("")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="卷宗目录（默认：工作区下的 archive/）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核对结果")
+@click.pass_obj
+@handle_errors
+def verify(state, out, as_json):
+    """核对卷宗（固定性检查）：重新计算每个输出文件和源文件的校验值，与清单比对。
+
+    报告被改动、缺失的文件，以及输出目录中清单之外的文件。发现不一致时退出码为 1。
+
+    \b
+    例：dibao verify
+        dibao verify --json > 核对结果.json
+    """
+    from archive.verify import verify as run_verify
+
+    rep = run_verify(state.ws, out)
+    if as_json:
+        click.echo(json.dumps(rep.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for f in rep.findings:
+            click.echo(f.render())
+        click.echo(rep.summary())
+    if not rep.ok:
+        raise ProblemsFound("")
+
+
 # ---------------------------------------------------------------- index / search (indexer)
 
 # ---------------------------------------------------------------- audit (archive/audit)
 
+AUDIT_KINDS = ("缺表", "待签字归档", "缺扫描件", "缺照片", "缺数据", "超时限", "提醒")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--village", help="只看这个村（社区）")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(AUDIT_KINDS),
+              help="只看这些缺件种类（可写多次）；核查提示总是列出")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出完整结果（给其他程序用）")
+@click.option("--xlsx", type=click.Path(path_type=Path, dir_okay=False), help="写出 Excel：汇总表 + 每村一张工作表")
+@click.option("--pdf", type=click.Path(path_type=Path, dir_okay=False), help="写出可打印的 PDF 报告")
+@click.option("--prepare", type=click.Path(path_type=Path, file_okay=False),
+              help="在此目录按村写出：待打印表单.pdf（缺的表，按记录预填）和 补件清单（扫描件、数据）")
+@click.option("--detail", is_flag=True, help="屏幕上每项都列出原因、依据和怎么补")
+@click.option("--date", "as_of", help="审计日期 年-月-日（默认今天）：按这一天判断该有哪些年审、是否超时")
+@click.option("--rules", type=click.Path(path_type=Path, dir_okay=False),
+              help="审计规则文件（默认：工作区的 audit-rules.toml，否则本地区自带的规则）")
+@click.pass_obj
+@handle_errors
+def audit(state, village, kinds, as_json, xlsx, pdf, prepare, detail, as_of, rules):
+    """查缺补漏（缺什么补什么）：逐户列出缺件清单，按村、按镇统计完成率，并给出核查提示。
+
+    \b
+    缺件种类：缺表（记录里没有该事件，表无法生成）、待签字归档（表可打印，缺签字扫描件）、
+              缺扫描件、缺照片、缺数据、超时限（按法定工作日）；提醒不算缺件。
+    核查提示：应退尽退（收入超标仍在保）、身份证重复、死亡未减员、发放金额不符。
+    清单按 村、组、对象编号 排列，便于逐户走访。发现缺件或核查提示时退出码为 1。
+
+    \b
+    例：dibao audit
+        dibao audit --village 黄沙村 --detail
+        dibao audit --xlsx 审计.xlsx --pdf 审计.pdf
+        dibao audit --kind 缺扫描件 --kind 缺数据
+        dibao audit --prepare 补件包
+    """
+    import datetime as dt
+
+    from archive.audit import audit_workspace
+    from archive.audit.report import as_json as audit_json, headline, render_text
+    from archive.errors import InputError
+
+    date = None
+    if as_of:
+        try:
+            date = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(f"日期“{as_of}”格式不对", field="--date", hint="写成 年-月-日，如 2026-01-15") from None
+    ws = state.ws
+    result = audit_workspace(ws, village=village, kinds=tuple(kinds) or None, as_of=date, rules_path=rules)
+    if village and not result.households:
+        raise InputError(f"工作区里没有“{village}”的家庭记录", field="--village",
+                         hint=f"村（社区）名要与记录中的 village 一致；现有：{'、'.join(result.villages) or '（无）'}")
+    if as_json:
+        click.echo(json.dumps(audit_json(result), ensure_ascii=False, indent=2))
+    elif not (xlsx or pdf or prepare):
+        click.echo(render_text(result, verbose=detail))
+    else:
+        click.echo(headline(result))
+    if xlsx:
+        from archive.audit.xlsx import write_xlsx
+
+        write_xlsx(result, xlsx)
+        click.echo(f"已写出 Excel：{xlsx}", err=as_json)
+    if pdf:
+        from archive.audit.pdf import write_report_pdf
+
+        write_report_pdf(result, pdf)
+        click.echo(f"已写出 PDF：{pdf}", err=as_json)
+    if prepare:
+        from archive.audit.prepare import prepare as prepare_fix
+
+        def told(vo):
+            click.echo(f"  {vo.village}：{vo.forms} 张表（其中空白 {vo.blank_forms} 张），补件清单 {vo.checklist_items} 项"
+                       f" → {vo.folder}", err=as_json)
+
+        click.echo(f"正在准备补件材料到 {prepare} ……", err=as_json)
+        prepare_fix(result, ws, prepare, progress=told)
+    if not result.clean:
+        raise ProblemsFound("")
+
+
 # ---------------------------------------------------------------- demo
+
+DEMO_STAGES = (("validate", "检查记录"), ("build", "生成卷宗"), ("index", "建立检索索引"), ("audit", "查缺补漏"))
+
+
+def _demo_bar(label: str, total: int):
+    return click.progressbar(length=total, label=label, show_pos=True, show_eta=True, file=sys.stderr)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="样例工作区目录（新目录或空目录）")
+@click.option("--households", "-n", default=60, show_default=True, type=click.IntRange(1, 1_000_000), help="户数")
+@click.option("--seed", default=1, show_default=True, type=int, help="随机种子：同一种子生成完全相同的记录")
+@click.option("--profile", "-p", default="yueyang", show_default=True, type=click.Choice(["fenxi", "ezhou", "yueyang"]),
+              help="地区配置：fenxi 山西汾西县，ezhou 湖北鄂州市鄂城区，yueyang 湖南岳阳县")
+@click.option("--town", help="乡镇（街道）名称（默认：黄沙街镇、永安镇或西山街道）")
+@click.option("--no-scans", is_flag=True, help="只生成家庭记录，不生成扫描件（快，用于性能测试）")
+@click.option("--no-run", is_flag=True, help="只生成数据，不接着运行检查、卷宗、检索和审计")
+@handle_errors
+def demo(out, households, seed, profile, town, no_scans, no_run):
+    """生成样例工作区：若干村的家庭记录（2021—2025年的申请、年审、变更、发放）和扫描件，
+    然后依次运行 检查、卷宗、检索、审计，并列出结果所在位置。
+
+    \b
+    约五分之一的户故意留有缺漏（缺扫描件、缺年审、缺数据、超时限、超标准、发放不符），
+    清单在工作区的 demo-planted.json 中，可用来对照审计结果。
+    身份证号按 GB 11643 生成、校验位正确，但人员和家庭都是虚构的。
+
+    \b
+    例：dibao demo --out 样例
+        dibao demo --out 样例2 --households 20 --seed 7 --profile fenxi
+        dibao demo --out 压力测试 --households 10000 --no-scans --no-run
+    """
+    import time
+
+    from archive import demo as demomod
+
+    t0 = time.monotonic()
+    click.echo(f"正在生成样例工作区（{households} 户，种子 {seed}，地区 {profile}）……")
+    ws = demomod.generate(out, households=households, seed=seed, profile=profile, town=town,
+                          scans=not no_scans, progress=_demo_bar)
+    planted = demomod.planted(ws.root)
+    n_scans = sum(1 for p in ws.scans_dir.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in ws.scans_dir.rglob("*") if p.is_file())
+    click.echo(f"已生成，用时 {_duration(time.monotonic() - t0)}：")
+    click.echo(f"  工作区：{ws.root}（{ws.config.county}{ws.config.town}）")
+    click.echo(f"  家庭记录：{ws.households_dir}（{households} 户）")
+    click.echo(f"  扫描件：{ws.scans_dir}（{n_scans} 个文件，{size / 2**20:.1f} MB）")
+    click.echo(f"  故意留下的缺漏：{ws.root / demomod.PLANTED_NAME}"
+               f"（{len(planted['incomplete_households'])} 户，{len(planted['gaps'])} 处）")
+    if no_run:
+        return
+    ran = []
+    for name, title in DEMO_STAGES:
+        if main.get_command(click.get_current_context(), name) is None:
+            click.echo(f"\n—— {title}：这个版本还没有 dibao {name}，跳过")
+            continue
+        click.echo(f"\n—— {title}（dibao {name}）")
+        t = time.monotonic()
+        code = main.main(["--workspace", str(ws.root), name], prog_name="dibao", standalone_mode=False)
+        code = code if isinstance(code, int) else 0
+        ran.append((name, title, code, time.monotonic() - t))
+    click.echo("\n结果：")
+    for name, title, code, secs in ran:
+        note = "完成" if code == 0 else ("发现问题（样例中故意留下的，对照 demo-planted.json）" if code == 1 else f"失败（退出码 {code}）")
+        click.echo(f"  {title}：{note}，用时 {_duration(secs)}")
+    if any(n == "build" for n, *_ in ran):
+        click.echo(f"  卷宗：{ws.output_dir}（每村一个目录，每户三卷 PDF；汇总.pdf）")
+    if any(n == "index" for n, *_ in ran):
+        click.echo(f"  检索索引：{ws.state_dir}（试试 dibao --workspace {ws.root} search 残疾证）")
+    click.echo(f"总用时 {_duration(time.monotonic() - t0)}。")
 
 
 def run():

@@ -1,0 +1,342 @@
+"""Writing one household's volumes and manifest, and the village box lists and town summary.
+
+Called by archive/build.py once a household's forms are converted.  Each volume is
+written to a temporary file and renamed into place; the manifest comes last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pypdf
+
+from archive import __version__
+from archive.config import CATEGORIES
+from archive.errors import DibaoError, OutputError
+from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes, sha256_file
+from archive.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, find_manifests, read_manifest,
+                              write_manifest)
+from archive.model import safe_filename
+from archive.pages import Book, BoxRow, ContentsRow, CoverInfo, RemarksInfo
+from archive.volume import Doc, assemble, number_documents, reader_of
+
+log = logging.getLogger("dibao.build")
+
+
+def _mask_card(no: str | None) -> str:
+    if not no:
+        return ""
+    return no[:4] + "*" * max(0, len(no) - 8) + no[-4:]
+
+
+def missing_items(hh, ws, plan, problems: list[dict]) -> list[dict]:
+    """缺件说明: from archive.audit.missing_for when the audit provides it, else derived here."""
+    items: list[dict] = []
+    fn = None
+    try:
+        from archive import audit
+
+        fn = getattr(audit, "missing_for", None)
+    except ImportError:
+        fn = None
+    if fn is not None:
+        try:
+            for m in fn(hh, ws) or []:
+                if isinstance(m, dict):
+                    what, cat, why = str(m.get("what", "")), m.get("category"), str(m.get("why", ""))
+                else:
+                    what, cat, why = str(m), None, ""
+                items.append({"what": what, "category": cat if cat in CATEGORIES else guess_category(what, ws.config),
+                              "why": why})
+            return items
+        except DibaoError as exc:
+            log.warning("audit.missing_for failed for %s: %s", hh.case_no, exc)
+        except Exception:  # noqa: BLE001 - the audit is optional here; fall back to the simple list
+            log.warning("audit.missing_for failed for %s", hh.case_no, exc_info=True)
+            items = []
+    for cat, entries in plan.volumes.items():
+        for e in entries:
+            if e.kind == "form":
+                items.append({"what": f"{e.title}（签字件）", "category": cat,
+                              "why": "待签字归档：已按记录生成表单，尚无签字、盖章后的扫描件"})
+    return items
+
+
+def guess_category(text: str, config) -> str:
+    """The category a missing-paper line belongs to: the form or attachment type it names."""
+    from archive.forms import catalog
+    from archive.plan import ANCHORS
+
+    best = None
+    for spec in catalog.load_catalog():
+        if spec.title in text and (best is None or len(spec.title) > len(best.title)):
+            best = spec
+    if best is not None:
+        return best.category_for(config)
+    for t, (cat, _) in ANCHORS.items():
+        if text.startswith(t) or f"（{t}" in text or t in text[:12]:
+            return (config.categories.get(t) if config is not None else None) or cat
+    if "入户照片" in text or "核对报告" in text or "年审" in text or "年度审核" in text:
+        return "日常管理类"
+    return CATEGORIES[0]
+
+
+def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
+    """Documents of one category (without cover, contents, remarks); payment sheet pages go into book."""
+    from archive.scans import has_text_layer
+
+    hh = job.hh
+    docs: list[Doc] = []
+    for e in entries:
+        meta = {"form_id": e.form_id, "attachment_type": e.attachment_type, "event_id": e.event_id,
+                "date": e.date.isoformat() if e.date else None, "year": e.year}
+        if e.kind == "form":
+            reader = reader_of(job.pdfs[id(e)])
+            docs.append(Doc("form", e.title, reader, list(range(len(reader.pages))), e.date,
+                            {**meta, "text_layer": True, "unsigned": True}))
+        elif e.kind == "payments":
+            acct = hh.bank_account
+            account = f"{acct.bank} {_mask_card(acct.card_number)}" if acct else ""
+            sec = book.payments(hh.head.name, hh.case_no, hh.payments, account)
+            d = Doc("payments", e.title, None, list(range(sec.first, sec.last + 1)), e.date,
+                    {**meta, "text_layer": True, "unsigned": False})
+            sections.append(d)
+            docs.append(d)
+        else:
+            results = [(s, job.scans.get(s.rel)) for s in e.scans]
+            results = [(s, r) for s, r in results if r is not None]
+            if not results:
+                continue
+            if len(results) == 1:
+                data = results[0][1].pdf
+            else:  # a signed form scanned as several files: one document
+                w = pypdf.PdfWriter()
+                for _, r in results:
+                    w.append(reader_of(r.pdf))
+                buf = io.BytesIO()
+                w.write(buf)
+                data = buf.getvalue()
+            reader = reader_of(data)
+            text = all(all(has_text_layer(r.pdf)) if r.kind == "pdf" else False for _, r in results)
+            first = results[0][0]
+            title = e.title + ("（签字件）" if e.kind == "signed_scan" else "")
+            docs.append(Doc(e.kind, title, reader, list(range(len(reader.pages))), e.date or first.date,
+                            {**meta, "attachment_type": e.attachment_type or first.type, "source": first.rel,
+                             "source_sha256": builder.hashes.sha256(first.path),
+                             "sources": [s.rel for s, _ in results] if len(results) > 1 else None,
+                             "text_layer": text, "unsigned": False}))
+    return docs
+
+
+def write_household(builder, job) -> tuple[int, bool]:
+    """Write the three volumes and the manifest of a prepared household; returns (pages, complete)."""
+    ws, hh, plan, cfg = builder.ws, job.hh, job.plan, builder.config
+    problems = job.problems
+    missing = missing_items(hh, ws, plan, problems)
+    book = Book()
+    sections: list[Doc] = []
+    per_cat: dict[str, list[Doc]] = {}
+    for cat in CATEGORIES:
+        per_cat[cat] = _docs_for(builder, job, cat, plan.volumes.get(cat, []), book, sections)
+
+    filer = str((cfg.archive or {}).get("filer", "") or "")
+    checker = str((cfg.archive or {}).get("checker", "") or "")
+    layout: dict[str, tuple[Doc, Doc, Doc]] = {}
+    for cat in CATEGORIES:
+        docs = per_cat[cat]
+        nums = number_documents(docs)
+        rows = [ContentsRow(i, d.title, d.date, n[0], n[1], "未签字" if d.meta.get("unsigned") else "")
+                for i, (d, n) in enumerate(zip(docs, nums), 1) if n]
+        pages = sum(d.pages for d in docs)
+        dates = [d.date for d in docs if d.date]
+        cover = book.cover(CoverInfo(
+            head=hh.head.name, case_no=hh.case_no, village=hh.village, town=hh.town or cfg.town, county=cfg.county,
+            category=cat, household_type=hh.type, first_date=min(dates, default=None), last_date=max(dates, default=None),
+            items=len(docs), pages=pages, retention=cfg.retention.get(cat, ""), built=builder.today))
+        contents = book.contents(hh.head.name, hh.case_no, cat, rows)
+        lines = [f"{m['what']}：{m['why']}" if m["why"] else m["what"] for m in missing
+                 if m.get("category") == cat or (m.get("category") not in CATEGORIES and cat == CATEGORIES[0])]
+        probs = [f"扫描件 {p['path']} 未能归档：{p['reason']}" for p in problems if p.get("category", CATEGORIES[0]) == cat]
+        remarks = book.remarks(RemarksInfo(len(docs), pages, lines, probs, filer, checker, builder.today))
+        trio = []
+        for kind, title, sec in (("cover", "案卷封面", cover), ("contents", "卷内目录", contents), ("remarks", "备考表", remarks)):
+            d = Doc(kind, title, None, list(range(sec.first, sec.last + 1)), None, {}, numbered=False)
+            sections.append(d)
+            trio.append(d)
+        layout[cat] = tuple(trio)
+    breader = reader_of(book.output())
+    for d in sections:
+        d.reader = breader
+
+    folder = builder_folder(builder, hh)
+    volumes = []
+    total_pages = 0
+    for cat in CATEGORIES:
+        cover, contents, remarks = layout[cat]
+        docs = [cover, contents, *per_cat[cat], remarks]
+        meta = {"Title": f"{hh.head.name}户 最低生活保障档案 {cat}", "Author": filer or (hh.town or cfg.town),
+                "Subject": f"{cfg.county}{hh.town}{hh.village} {hh.case_no} {hh.head.name} {cat}",
+                "Keywords": f"低保档案,{cat},{hh.case_no},{hh.head.name},{hh.village}",
+                "Creator": f"dibao {__version__}", "DibaoCaseNo": hh.case_no, "DibaoHousehold": hh.head.name,
+                "DibaoVillage": hh.village, "DibaoCategory": cat}
+        data, placed = assemble(docs, meta)
+        name = f"{cat}.pdf"
+        dest = folder / name
+        with atomic_path(dest) as tmp:
+            tmp.write_bytes(data)
+        st = dest.stat()
+        seq = 0
+        documents = []
+        for p in placed:
+            d = p.doc
+            entry = {"seq": None, "title": d.title, "kind": d.kind, "first_page": p.first_page, "last_page": p.last_page}
+            if d.numbered:
+                seq += 1
+                entry["seq"] = seq
+                entry["archive_pages"] = [p.archive_first, p.archive_last]
+                entry.update({k: v for k, v in d.meta.items() if v is not None or k in ("form_id", "event_id")})
+            documents.append(entry)
+        volumes.append({"category": cat, "file": name, "sha256": sha256_bytes(data),
+                        "pages": placed[-1].last_page if placed else 0, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                        "items": seq, "document_pages": sum(d.pages for d in per_cat[cat]), "documents": documents})
+        total_pages += placed[-1].last_page if placed else 0
+
+    cat_of_problem = {p["path"]: p.get("category") for p in problems}
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "tool_version": __version__,
+        "built_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "household": {"case_no": hh.case_no, "head": hh.head.name, "village": hh.village, "town": hh.town,
+                      "county": cfg.county, "type": hh.type},
+        "inputs": {**job.inputs,
+                   "scans": [{"path": s.rel, "sha256": builder.hashes.sha256(s.path), "type": s.type}
+                             for s in _all_scans(plan) if s.rel in job.scans],
+                   },
+        "input_hash": job.input_hash,
+        "complete": not missing and not problems,
+        "volumes": volumes,
+        "missing": missing,
+        "problems": [{"path": p["path"], "reason": p["reason"], "category": cat_of_problem.get(p["path"])} for p in problems],
+        "notes": plan.notes,
+    }
+    write_manifest(folder / MANIFEST_NAME, manifest)
+    _remove_old_folders(builder, hh.case_no, folder)
+    return total_pages, manifest["complete"]
+
+
+def _all_scans(plan):
+    for entries in plan.volumes.values():
+        for e in entries:
+            yield from e.scans
+
+
+def builder_folder(builder, hh) -> Path:
+    from archive.build import household_folder
+
+    return household_folder(builder.out, hh.village, hh.case_no, hh.head.name)
+
+
+def _remove_old_folders(builder, case_no: str, keep: Path) -> None:
+    """A household renamed (new head) or moved to another village leaves its old folder: remove it."""
+    for case, found in find_manifests(builder.out, only=case_no).items():
+        for folder, _ in found:
+            if folder.resolve() != keep.resolve():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- boxes and summary
+
+def _summary_state(out: Path) -> dict:
+    try:
+        data = json.loads((out / SUMMARY_NAME).read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _intact(out: Path, rec: dict | None) -> bool:
+    if not rec:
+        return False
+    try:
+        st = (out / rec["file"]).stat()
+    except (OSError, KeyError):
+        return False
+    return st.st_size == rec.get("size") and st.st_mtime_ns == rec.get("mtime_ns")
+
+
+def _write_generated(out: Path, rel: str, data: bytes, input_key: str) -> dict:
+    dest = out / rel
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(data)
+    st = dest.stat()
+    return {"file": rel, "input": input_key, "sha256": sha256_bytes(data), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def refresh_boxes(builder, changed: bool) -> None:
+    """Rewrite the village box lists and town summary whose content changed; then build-summary.json."""
+    out, cfg, rep = builder.out, builder.config, builder.report
+    state = _summary_state(out)
+    old_boxes = state.get("boxes") or {}
+    villages: dict[str, list[BoxRow]] = {}
+    for case, found in find_manifests(out).items():
+        folder, m = found[0]
+        if folder.relative_to(out).as_posix() in rep.orphans:
+            continue
+        h = m["household"]
+        vols = {v["category"]: v["pages"] for v in m.get("volumes", [])}
+        note = []
+        if m.get("missing"):
+            note.append(f"缺{len(m['missing'])}项")
+        if m.get("problems"):
+            note.append(f"扫描件问题{len(m['problems'])}个")
+        villages.setdefault(folder.parent.name, []).append(
+            BoxRow(h["case_no"], h["head"], h.get("type", ""), vols, bool(m.get("complete")), "，".join(note)))
+    boxes: dict[str, dict] = {}
+    wrote = False
+    for vname, rows in sorted(villages.items()):
+        rows.sort(key=lambda r: r.case_no)
+        key = sha256_bytes(canonical([cfg.county, cfg.town, vname, [r.__dict__ for r in rows], __version__]))
+        rel = f"{vname}/盒内目录.pdf"
+        old = old_boxes.get(vname)
+        if old and old.get("input") == key and _intact(out, old):
+            boxes[vname] = old
+            continue
+        book = Book()
+        book.box_list(cfg.county, cfg.town, vname, rows, builder.today)
+        boxes[vname] = _write_generated(out, rel, book.output(), key)
+        rep.boxes += 1
+        wrote = True
+    for vname, old in old_boxes.items():  # villages with no household left
+        if vname not in boxes and old.get("file"):
+            try:
+                (out / old["file"]).unlink()
+            except OSError:
+                pass
+            wrote = True
+    rows = [(v, len(r), 3 * len(r), sum(sum(b.volumes.values()) for b in r), sum(b.complete for b in r))
+            for v, r in sorted(villages.items())]
+    key = sha256_bytes(canonical([cfg.county, cfg.town, rows, __version__]))
+    summary = state.get("summary")
+    if not (summary and summary.get("input") == key and _intact(out, summary)):
+        book = Book()
+        book.summary(cfg.county, cfg.town, rows, builder.today)
+        summary = _write_generated(out, "汇总.pdf", book.output(), key)
+        wrote = True
+    last = rep.as_dict()
+    last.pop("seconds", None)
+    old_last = dict(state.get("last_run") or {})
+    if wrote or changed or _comparable(old_last) != _comparable(last):
+        atomic_write_text(out / SUMMARY_NAME, json.dumps({
+            "tool_version": __version__, "written_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "last_run": last, "boxes": boxes, "summary": summary}, ensure_ascii=False, indent=1) + "\n")
+
+
+def _comparable(d: dict) -> dict:
+    keep = ("failed", "orphans", "removed", "problems")
+    return {k: d.get(k) for k in keep}

@@ -1,0 +1,195 @@
+"""Household manifests (see /work/helpers/MANIFEST.md) and the input fingerprints of a build.
+
+A household's `input_hash` covers everything its volumes are made from: the record,
+every file in its scan folder and every scan the record lists, the templates of the
+forms it uses, the form catalog, the workspace configuration and the tool (version and
+a hash of the code that lays out volumes).  A rebuild recomputes it without reading any
+PDF: scans are hashed by (size, mtime_ns) through a cache in .dibao/cache/scan-hashes.json,
+so an unchanged workspace of 1,000 households is checked in about a second.
+
+The manifest is written last, after the volumes: a manifest whose volumes exist with
+the recorded size and mtime is a finished household.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from archive import __version__
+from archive.fsutil import atomic_write_text, sha256_bytes, sha256_file
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+SUMMARY_NAME = "build-summary.json"
+HASH_CACHE = "scan-hashes.json"
+
+# Code whose changes alter the volumes: a new version of any of them rebuilds everything.
+_CODE_FILES = ("plan.py", "volume.py", "pages.py", "build.py", "attachments.py", "scans.py", "model.py")
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    files = [here / f for f in _CODE_FILES] + sorted((here / "forms").glob("*.py"))
+    for f in files:
+        try:
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+        except OSError:
+            h.update(f.name.encode() + b"\0missing")
+    return h.hexdigest()[:16]
+
+
+def canonical(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
+
+
+class HashCache:
+    """sha256 of files keyed by (path, size, mtime_ns), kept between runs; thread-safe."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self.changed = False
+        try:
+            self.data: dict[str, list] = json.loads(self.path.read_text("utf-8"))
+            if not isinstance(self.data, dict):
+                self.data = {}
+        except (OSError, ValueError):
+            self.data = {}
+
+    def sha256(self, path: Path, st: os.stat_result | None = None) -> str:
+        path = Path(path)
+        st = st or path.stat()
+        key = str(path)
+        hit = self.data.get(key)
+        if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+            return hit[2]
+        digest = sha256_file(path)
+        with self._lock:
+            self.data[key] = [st.st_size, st.st_mtime_ns, digest]
+            self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if self.changed:
+            atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False))
+            self.changed = False
+
+
+def scan_folder_files(folder: Path) -> list[Path]:
+    """Every non-hidden file under a household's scan folder (what collect() looks at)."""
+    out: list[Path] = []
+    if not folder.is_dir():
+        return out
+    stack = [folder]
+    while stack:
+        d = stack.pop()
+        try:
+            with os.scandir(d) as it:
+                for e in it:
+                    if e.name.startswith("."):
+                        continue
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append(Path(e.path))
+                    elif e.is_file() or e.is_symlink():
+                        out.append(Path(e.path))
+        except OSError:
+            continue
+    return sorted(out)
+
+
+def rel_to(path: Path, root: Path) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def file_inputs(root: Path, folder: Path, listed: list[str], cache: HashCache) -> list[dict]:
+    """[{path, sha256, size, mtime_ns}] of the scan folder's files and the record-listed scans."""
+    seen: dict[str, dict] = {}
+    paths = [(rel_to(p, root), p) for p in scan_folder_files(folder)]
+    paths += [(r, root / r) for r in listed]
+    for rel, p in paths:
+        if rel in seen:
+            continue
+        try:
+            st = p.stat()
+            digest = cache.sha256(p, st)
+            seen[rel] = {"path": rel, "sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        except OSError:
+            seen[rel] = {"path": rel, "sha256": "unreadable", "size": -1, "mtime_ns": 0}
+    return [seen[k] for k in sorted(seen)]
+
+
+def input_hash(record_sha: str, files: list[dict], templates: dict[str, str], catalog: str, config: str) -> str:
+    return sha256_bytes(canonical({
+        "record": record_sha,
+        "files": [[f["path"], f["sha256"]] for f in files],
+        "templates": templates,
+        "catalog": catalog,
+        "config": config,
+        "tool": __version__,
+        "code": code_hash(),
+    }))
+
+
+def read_manifest(path: Path) -> dict | None:
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION:
+        return None
+    return data
+
+
+def write_manifest(path: Path, data: dict) -> None:
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def outputs_intact(folder: Path, manifest: dict) -> bool:
+    """Every volume of the manifest exists with the size and mtime recorded at build time."""
+    for v in manifest.get("volumes", []):
+        try:
+            st = (folder / v["file"]).stat()
+        except (OSError, KeyError):
+            return False
+        if st.st_size != v.get("size") or st.st_mtime_ns != v.get("mtime_ns"):
+            return False
+    return True
+
+
+def find_manifests(out: Path, only: str | None = None) -> dict[str, list[tuple[Path, dict]]]:
+    """case_no -> [(household folder, manifest)] for every manifest under the output folder."""
+    found: dict[str, list[tuple[Path, dict]]] = {}
+    if not out.is_dir():
+        return found
+    for village in sorted(out.iterdir()):
+        if not village.is_dir() or village.name.startswith("."):
+            continue
+        for hh in sorted(village.iterdir()):
+            if only is not None and not hh.name.startswith(safe_prefix(only)):
+                continue
+            m = hh / MANIFEST_NAME
+            if not m.is_file():
+                continue
+            data = read_manifest(m)
+            if data is None:
+                continue
+            case = (data.get("household") or {}).get("case_no")
+            if case and (only is None or case == only):
+                found.setdefault(case, []).append((hh, data))
+    return found
+
+
+def safe_prefix(case_no: str) -> str:
+    from archive.model import safe_filename
+
+    return safe_filename(case_no) + "_"

@@ -1,0 +1,157 @@
+"""Checks for inspectors, reported apart from missing papers.
+
+应退尽退     a household in care (城市/农村低保, not exited) whose per-capita income, computed
+             by archive.calc for its latest income year, is not below that year's standard.
+死亡未减员   a member who died on or before the audit date is still marked 保障人口, or the
+             amount in force after the death still counts more covered people than are alive.
+发放金额不符 a 正常发放 payment differing from the amount in force that month: the latest
+             approved 审核确认 (household_amount, else per_person × covered_count) from its
+             start_month, replaced by each 变更's after.amounts total from the month after the
+             change (the months before it are settled by 提标补发 / 扣减, not compared).
+身份证重复   one ID number in two households (or twice in one): see `duplicate_ids`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from archive import ids
+from archive.audit.conditions import Facts
+from archive.audit.gaps import Flag, HouseholdAudit
+from archive.errors import DibaoError
+
+
+def household_flags(hh, facts: Facts, config) -> list[Flag]:
+    out: list[Flag] = []
+    _over_standard(hh, facts, config, out)
+    _deceased(hh, facts, out)
+    _payments(hh, facts, out)
+    return out
+
+
+def _over_standard(hh, facts: Facts, config, out: list[Flag]) -> None:
+    if hh.type not in ("城市低保", "农村低保") or facts.start is None or facts.exit_date is not None:
+        return
+    if not hh.incomes:
+        return
+    from archive.calc import compute, fmt
+
+    year = max(x.year for x in hh.incomes)
+    try:
+        c = compute(hh, config, year)
+    except DibaoError:
+        return  # no standard for that year, or nobody alive: nothing to judge
+    if not c.eligible:
+        out.append(Flag("应退尽退",
+                        f"{year}年家庭月人均收入 {fmt(c.per_capita_monthly)} 元，不低于{c.standard.describe()}"
+                        f"（折合 {fmt(c.standard.monthly)} 元/人/月），仍在保",
+                        "入户核实收入；确属超标的按程序办理退出（变更或退出），或补录漏记的刚性支出",
+                        year=year, subject=str(year)))
+
+
+def _deceased(hh, facts: Facts, out: list[Flag]) -> None:
+    as_of = facts.as_of
+    if facts.start is None or facts.exit_date is not None:
+        return
+    dead = [m for m in hh.members if m.death_date is not None and m.death_date <= as_of]
+    if not dead:
+        return
+    for m in dead:
+        if m.covered:
+            out.append(Flag("死亡未减员", f"{m.name} 已于 {m.death_date.isoformat()} 死亡，记录中仍为保障人口",
+                            "办理减员：把该成员的“是否保障人口”改为 false，录入变更事件并重新核定金额",
+                            member=m.name, subject=m.name))
+    if any(f.kind == "死亡未减员" for f in out):
+        return
+    decided = [e for e in facts.of("审核确认", "变更") if e.date <= as_of and (e.type == "变更" or e.approved)]
+    if not decided:
+        return
+    last = decided[-1]
+    count = last.covered_count if last.type == "审核确认" else last.after.covered_count
+    alive = len(facts.living)
+    if count is not None and count > alive:
+        names = "、".join(f"{m.name}（{m.death_date.isoformat()} 死亡）" for m in dead)
+        out.append(Flag("死亡未减员",
+                        f"{names}；{last.type}（{last.date.isoformat()}）按保障人口 {count} 人核定，在世成员 {alive} 人",
+                        "办理减员变更，按在世人数重新核定金额；多发的资金按规定追回", member=dead[-1].name,
+                        subject=dead[-1].name))
+
+
+def _month(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def amount_timeline(facts: Facts) -> list[tuple[str, Decimal, str]]:
+    """(from month, confirmed household amount per month, where it comes from), in time order."""
+    steps: list[tuple[str, Decimal, str]] = []
+    for e in facts.of("审核确认", "变更"):
+        if e.type == "审核确认":
+            if not e.approved:
+                continue
+            amount = e.household_amount
+            if amount is None and e.per_person is not None and e.covered_count is not None:
+                amount = e.per_person * e.covered_count
+            if amount is None:
+                continue
+            steps.append((e.start_month or _month(e.date), amount, f"审核确认（{e.date.isoformat()}）"))
+        else:
+            a = e.after.amounts
+            total = a.basic + a.classified + a.fallback + a.other
+            if total == 0 and e.after.covered_count is None:
+                continue
+            # monthly payments switch the month after the change; earlier months are settled by 补发/扣减
+            nxt = dt.date(e.date.year + (e.date.month == 12), e.date.month % 12 + 1, 1)
+            steps.append((_month(nxt), total, f"变更（{e.date.isoformat()}）"))
+    steps.sort(key=lambda s: s[0])
+    return steps
+
+
+def _payments(hh, facts: Facts, out: list[Flag]) -> None:
+    if not hh.payments:
+        return
+    steps = amount_timeline(facts)
+    if not steps:
+        return
+    runs: list[list] = []   # [first month, last month, paid, confirmed, source, count]
+    for p in sorted(hh.payments, key=lambda p: p.month):
+        if p.kind != "正常发放":
+            continue
+        current = None
+        for start, amount, src in steps:
+            if start <= p.month:
+                current = (amount, src)
+        if current is None or p.amount == current[0]:
+            continue
+        if runs and runs[-1][2] == p.amount and runs[-1][3] == current[0] and runs[-1][4] == current[1]:
+            runs[-1][1] = p.month
+            runs[-1][5] += 1
+        else:
+            runs.append([p.month, p.month, p.amount, current[0], current[1], 1])
+    for first, last, paid, confirmed, src, n in runs:
+        span = first if first == last else f"{first} 至 {last}（{n} 个月）"
+        out.append(Flag("发放金额不符", f"{span} 发放 {paid} 元/月，{src}确认的金额为 {confirmed} 元/月",
+                        "核对发放花名册与审核确认表；多发的追回，少发的补发，并在发放记录中写明类别",
+                        year=int(first[:4]), subject=first if first == last else f"{first}..{last}"))
+
+
+def duplicate_ids(households: list[HouseholdAudit]) -> None:
+    """Add a 身份证重复 flag to every household that shares a living member's ID number."""
+    seen: dict[str, list[tuple[HouseholdAudit, str]]] = {}
+    for h in households:
+        for key, name in h.ids:
+            seen.setdefault(key, []).append((h, name))
+    for key, where in seen.items():
+        if len(where) < 2:
+            continue
+        for h, name in where:
+            others = [o for o, _ in where if o is not h]
+            if others:
+                names = "、".join(f"{o.case_no}（{o.village} {o.head}户）" for o in others)
+                detail = f"{name} 的身份证号 {ids.mask(key)} 也出现在 {names}"
+            else:
+                detail = f"{name} 的身份证号 {ids.mask(key)} 在本户出现两次"
+            flag = Flag("身份证重复", detail, "一人只能在一户享受：核对身份证原件，确定该成员属于哪一户，从另一户删除或改正",
+                        member=name, subject=name, others=[o.case_no for o in others])
+            if not any(f.kind == flag.kind and f.detail == flag.detail for f in h.flags):
+                h.flags.append(flag)

@@ -1,0 +1,248 @@
+"""The condition vocabulary of the rules files, evaluated on one household.
+
+A rule's `when` is one condition or a list of them.  At most one is an
+*iterator*: it says for what each requirement holds (the household once, each
+member, each covered year, each event of a kind ...), and each item it yields is
+a `Subject`.  The others are *filters*: true or false for the whole household;
+write "not:名字" to negate one.  A rule without an iterator holds once per
+household ("always").
+
+Coverage starts with `since` (else the first approved 审核确认, else the first
+payment, else the first 年审/变更) and ends with the year of 退出 (an exit followed
+by a new approval does not count), else runs to the audit date.
+
+Review years (each_review_year): every year after the first covered year up to the
+exit year, or up to the audit year once the audit date has passed the rules'
+`annual_review_due` day of that year (else up to the year before); plus any year
+with a recorded 年度审核 or 定期核查 after the first covered year.
+
+Covered years (each_covered_year, for 入户照片 and 核对报告): the year of each
+application (a refused application was visited and checked too), the first
+covered year, and every review year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from archive.model import (AnnualReview, Application, Change, Decision, Expense, Household, Member,
+                           PeriodicCheck, Publicity, Refusal, Reinvestigation, Visit)
+
+
+@dataclass
+class Subject:
+    key: str                    # identity within a rule: "" | member name | "2024" | event key
+    label: str                  # Chinese, shown in the 缺件清单: "李四", "2024年度", "入户调查 2024-03-05"
+    obj: object                 # where `field` rules read from
+    year: int | None = None
+    member: str | None = None
+    event: object | None = None  # the event the subject is (event iterators)
+
+
+# name -> (Chinese description, model class whose fields `field` rules may name)
+ITERATORS: dict[str, tuple[str, type]] = {
+    "always": ("每户一份", Household),
+    "each_member": ("每位在世的家庭成员", Member),
+    "member_disabled": ("每位有残疾的成员（有残疾类别等级，或健康状况为“残疾”）", Member),
+    "expense": ("每项可扣减刚性支出，写作 expense:重病 / expense:教育 / expense:就业", Expense),
+    "each_application": ("每次申请", Application),
+    "each_visit": ("每次入户调查", Visit),
+    "each_publicity": ("每次公示（审核公示、确认公示）", Publicity),
+    "objection": ("每次公示期内有异议的审核公示", Publicity),
+    "each_reinvestigation": ("每次再次调查", Reinvestigation),
+    "each_decision": ("每次审核确认", Decision),
+    "approved": ("每次同意纳入的审核确认", Decision),
+    "refused": ("每次不予批准", Refusal),
+    "each_annual_review": ("每次年度审核（已录入的）", AnnualReview),
+    "each_change": ("每次变更", Change),
+    "each_periodic_check": ("每次定期核查", PeriodicCheck),
+    "each_covered_year": ("每个在保年度（含纳入当年）", Household),
+    "each_review_year": ("每个应年审的年度（纳入之后、已到年审截止日的在保年度）", Household),
+}
+
+FILTERS: dict[str, str] = {
+    "official_relative": "村（社区）两委干部或低保经办人员的近亲属（记录有近亲属备案信息，或申请时声明有）",
+    "tekun_dispersed": "分散供养的特困人员",
+    "ever_covered": "曾经纳入保障（有享受时间、同意纳入的审核确认、年审、变更或发放记录）",
+    "covered_now": "目前在保（曾纳入保障且没有退出）",
+    "has_payments": "有发放记录",
+    "has_application": "记录中有申请事件",
+}
+
+EXPENSE_KINDS = ("重病", "教育", "就业")
+
+EVENT_ITERATORS = {
+    "each_application": ("申请",), "each_visit": ("入户调查",), "each_publicity": ("审核公示", "确认公示"),
+    "objection": ("审核公示",), "each_reinvestigation": ("再次调查",), "each_decision": ("审核确认",),
+    "approved": ("审核确认",), "refused": ("不予批准",), "each_annual_review": ("年度审核",),
+    "each_change": ("变更",), "each_periodic_check": ("定期核查",),
+}
+
+
+def parse_due(text: str) -> tuple[int, int]:
+    """'05-31' -> (5, 31); raises ValueError."""
+    m, d = text.split("-")
+    dt.date(2024, int(m), int(d))  # validates (2024 is a leap year, so 02-29 passes)
+    return int(m), int(d)
+
+
+def event_key(e) -> str:
+    return e.id or f"{e.type}{e.date.isoformat()}"
+
+
+def event_label(e) -> str:
+    return f"{e.type} {e.date.isoformat()}"
+
+
+class Facts:
+    """What the conditions need to know about one household, computed lazily once."""
+
+    def __init__(self, hh: Household, as_of: dt.date, review_due: tuple[int, int] = (12, 31)):
+        self.hh = hh
+        self.as_of = as_of
+        self.review_due = review_due
+
+    @cached_property
+    def events(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for e in sorted(self.hh.events, key=lambda e: e.date):
+            out.setdefault(e.type, []).append(e)
+        return out
+
+    def of(self, *types: str) -> list:
+        if len(types) == 1:
+            return self.events.get(types[0], [])
+        return sorted((e for t in types for e in self.events.get(t, [])), key=lambda e: e.date)
+
+    @cached_property
+    def living(self) -> list[Member]:
+        return [m for m in self.hh.members if m.death_date is None or m.death_date > self.as_of]
+
+    @cached_property
+    def start(self) -> dt.date | None:
+        if self.hh.since:
+            return self.hh.since
+        ok = [e.date for e in self.of("审核确认") if e.approved]
+        if ok:
+            return ok[0]
+        if self.hh.payments:
+            y, m = map(int, min(p.month for p in self.hh.payments).split("-"))
+            return dt.date(y, m, 1)
+        reviews = self.of("年度审核", "变更")
+        return reviews[0].date if reviews else None
+
+    @cached_property
+    def exit_date(self) -> dt.date | None:
+        exits = self.of("退出")
+        if not exits:
+            return None
+        last = exits[-1].date
+        later_ok = [e for e in self.of("审核确认") if e.approved and e.date > last]
+        return None if later_ok else last
+
+    @cached_property
+    def review_years(self) -> list[int]:
+        """Years after the first covered one that need an annual review (see the module docstring)."""
+        years = {e.year for e in self.of("年度审核")} | {e.date.year for e in self.of("定期核查")}
+        start = self.start
+        if start is not None:
+            if self.exit_date is not None:
+                last = self.exit_date.year
+            else:
+                m, d = self.review_due
+                last = self.as_of.year if self.as_of >= _day_of(self.as_of.year, m, d) else self.as_of.year - 1
+            years.update(range(start.year + 1, last + 1))
+        return sorted(y for y in years if start is None or y > start.year)
+
+    @cached_property
+    def covered_years(self) -> list[int]:
+        """Years with a file to keep: each application's year, the first covered year, each review year."""
+        years = set(self.review_years)
+        if self.start is not None and self.start <= self.as_of:
+            years.add(self.start.year)
+        years.update(a.date.year for a in self.of("申请") if a.date <= self.as_of)
+        return sorted(years)
+
+    # ------------------------------------------------------------ filters
+    def filter(self, name: str) -> bool:
+        hh = self.hh
+        if name == "official_relative":
+            return hh.official_relative is not None or any(a.is_official_relative for a in self.of("申请"))
+        if name == "tekun_dispersed":
+            return hh.type == "特困" and hh.extreme_poverty is not None and hh.extreme_poverty.care_mode == "分散供养"
+        if name == "ever_covered":
+            return self.start is not None
+        if name == "covered_now":
+            return self.start is not None and self.exit_date is None
+        if name == "has_payments":
+            return bool(hh.payments)
+        if name == "has_application":
+            return bool(self.of("申请"))
+        raise KeyError(name)
+
+    # ------------------------------------------------------------ iterators
+    def subjects(self, name: str, arg: str | None = None) -> list[Subject]:
+        hh = self.hh
+        if name == "always":
+            return [Subject("", "", hh)]
+        if name == "each_member":
+            return [Subject(m.name, m.name, m, member=m.name) for m in self.living]
+        if name == "member_disabled":
+            return [Subject(m.name, m.name, m, member=m.name) for m in self.living
+                    if m.disability is not None or m.health == "残疾"]
+        if name == "expense":
+            out = []
+            for x in hh.expenses:
+                if x.kind == arg:
+                    who = x.member or ""
+                    out.append(Subject(f"{x.year}{who}", f"{x.year}年{arg}支出" + (f"（{who}）" if who else ""),
+                                       x, year=x.year, member=x.member))
+            return _dedupe(out)
+        if name in EVENT_ITERATORS:
+            evs = self.of(*EVENT_ITERATORS[name])
+            if name == "objection":
+                evs = [e for e in evs if e.objection]
+            elif name == "approved":
+                evs = [e for e in evs if e.approved]
+            return _dedupe([Subject(event_key(e), event_label(e), e, year=_event_year(e), event=e) for e in evs])
+        if name == "each_covered_year":
+            return [Subject(str(y), f"{y}年度", hh, year=y) for y in self.covered_years]
+        if name == "each_review_year":
+            return [Subject(str(y), f"{y}年度", hh, year=y) for y in self.review_years]
+        raise KeyError(name)
+
+    def linked_event(self, subject: Subject, event_type: str):
+        """The event a form of `event_type` is printed from, for this subject (None: not recorded)."""
+        if subject.event is not None:
+            if subject.event.type == event_type:
+                return subject.event
+            later = [e for e in self.of(event_type) if e.date >= subject.event.date]
+            return later[0] if later else None
+        evs = self.of(event_type)
+        if subject.year is not None:
+            evs = [e for e in evs if _event_year(e) == subject.year]
+        return evs[-1] if evs else None
+
+
+def _event_year(e) -> int:
+    return getattr(e, "year", None) or e.date.year
+
+
+def _day_of(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # 02-29 in a common year
+        return dt.date(year, month, day - 1)
+
+
+def _dedupe(subjects: list[Subject]) -> list[Subject]:
+    """Make keys unique (two events of one day without ids, two expenses of one member and year)."""
+    seen: dict[str, int] = {}
+    for s in subjects:
+        n = seen.get(s.key, 0)
+        seen[s.key] = n + 1
+        if n:
+            s.key = f"{s.key}#{n + 1}"
+    return subjects

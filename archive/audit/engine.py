@@ -1,0 +1,253 @@
+"""Evaluate the rules of a RuleSet on one household: its gaps, as data.
+
+Matching scans to requirements (the file naming of archive/attachments.py):
+  * a scan *fits* a subject when none of its qualifiers (member, year, event) contradicts
+    the subject's; it fits *exactly* when at least one of them agrees, *generically*
+    when it carries none of the subject's kinds of qualifier;
+  * forms: a signed scan (签字表 with that form id) is used once; exact fits first, then
+    generic ones in subject order (签字表_fenxi-04.pdf covers one 入户调查表), but a
+    generic one never stands for a year or event the record lacks;
+  * other scans: an exact fit may serve several subjects (one 疾病诊断证明_李四 for two
+    years of medical costs); a generic one serves one subject;
+  * photos: the scans that fit each subject exactly are counted; generic ones count
+    only where the rule has a single subject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from archive.audit import timing
+from archive.audit.conditions import Facts, Subject
+from archive.audit.gaps import Gap, REMINDER
+from archive.audit.rules import ANNUAL_PLACEHOLDER, Rule, RuleSet
+
+_DEFAULT_WHY = {
+    "always": "每户必备",
+    "each_member": "家庭成员{subject}",
+    "member_disabled": "{subject}有残疾",
+    "expense": "核算时扣减了{subject}",
+    "objection": "{subject}期间有异议",
+    "each_covered_year": "{year}年在保",
+    "each_review_year": "{year}年应年审",
+}
+
+
+class _Fmt(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date) -> list[Gap]:
+    facts = Facts(hh, as_of, ruleset.annual_review_due)
+    subject_cache: dict[tuple, list[Subject]] = {}
+    gaps: list[Gap] = []
+    for rule in ruleset.rules:
+        if hh.type not in rule.types:
+            continue
+        if any(facts.filter(name) == neg for name, neg in rule.filters):
+            continue
+        ck = (rule.iterator, rule.iter_arg)
+        subjects = subject_cache.get(ck)
+        if subjects is None:
+            subjects = subject_cache[ck] = facts.subjects(rule.iterator, rule.iter_arg)
+        if not subjects and rule.kind != "form":
+            continue
+        if rule.kind == "form":
+            _form(rule, subjects, facts, scans, config, gaps)
+        elif rule.kind == "scan":
+            _scan(rule, subjects, scans, facts, gaps)
+        elif rule.kind == "photos":
+            _photos(rule, subjects, scans, gaps)
+        elif rule.kind == "field":
+            _field(rule, subjects, gaps)
+        elif rule.kind == "time":
+            for subj in subjects:
+                problem = timing.check(rule, subj, facts, config)
+                if problem:
+                    gaps.append(_gap("超时限", rule, subj, rule.category, problem[0], event_id=problem[1]))
+    return gaps
+
+
+# ---------------------------------------------------------------- helpers
+
+def _why(rule: Rule, subj: Subject, detail: str = "") -> str:
+    if rule.kind == "time" and not rule.why:
+        return detail
+    template = rule.why or _DEFAULT_WHY.get(rule.iterator) or ("有{subject}" if subj.label else "每户必备")
+    text = template.format_map(_Fmt(subject=subj.label, member=subj.member or "",
+                                     year=subj.year or "", detail=detail))
+    if detail and "{detail}" not in template:
+        text = f"{text}；{detail}" if text else detail
+    return text
+
+
+def _gap(kind: str, rule: Rule, subj: Subject, category: str, detail: str = "", *, form: str | None = None,
+         event_id: str | None = None, fix_prefix: str = "") -> Gap:
+    what = rule.title if not subj.label else f"{rule.title}（{subj.label}）"
+    if form and rule.title == rule.what[0] == ANNUAL_PLACEHOLDER:
+        what = what.replace(ANNUAL_PLACEHOLDER, form)
+    fix = rule.fix.format_map(_Fmt(member=subj.member or "", year=subj.year or "", subject=subj.label,
+                                   form=form or "", event=event_id or ""))
+    fix = fix.replace("__", "_").replace("_.", ".")   # an empty qualifier in a suggested file name
+    return Gap(kind=kind, rule=rule.id, subject=subj.key, what=what, category=category,
+               why=_why(rule, subj, detail), source=rule.source, fix=fix_prefix + fix,
+               form=form, event=event_id, year=subj.year, member=subj.member)
+
+
+def _fit(scan, subj: Subject, event_ids: tuple[str, ...] = ()) -> str | None:
+    """'exact', 'generic' or None (contradiction) for a scan against a subject."""
+    agree = 0
+    if subj.member is not None and scan.member is not None:
+        if scan.member != subj.member:
+            return None
+        agree += 1
+    if subj.year is not None and scan.year is not None:
+        if scan.year != subj.year:
+            return None
+        agree += 1
+    if scan.event is not None and event_ids:
+        if scan.event not in event_ids:
+            return None
+        agree += 1
+    return "exact" if agree else "generic"
+
+
+def _event_ids(subj: Subject, linked) -> tuple[str, ...]:
+    out = []
+    for e in (subj.event, linked):
+        if e is not None and e.id:
+            out.append(e.id)
+    return tuple(out)
+
+
+def _form_id(rule: Rule, hh, config) -> str:
+    fid = rule.what[0]
+    if fid == ANNUAL_PLACEHOLDER:
+        return config.annual_review_form_tekun if hh.type == "特困" else config.annual_review_form
+    return fid
+
+
+def _form_title(fid: str) -> str:
+    try:
+        from archive.forms.catalog import get
+
+        return get(fid).title
+    except Exception:  # noqa: BLE001 - a title is cosmetic; the id is shown instead
+        return fid
+
+
+# ---------------------------------------------------------------- kinds
+
+def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list[Gap]) -> None:
+    hh = facts.hh
+    fid = _form_id(rule, hh, config)
+    category = config.category_of(fid, rule.category)
+    event_types = rule.event
+    if rule.what[0] == ANNUAL_PLACEHOLDER:
+        # the profile's annual review form is printed from a 年度审核 (fenxi-12 also from a 定期核查)
+        event_types = tuple(dict.fromkeys(event_types + ("年度审核",)))
+        if rule.title == ANNUAL_PLACEHOLDER:
+            rule = _retitle(rule, _form_title(fid))
+    if rule.min and len(subjects) < rule.min:
+        subj = Subject("", "", hh)
+        need = "、".join(event_types) or "相应"
+        gaps.append(_gap("缺表", rule, subj, category, f"记录中没有{need}事件", form=fid,
+                         fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
+        return
+    signed = [s for s in scans if s.type == "签字表" and s.form == fid]
+    links = [_linked(facts, subj, event_types) for subj in subjects]
+    done = [False] * len(subjects)
+    used: set[int] = set()
+    for mode in ("exact", "generic"):
+        for i, subj in enumerate(subjects):
+            if done[i]:
+                continue
+            if mode == "generic" and event_types and links[i] is None:
+                continue  # an unqualified signed scan cannot stand for an event the record lacks
+            ids = _event_ids(subj, links[i])
+            for j, s in enumerate(signed):
+                if j not in used and (_fit(s, subj, ids) == mode or (mode == "exact" and not subj.label
+                                                                      and _fit(s, subj, ids))):
+                    used.add(j)
+                    done[i] = True
+                    break
+    for i, subj in enumerate(subjects):
+        if done[i]:
+            continue
+        linked = links[i]
+        eid = linked.id if linked is not None and linked.id else None
+        if event_types and linked is None:
+            need = "、".join(event_types)
+            gaps.append(_gap("缺表", rule, subj, category, f"记录中没有相应的{need}事件", form=fid,
+                             fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
+        else:
+            gaps.append(_gap("待签字归档", rule, subj, category, "已可打印预填表，缺签字盖章后的扫描件",
+                             form=fid, event_id=eid))
+
+
+def _retitle(rule: Rule, title: str) -> Rule:
+    from dataclasses import replace
+
+    return replace(rule, title=title)
+
+
+def _linked(facts: Facts, subj: Subject, event_types: tuple[str, ...]):
+    for t in event_types:
+        e = facts.linked_event(subj, t)
+        if e is not None:
+            return e
+    return None
+
+
+def _scan(rule: Rule, subjects: list[Subject], scans, facts: Facts, gaps: list[Gap]) -> None:
+    cands = [s for s in scans if s.type in rule.what]
+    single_member = len(facts.living) == 1
+    used: set[int] = set()
+    for subj in subjects:
+        ids = _event_ids(subj, None)
+        found = False
+        for j, s in enumerate(cands):
+            fit = _fit(s, subj, ids)
+            if fit == "exact" or (fit and not subj.label):
+                found = True
+                break
+        if not found:
+            for j, s in enumerate(cands):
+                if j in used or _fit(s, subj, ids) != "generic":
+                    continue
+                if subj.member is not None and not single_member and rule.iterator != "expense":
+                    continue  # 身份证.jpg without a name cannot be told apart in a family
+                used.add(j)
+                found = True
+                break
+        if not found:
+            gaps.append(_gap("缺扫描件", rule, subj, rule.category))
+
+
+def _photos(rule: Rule, subjects: list[Subject], scans, gaps: list[Gap]) -> None:
+    cands = [s for s in scans if s.type in rule.what]
+    for subj in subjects:
+        ids = _event_ids(subj, None)
+        n = sum(1 for s in cands if _fit(s, subj, ids) == "exact"
+                or (len(subjects) == 1 and _fit(s, subj, ids) == "generic"))
+        lo, hi = rule.min or 0, rule.max
+        span = f"{lo}—{hi}" if hi else f"至少{lo}"
+        if n < lo:
+            gaps.append(_gap("缺照片", rule, subj, rule.category, f"现有 {n} 张，应 {span} 张"))
+        elif hi is not None and n > hi:
+            gaps.append(_gap(REMINDER, rule, subj, rule.category, f"现有 {n} 张，超过规定的 {span} 张"))
+
+
+def _field(rule: Rule, subjects: list[Subject], gaps: list[Gap]) -> None:
+    path = rule.what[0].split(".")
+    for subj in subjects:
+        value = subj.obj
+        for part in path:
+            value = getattr(value, part, None) if value is not None else None
+        if isinstance(value, (list, tuple)):
+            need = rule.min or 1
+            if len(value) < need:
+                gaps.append(_gap("缺数据", rule, subj, rule.category, f"现有 {len(value)} 项，至少应有 {need} 项"))
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            gaps.append(_gap("缺数据", rule, subj, rule.category))

@@ -1,0 +1,103 @@
+"""What the audit returns: gaps (missing papers and data) and flags (for inspectors)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Kinds of gap, in report order.  Every kind but 提醒 counts as "missing".
+GAP_KINDS = ("缺表", "待签字归档", "缺扫描件", "缺照片", "缺数据", "超时限")
+REMINDER = "提醒"
+ALL_GAP_KINDS = GAP_KINDS + (REMINDER,)
+GAP_KIND_HELP = {
+    "缺表": "记录中没有这张表所依据的业务事件，表无法生成：先补做或补录该事件",
+    "待签字归档": "表可以从记录打印（预填），但还没有签字盖章后的扫描件",
+    "缺扫描件": "缺少要扫描归档的证件或证明材料",
+    "缺照片": "入户照片少于规定张数",
+    "缺数据": "记录缺少表单或检查需要的数据项",
+    "超时限": "办理时间超过规定时限（按法定工作日计算）",
+    "提醒": "不算缺件，但不合规范（如照片超过规定张数）",
+}
+
+# Checks for inspectors, reported separately from missing papers.
+FLAG_KINDS = ("应退尽退", "身份证重复", "死亡未减员", "发放金额不符", "记录无法读取")
+FLAG_KIND_HELP = {
+    "应退尽退": "按记录核算的家庭月人均收入不低于当年低保标准",
+    "身份证重复": "同一身份证号出现在两户（或一户两次）",
+    "死亡未减员": "成员已死亡，但仍计入保障人口或仍按原人数发放",
+    "发放金额不符": "正常发放金额与审核确认（或变更后）的金额不一致",
+    "记录无法读取": "家庭记录文件有错误，无法审计：先用 dibao validate 改正",
+}
+
+
+@dataclass(slots=True)
+class Gap:
+    kind: str           # one of ALL_GAP_KINDS
+    rule: str           # rule id
+    subject: str        # the subject's key within the rule ("" | member | year | event key)
+    what: str           # what is missing, e.g. "残疾证（李四）"
+    category: str       # 审批类 | 日常管理类 | 财务类
+    why: str
+    source: str
+    fix: str
+    form: str | None = None     # form id (forms only)
+    event: str | None = None    # id of the record event the form is printed from, if any
+    year: int | None = None
+    member: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule}|{self.subject}"
+
+    @property
+    def missing(self) -> bool:
+        return self.kind != REMINDER
+
+    def text(self) -> str:
+        """One line for a 备考表 or a checklist."""
+        return f"{self.what}（{self.kind}）"
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["key"] = self.key
+        return d
+
+
+@dataclass(slots=True)
+class Flag:
+    kind: str            # one of FLAG_KINDS
+    detail: str          # Chinese, never a full ID number
+    fix: str
+    year: int | None = None
+    member: str | None = None
+    subject: str = ""    # machine key: month span "2024-05" / "2024-05..2024-07", member name, year
+    others: list[str] = field(default_factory=list)   # case numbers of other households involved
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class HouseholdAudit:
+    case_no: str
+    head: str
+    town: str
+    village: str
+    group: str
+    type: str
+    record: str                     # path relative to the workspace
+    gaps: list[Gap] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    ids: list[tuple[str, str]] = field(default_factory=list)   # (normalised living members' ID, name), for cross checks
+
+    @property
+    def missing(self) -> list[Gap]:
+        return [g for g in self.gaps if g.missing]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def as_dict(self) -> dict:
+        return {"case_no": self.case_no, "head": self.head, "town": self.town, "village": self.village,
+                "group": self.group, "type": self.type, "record": self.record, "complete": self.complete,
+                "gaps": [g.as_dict() for g in self.gaps], "flags": [f.as_dict() for f in self.flags]}

@@ -1,0 +1,160 @@
+"""Summaries and the text / JSON forms of an audit.
+
+Completion rate (完成率) of a village or town: households with nothing missing ÷ households
+(reminders and inspector flags do not make a household incomplete; flags are counted
+separately).  Counts by kind count gaps (one household may have several).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from archive.audit.gaps import ALL_GAP_KINDS, FLAG_KIND_HELP, FLAG_KINDS, GAP_KIND_HELP, GAP_KINDS, REMINDER
+
+
+@dataclass
+class Tally:
+    name: str
+    households: int = 0
+    complete: int = 0
+    gaps: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+
+    def add(self, h) -> None:
+        self.households += 1
+        self.complete += h.complete
+        self.gaps.update(g.kind for g in h.gaps)
+        self.flags.update(f.kind for f in h.flags)
+
+    @property
+    def rate(self) -> float:
+        return self.complete / self.households if self.households else 1.0
+
+    @property
+    def missing(self) -> int:
+        return sum(n for k, n in self.gaps.items() if k != REMINDER)
+
+    def rate_text(self) -> str:
+        return f"{self.rate * 100:.1f}%"
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "households": self.households, "complete": self.complete,
+                "incomplete": self.households - self.complete, "completion_rate": round(self.rate, 4),
+                "missing": self.missing, "by_kind": {k: self.gaps.get(k, 0) for k in ALL_GAP_KINDS},
+                "flags": {k: self.flags.get(k, 0) for k in FLAG_KINDS}}
+
+
+@dataclass
+class Summary:
+    total: Tally
+    towns: list[Tally]
+    villages: list[tuple[str, Tally]]        # (town, tally) in worklist order
+
+    def as_dict(self) -> dict:
+        return {"total": self.total.as_dict(), "towns": [t.as_dict() for t in self.towns],
+                "villages": [{"town": town, **t.as_dict()} for town, t in self.villages]}
+
+
+def summarize(result) -> Summary:
+    total = Tally("合计")
+    towns: dict[str, Tally] = {}
+    villages: dict[tuple[str, str], Tally] = {}
+    for h in result.households:
+        total.add(h)
+        towns.setdefault(h.town, Tally(h.town)).add(h)
+        villages.setdefault((h.town, h.village), Tally(h.village)).add(h)
+    total.flags["记录无法读取"] += len(result.unreadable)
+    return Summary(total, list(towns.values()), [(town, t) for (town, _), t in villages.items()])
+
+
+def kinds_line(t: Tally, kinds=GAP_KINDS) -> str:
+    parts = [f"{k} {t.gaps[k]}" for k in kinds if t.gaps.get(k)]
+    return "，".join(parts) if parts else "无缺件"
+
+
+def flags_line(t: Tally) -> str:
+    parts = [f"{k} {t.flags[k]}" for k in FLAG_KINDS if t.flags.get(k)]
+    return "，".join(parts)
+
+
+def headline(result, summary: Summary | None = None) -> str:
+    s = summary or summarize(result)
+    t = s.total
+    text = (f"共 {t.households} 户，资料齐全 {t.complete} 户（完成率 {t.rate_text()}），"
+            f"缺件 {t.missing} 项（{kinds_line(t)}）")
+    fl = flags_line(t)
+    if fl:
+        text += f"；核查提示 {sum(t.flags.values())} 条（{fl}）"
+    return text + "。"
+
+
+def render_text(result, verbose: bool = False) -> str:
+    """The plain report `dibao audit` prints: header, per village the worklist, then the summary."""
+    s = summarize(result)
+    out = [f"低保档案审计（缺什么补什么）  审计日期 {result.as_of.isoformat()}",
+           f"规则：{result.rules.title or result.rules.path}（{result.rules.path}）"]
+    if result.village:
+        out.append(f"只看：{result.village}")
+    if result.kinds:
+        out.append(f"只看缺件种类：{'、'.join(result.kinds)}")
+    out.append("")
+    by_village: dict[tuple[str, str], list] = {}
+    for h in result.households:
+        by_village.setdefault((h.town, h.village), []).append(h)
+    tallies = dict(((town, t.name), t) for town, t in s.villages)
+    for (town, village), hs in by_village.items():
+        t = tallies[(town, village)]
+        out.append(f"【{town} {village}】{t.households} 户，齐全 {t.complete} 户（{t.rate_text()}），"
+                   f"缺件 {t.missing} 项：{kinds_line(t)}" + (f"；核查提示：{flags_line(t)}" if t.flags else ""))
+        for h in hs:
+            if not h.gaps and not h.flags:
+                continue
+            where = f"{h.group} " if h.group else ""
+            miss = len(h.missing)
+            out.append(f"  {where}{h.case_no} {h.head}户（{h.type}）"
+                       + (f"  缺 {miss} 项" if miss else "  资料齐全") + (f"，核查提示 {len(h.flags)} 条" if h.flags else ""))
+            for i, g in enumerate(h.gaps, 1):
+                out.append(f"    {i}. [{g.kind}] {g.what}（{g.category}）" + ("" if verbose else f"：{g.why}"))
+                if verbose:
+                    out.append(f"       原因：{g.why}")
+                    out.append(f"       依据：{g.source}")
+                    out.append(f"       怎么补：{g.fix}")
+            for f in h.flags:
+                out.append(f"    ※ [{f.kind}] {f.detail}")
+                if verbose:
+                    out.append(f"       处理：{f.fix}")
+        out.append("")
+    if result.unreadable:
+        out.append("【无法读取的记录】（没有审计，先改正）")
+        for h in result.unreadable:
+            out.append(f"  {h.record}：{h.flags[0].detail}")
+        out.append("")
+    if len(s.towns) > 1 or len(s.villages) > 1:
+        out.append("【汇总】")
+        for town, t in s.villages:
+            out.append(f"  {town} {t.name}：{t.households} 户，齐全 {t.complete} 户，完成率 {t.rate_text()}，"
+                       f"缺件 {t.missing} 项")
+        for t in s.towns:
+            out.append(f"  {t.name} 合计：{t.households} 户，齐全 {t.complete} 户，完成率 {t.rate_text()}")
+    out.extend(result.notes)
+    out.append(headline(result, s))
+    return "\n".join(out)
+
+
+def as_json(result) -> dict:
+    s = summarize(result)
+    return {
+        "audit_version": 1,
+        "as_of": result.as_of.isoformat(),
+        "profile": result.profile,
+        "rules": {"path": str(result.rules.path), "title": result.rules.title},
+        "filters": {"village": result.village, "kinds": list(result.kinds) if result.kinds else None},
+        "clean": result.clean,
+        "summary": s.as_dict(),
+        "households": [h.as_dict() for h in result.households],
+        "unreadable": [{"record": h.record, "problem": h.flags[0].detail} for h in result.unreadable],
+        "kinds": {**{k: GAP_KIND_HELP[k] for k in ALL_GAP_KINDS}},
+        "flag_kinds": dict(FLAG_KIND_HELP),
+        "notes": result.notes,
+    }

@@ -393,13 +393,14 @@ def ezhou_01() -> Doc:
     d.p("复查单位：⟦{{ loc.service_center|fill(12) }}⟧" + "　" * 30 + "对象编号：⟦{{ hh.case_no|fill(10) }}⟧", size=10.5, after=3)
     a = [22, 26, 20, 24]  # label, 户主姓名, 保障人口, 家庭月收入
     am = 18  # amount columns
-    rest = W - sum(a) - 5 * am - 26
+    dw = 37  # 复查日期 column: room for a handwritten 年 月 日
+    rest = W - sum(a) - 5 * am - dw
     rows = []
     for label, key in (("原享受\n情况", "before"), ("变更后\n享受情况", "after")):
         first = key == "before"
         rows += [
             R([C(label, a[0], rs=3), C("户主姓名", a[1], rs=2), C("保障\n人口", a[2], rs=2), C("家庭月\n收入", a[3], rs=2),
-               C("享受金额", 5 * am)] + ([C("复查\n日期", 26, rs=3)] if first else [C("{{ ev.date|ymd }}", 26, rs=3)])
+               C("享受金额", 5 * am)] + ([C("复查\n日期", dw, rs=3)] if first else [C("{{ ev.date|ymd }}", dw, rs=3)])
               + [C("", rest, rs=3)], h=6),
             R([C(t, am) for t in AMOUNT_HEAD], h=6),
             R([C("{{ ch.%s.head }}" % key, a[1]), C("{{ ch.%s.covered_count }}" % key, a[2]), C("{{ ch.%s.monthly_income }}" % key, a[3])]
@@ -654,7 +655,7 @@ def yueyang_03() -> Doc:
 
 def yueyang_04() -> Doc:
     d = Doc(margins=(25, 20, 20, 20), size=12)
-    d.title("⟦{{ sched.year|fill(4) }}⟧年⟦{{ loc.town|fill(6) }}⟧社会救助年审工作镇复核到村时间安排", size=18, after=12)
+    d.title("⟦{{ sched.year|fill(4) }}⟧年⟦{{ loc.town|fill(6) }}⟧社会救助年审工作镇复核到村时间安排", size=16, after=12)
     w = [14, 34, 34]
     rows = [R([C("序号", w[0], bold=True), C("村名", w[1], bold=True), C("时间", w[2], bold=True), C("人员", bold=True)], h=11, header=True),
             loop("r in rows|rows(15)"),

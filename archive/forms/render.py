@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -144,11 +145,55 @@ def _finalize(value):
     return value
 
 
-def make_env(blank: bool) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, undefined=BlankUndefined if blank else StrictUndefined,
-                               finalize=_finalize, keep_trailing_newline=True)
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, keeping compiled templates: one form's XML compiles once, not on every render."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._compiled: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            hit = self._compiled.get(source)
+        if hit is None:
+            hit = super().from_string(source)
+            with self._lock:
+                if len(self._compiled) > 128:
+                    self._compiled.clear()
+                self._compiled[source] = hit
+        return hit
+
+
+def _new_env(blank: bool) -> SandboxedEnvironment:
+    env = _Sandbox(autoescape=True, undefined=BlankUndefined if blank else StrictUndefined,
+                   finalize=_finalize, keep_trailing_newline=True)
     env.filters.update(fill=f_fill, box=f_box, tick=f_tick, mark=f_mark, ymd=f_ymd, ym=f_ym, rows=f_rows)
     return env
+
+
+_ENVS = {True: _new_env(True), False: _new_env(False)}
+
+
+def make_env(blank: bool) -> SandboxedEnvironment:
+    return _ENVS[bool(blank)]
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template with its XML clean-up (patch_xml) remembered per source."""
+
+    _patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml):
+        hit = self._patched.get(src_xml)
+        if hit is None:
+            hit = super().patch_xml(src_xml)
+            if len(self._patched) > 128:
+                self._patched.clear()
+            self._patched[src_xml] = hit
+        return hit
 
 
 # ------------------------------------------------------------------ loading and checking
@@ -361,7 +406,7 @@ def _check_names(ast, vocab, loops) -> str | None:
 def prepare(form_id: str, data: bytes, vocab: dict, path: Path, check: bool = True) -> DocxTemplate:
     """A DocxTemplate from checked bytes, split tags joined, tags checked (unless already checked)."""
     try:
-        tpl = DocxTemplate(io.BytesIO(data))
+        tpl = _Template(io.BytesIO(data))
         tpl.init_docx()
     except Exception as exc:  # python-docx raises many kinds on a broken package
         raise InputError(f"表单 {form_id} 的模板无法打开（{type(exc).__name__}）", path=path, hint=SAVE_AS) from exc

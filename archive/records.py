@@ -139,7 +139,7 @@ def _translate(err: dict) -> tuple[str, str]:
         return f"“{name}”的格式不对：{shown}", _pattern_hint(loc[-1] if loc else "")
     if t.startswith("date") or t.startswith("datetime"):
         return f"“{name}”不是有效日期：{shown}", "写成 年-月-日，如 2024-05-08，并确认这一天真实存在"
-    if t.startswith("decimal") or t in ("float_parsing", "float_type"):
+    if t.startswith("decimal") or t in ("float_parsing", "float_type", "finite_number"):
         if t == "decimal_max_places":
             return f"“{name}”最多两位小数（到分）：{shown}", "金额保留到分，如 \"1234.56\""
         if t in ("decimal_max_digits", "decimal_whole_digits"):
@@ -210,6 +210,10 @@ def read_json(path: Path) -> tuple[dict | None, list[Problem]]:
     except json.JSONDecodeError as exc:
         return None, [Problem(p, f"第{exc.lineno}行第{exc.colno}列", f"不是有效的 JSON（{_json_reason(exc.msg)}）",
                               "检查该位置附近的引号、逗号和括号；中文引号“”不能代替英文引号\"")]
+    except RecursionError:
+        return None, [Problem(p, "", "不是有效的记录（括号嵌套过深）", "检查是否放错了文件；一户的记录只有几层括号")]
+    except ValueError:  # e.g. an integer of thousands of digits
+        return None, [Problem(p, "", "不是有效的 JSON（其中有位数过多的数字）", "检查是否放错了文件；数字不要超过20位，身份证号、卡号写成带引号的文字")]
     if not isinstance(data, dict):
         return None, [Problem(p, "", "JSON 顶层应为一个对象（{...}），一户一个文件", "参照 dibao demo 生成的样例记录")]
     return data, []

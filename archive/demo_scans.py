@@ -1,0 +1,188 @@
+"""Sample data for `dibao demo`: which scans each household has, and drawing them in parallel.
+
+File names follow archive/attachments.py inside scans/<对象编号>/:
+    户口簿.jpg (some .pdf)            身份证_<成员>.jpg (every member)
+    残疾证_<成员>.jpg (disabled)       疾病诊断证明_<成员>_<年>.pdf / 学籍证明_<成员>_<年>.jpg (each deducted expense)
+    入户照片_<年>_<n>.jpg (3–5 a year) 核对报告_<年>.pdf (every active year, text layer)
+    照料护理协议.pdf (分散供养 特困)     银行卡.jpg (households paid monthly)
+    签字表_<表单编号>[_<年>|_<事件编号>].jpg (signed forms, about a third of the households)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import zlib
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.demo_history import Draft
+
+FORM_TITLES = {
+    "fenxi-01": "社会救助申请书", "fenxi-04": "入户调查表", "fenxi-09": "最低生活保障审核确认表",
+    "fenxi-12": "社会救助对象定期核查记录表",
+    "yueyang-01": "岳阳县城乡最低生活保障对象年度审核登记表", "yueyang-02": "岳阳县特困人员年度审核表",
+    "ezhou-01": "社会救助对象变更确认表", "ezhou-02": "鄂州市社会救助对象复查登记表",
+}
+SIGNED_SHARE = 0.35
+SLIM_DROP = ("incomes", "expenses", "payments", "events", "attachments")
+
+
+@dataclass(frozen=True)
+class ScanJob:
+    rel: str                 # relative to the workspace root
+    kind: str
+    member: dict | None
+    year: int | None
+    fmt: str
+    title: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.rel.rsplit("/", 1)[-1]
+
+
+def photo_count(rng: random.Random) -> int:
+    return rng.choices((3, 4, 5), weights=(70, 20, 10))[0]
+
+
+def plan(rng: random.Random, d: Draft, profile: str, review_form: str, review_form_tekun: str) -> list[ScanJob]:
+    rec = d.record
+    base = f"scans/{rec['case_no']}/"
+    app = next(e for e in rec["events"] if e["type"] == "申请")
+    y0 = int(app["date"][:4])
+    jobs: list[ScanJob] = []
+    hukou_pdf = rng.random() < 0.2
+    jobs.append(ScanJob(base + ("户口簿.pdf" if hukou_pdf else "户口簿.jpg"), "户口簿", None, y0, "pdf" if hukou_pdf else "jpeg"))
+    for p in d.people:
+        m = p.member_dict()   # the full member, also when a planted gap removed a field from the record
+        jobs.append(ScanJob(base + f"身份证_{p.name}.jpg", "身份证", m, y0, "jpeg"))
+        if p.disability:
+            jobs.append(ScanJob(base + f"残疾证_{p.name}.jpg", "残疾证", m, y0, "jpeg"))
+    by_name = {p.name: p for p in d.people}
+    for x in rec["expenses"]:
+        m = by_name[x["member"]].member_dict()
+        if x["kind"] == "重病":
+            jobs.append(ScanJob(base + f"疾病诊断证明_{x['member']}_{x['year']}.pdf", "疾病诊断证明", m, x["year"], "pdf"))
+        elif x["kind"] == "教育":
+            jobs.append(ScanJob(base + f"学籍证明_{x['member']}_{x['year']}.jpg", "学籍证明", m, x["year"], "jpeg"))
+    for y in d.active_years:
+        for k in range(1, photo_count(rng) + 1):
+            jobs.append(ScanJob(base + f"入户照片_{y}_{k}.jpg", "入户照片", None, y, "jpeg"))
+        jobs.append(ScanJob(base + f"核对报告_{y}.pdf", "核对报告", None, y, "pdf"))
+    ep = rec.get("extreme_poverty") or {}
+    if ep.get("care_mode") == "分散供养":
+        jobs.append(ScanJob(base + "照料护理协议.pdf", "照料护理协议", None, y0, "pdf"))
+    if rec.get("bank_account"):
+        jobs.append(ScanJob(base + "银行卡.jpg", "银行卡", None, y0, "jpeg"))
+    if not d.facts.get("refusal") and rng.random() < SIGNED_SHARE:
+        jobs.extend(_signed(d, base, profile, review_form_tekun if rec["type"] == "特困" else review_form, y0))
+    return jobs
+
+
+def _signed(d: Draft, base: str, profile: str, form: str, y0: int) -> list[ScanJob]:
+    rec = d.record
+    reviews = [e for e in rec["events"] if e["type"] in ("年度审核", "定期核查")]
+    out: list[tuple[str, int | None]] = []
+    if profile == "fenxi":
+        out = [("fenxi-01", None), ("fenxi-04", None), ("fenxi-09", None)]
+        if reviews:
+            out.append(("fenxi-12", None))
+    else:
+        out = [(form, e.get("year") or int(e["date"][:4])) for e in reviews]
+        if profile == "ezhou":
+            out += [("ezhou-01", e["id"]) for e in rec["events"] if e["type"] == "变更"]
+    jobs = []
+    for fid, q in out:
+        year = q if isinstance(q, int) else y0
+        suffix = f"_{q}" if q is not None else ""
+        jobs.append(ScanJob(base + f"签字表_{fid}{suffix}.jpg", "签字表", None, year, "jpeg", FORM_TITLES.get(fid)))
+    return jobs
+
+
+def slim(rec: dict, county: str, province: str) -> dict:
+    """What synth needs of a household (keeps the worker messages small)."""
+    out = {k: v for k, v in rec.items() if k not in SLIM_DROP}
+    out["county"] = county
+    out["province"] = province
+    return out
+
+
+def scan_seed(seed: int, rel: str) -> int:
+    return zlib.crc32(f"{seed}|{rel}".encode())
+
+
+def _render(root: str, household: dict, jobs: list[ScanJob], seed: int) -> int:
+    from archive.synth import make_scan
+
+    for j in jobs:
+        make_scan(j.kind, Path(root) / j.rel, household=household, member=j.member, year=j.year,
+                  seed=scan_seed(seed, j.rel), fmt=j.fmt, title=j.title)
+    return len(jobs)
+
+
+def render_all(root: Path, work: list[tuple[dict, list[ScanJob]]], seed: int, progress=None, workers: int | None = None) -> int:
+    """Draw every planned scan; work is (slim household, jobs) per household. Returns the count."""
+    total = sum(len(j) for _, j in work)
+    workers = workers or min(os.cpu_count() or 1, 4)
+    done = 0
+    bar = progress("生成扫描件", total) if progress else None
+    try:
+        if bar:
+            bar.__enter__()
+        if workers <= 1 or len(work) <= 2:
+            for hh, jobs in work:
+                done += _render(str(root), hh, jobs, seed)
+                if bar:
+                    bar.update(len(jobs))
+            return done
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futs = [pool.submit(_render, str(root), hh, jobs, seed) for hh, jobs in work if jobs]
+            for f in as_completed(futs):
+                k = f.result()
+                done += k
+                if bar:
+                    bar.update(k)
+        return done
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+
+
+def apply_scan_gap(rng: random.Random, jobs: list[ScanJob], kind: str, d: Draft) -> dict:
+    """Leave out planned scans for one planted gap; returns its description for demo-planted.json."""
+
+    def drop(pred) -> None:
+        jobs[:] = [j for j in jobs if not pred(j)]
+
+    if kind == "missing_scan:户口簿":
+        drop(lambda j: j.kind == "户口簿")
+        return {"kind": "missing_scan", "what": "户口簿"}
+    if kind == "missing_scan:身份证":
+        p = rng.choice(d.people)
+        drop(lambda j: j.kind == "身份证" and j.member["name"] == p.name)
+        return {"kind": "missing_scan", "what": "身份证", "member": p.name}
+    if kind == "missing_scan:expense":
+        j0 = rng.choice([j for j in jobs if j.kind in ("疾病诊断证明", "学籍证明")])
+        drop(lambda j: j is j0)
+        return {"kind": "missing_scan", "what": j0.kind, "member": j0.member["name"], "year": j0.year}
+    if kind == "missing_scan:照料护理协议":
+        drop(lambda j: j.kind == "照料护理协议")
+        return {"kind": "missing_scan", "what": "照料护理协议"}
+    if kind == "missing_disability_certificate":
+        p = rng.choice([p for p in d.people if p.disability])
+        drop(lambda j: j.kind == "残疾证" and j.member["name"] == p.name)
+        return {"kind": "missing_disability_certificate", "what": "残疾证", "member": p.name}
+    if kind == "missing_photos":
+        y = rng.choice(d.active_years)
+        keep = rng.choice((0, 2))
+        photos = [j for j in jobs if j.kind == "入户照片" and j.year == y]
+        gone = set(id(j) for j in photos[keep:])
+        drop(lambda j: id(j) in gone)
+        return {"kind": "missing_photos", "what": "入户照片", "year": y, "present": keep, "required": 3}
+    if kind == "missing_check_report":
+        y = rng.choice(d.active_years)
+        drop(lambda j: j.kind == "核对报告" and j.year == y)
+        return {"kind": "missing_check_report", "what": "核对报告", "year": y}
+    raise ValueError(kind)

@@ -37,7 +37,7 @@ from pathlib import Path
 from archive import __version__
 from archive.attachments import collect, household_scan_dir
 from archive.config import CATEGORIES
-from archive.errors import DibaoError, InputError, ToolMissing
+from archive.errors import DibaoError, InputError, OutputError, ToolMissing
 from archive.fsutil import atomic_path, ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
 from archive.manifest import (MANIFEST_NAME, MANIFEST_VERSION, HashCache, canonical, file_inputs, find_manifests,
                               input_hash, outputs_intact, read_manifest, write_manifest)
@@ -311,11 +311,7 @@ class Builder:
     def _render(self, e, hh) -> bytes:
         from archive import forms
 
-        try:
-            return forms.render_docx(e.form_id, self.ws, household=hh, event=e.event, mark_unsigned=True)
-        except AttributeError:  # TEMPORARY: forms.add_unsigned_mark bug (rFonts None); remove once fixed
-            log.warning("mark_unsigned failed for %s; rendering without the mark", e.form_id, exc_info=True)
-            return forms.render_docx(e.form_id, self.ws, household=hh, event=e.event)
+        return forms.render_docx(e.form_id, self.ws, household=hh, event=e.event, mark_unsigned=True)
 
     def _scan(self, job: Job, scan, category: str):
         from archive.scans import convert_scan
@@ -350,7 +346,7 @@ class Builder:
             try:
                 pages, complete = write_household(self, job)
             except DibaoError as exc:
-                if isinstance(exc, ToolMissing):
+                if isinstance(exc, (ToolMissing, OutputError)):  # no household can succeed: stop (exit 5 / 8)
                     raise
                 job.error = exc.user_message()
             else:

@@ -333,7 +333,7 @@ class Book:
         first = self._begin()
         pdf = self.pdf
         self._heading("盒内目录", f"{county}{town}{village}　　共 {len(rows)} 户　　编制日期：{ymd(built)}")
-        widths = (11, 30, 18, 20, 17, 17, 17, 14, TEXT_W - 11 - 30 - 18 - 20 - 17 * 3 - 14)
+        widths = (10, 28, 16, 18, 15, 17, 15, 13, TEXT_W - 10 - 28 - 16 - 18 - 15 - 17 - 15 - 13)
         with pdf.table(col_widths=widths, line_height=5.5, padding=(1.2, 1.0), repeat_headings=1, headings_style=HEADINGS,
                        text_align=("CENTER", "LEFT", "CENTER", "CENTER", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT")) as t:
             h = t.row()

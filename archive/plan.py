@@ -95,7 +95,11 @@ def form_entries(hh: Household, config, forms) -> list[Entry]:
         instances = list(forms.events_for(spec.id, hh))  # [None]: one form not tied to an event; []: none
         cat = spec.category_for(config)
         for ev in instances:
-            date = ev.date if ev is not None else _base_date(hh)
+            if ev is not None:
+                date = ev.date
+            else:  # one sheet for all events of its type (e.g. 定期核查记录表): dated by the first of them
+                first = hh.events_of(spec.event) if spec.event else []
+                date = first[0].date if first else _base_date(hh)
             title = spec.title
             if ev is not None and ev.type in REVIEW_EVENTS:
                 title += f"（{event_year(ev)}年）" if ev.type == "年度审核" else f"（{ev.date.isoformat()}）"
@@ -173,6 +177,8 @@ def _place_scan(s: Scan, hh: Household, config, pool: list[Entry]) -> tuple[str,
         app_year = app.date.year if app else None
         if s.year and s.year != app_year:
             reviews = [e for e in pool if e.event_type in REVIEW_EVENTS and e.year == s.year]
+            if not reviews:  # one review sheet for all years (定期核查记录表)
+                reviews = [e for e in pool if e.event_type in REVIEW_EVENTS and e.year is None and e.kind != "scan"]
             reviews.sort(key=lambda e: e.category == "日常管理类")  # the review form itself, not its 财务类 companion
             if reviews:
                 cat = override or reviews[-1].category
@@ -215,6 +221,8 @@ def plan_household(hh: Household, config, scans: list[Scan], forms=None) -> Plan
         flat: list[Entry] = []
         for e in vol:
             flat.append(e)
+            if e.event_type in REVIEW_EVENTS and e.year is None:  # a sheet for all years: its papers year by year
+                e.followers.sort(key=lambda f: (f.year or 0, _scan_key(f.scans[0])))
             flat.extend(e.followers)
         flat.extend(tail.get(cat, []))
         out[cat] = flat

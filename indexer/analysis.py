@@ -57,6 +57,9 @@ _pending_words: list[tuple[str, int | None]] = []
 
 # ---------------------------------------------------------------- normalising
 
+_trad_chars: frozenset | None = None
+
+
 def _opencc():
     global _cc
     if _cc is None:
@@ -66,13 +69,40 @@ def _opencc():
     return _cc
 
 
+def _traditional_chars() -> frozenset:
+    """Characters that can start a t2s conversion (OpenCC's own dictionaries).
+
+    Most text is already simplified; checking for these first skips OpenCC's slow
+    pure-Python conversion for it."""
+    global _trad_chars
+    if _trad_chars is None:
+        from pathlib import Path
+
+        import opencc
+
+        folder = Path(opencc.__file__).parent / "dictionary"
+        chars = set()
+        for name in ("TSCharacters.txt", "TSPhrases.txt"):
+            with open(folder / name, encoding="utf-8") as fh:
+                for line in fh:
+                    key, _, value = line.rstrip("\n").partition("\t")
+                    first = value.split(" ")[0]
+                    if len(first) == len(key):
+                        chars.update(a for a, b in zip(key, first) if a != b)
+                    elif key != first:
+                        chars.update(key)
+        _trad_chars = frozenset(chars)
+    return _trad_chars
+
+
 def normalize(text: str, join_cjk: bool = True) -> str:
     """NFKC, traditional → simplified, and (join_cjk) no spaces between CJK characters."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     if CJK_RE.search(text):
-        text = _opencc().convert(text)
+        if not _traditional_chars().isdisjoint(text):
+            text = _opencc().convert(text)
         if join_cjk:
             text = _CJK_SPACE_RE.sub("", text)
     return text

@@ -79,6 +79,22 @@ class HouseholdMatcher:
         return None
 
 
+def households_for_matching(households) -> list[dict]:
+    """Matcher entries from household records (archive.model.Household or dicts of that shape)."""
+    out = []
+    for h in households:
+        get = (lambda k, h=h: h.get(k)) if isinstance(h, Mapping) else (lambda k, h=h: getattr(h, k, None))
+        members = get("members") or []
+        mget = [(lambda k, m=m: m.get(k)) if isinstance(m, Mapping) else (lambda k, m=m: getattr(m, k, None))
+                for m in members]
+        head = next((g("name") for g in mget if g("relation") == "本人"), None) or (mget[0]("name") if mget else "")
+        out.append({"case_no": get("case_no"), "head": head or "", "village": get("village") or "",
+                    "town": get("town") or "", "type": get("type") or "",
+                    "ids": [g("id_number") for g in mget if g("id_number")],
+                    "names": [g("name") for g in mget if g("name")]})
+    return out
+
+
 def make_matcher(lookup) -> Callable[[Path, str], dict | None]:
     """lookup: None, a callable (path, text) -> household dict, a mapping case_no -> dict,
     or an iterable of household dicts (see HouseholdMatcher)."""

@@ -147,19 +147,22 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
     ws = Path(workspace_dir)
     paths = workspace_paths(ws, index_dir)
     archive_dir = Path(archive_dir) if archive_dir else ws / "archive"
+    if not archive_dir.is_dir():   # a wrong folder must not empty the index
+        raise ConfigError("档案输出目录不存在", path=archive_dir,
+                          hint="先运行 dibao build 生成档案，或用 --out 指明档案所在的目录")
     key = key if key is not None else paths["key"]
     opener = rebuild_index if rebuild else open_index
     ix = opener(paths["index"], backend, key=key, root=ws)
     cache = OcrCache(paths["ocr_cache"])
     stats = IndexStats(backend=ix.backend_name)
     try:
-        manifests = []
-        if archive_dir.is_dir():
-            for p in sorted(archive_dir.rglob("manifest.json")):
-                try:
-                    manifests.append((p, _load_manifest(p)))
-                except InputError as exc:
-                    stats.problems.append({"path": str(p), "reason": exc.message})
+        manifests, broken = [], set()
+        for p in sorted(archive_dir.rglob("manifest.json")):
+            try:
+                manifests.append((p, _load_manifest(p)))
+            except InputError as exc:
+                stats.problems.append({"path": str(p), "reason": exc.message})
+                broken.add(p.parent.name.split("_", 1)[0])
         analysis.add_words(_workspace_words(m for _, m in manifests) + list(extra_words))
         seen: dict[str, Path] = {}
         pending = 0
@@ -188,7 +191,10 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
                     pending = 0
             if progress:
                 progress(n, len(manifests), case_no)
-        for group in [g for g in ix.state if g.startswith(ARCHIVE_GROUP) and g not in seen]:
+        # A household whose manifest is unreadable keeps its old pages (folder name starts with 对象编号).
+        gone = [g for g in ix.state if g.startswith(ARCHIVE_GROUP) and g not in seen
+                and g[len(ARCHIVE_GROUP):] not in broken]
+        for group in gone:
             ix.delete(group)
             stats.removed += 1
         ix.commit()

@@ -173,9 +173,13 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
                     done[i] = True
                     break
     for i, subj in enumerate(subjects):
-        if done[i]:
-            continue
         linked = links[i]
+        if done[i]:
+            if event_types and linked is None:
+                need = "、".join(event_types)
+                gaps.append(_gap("缺数据", rule, subj, category, f"已有签字扫描件，但记录中没有相应的{need}事件",
+                                 form=fid, fix_prefix=f"按签字表把{need}（{subj.label or '该次'}）录入记录；"))
+            continue
         eid = linked.id if linked is not None and linked.id else None
         if event_types and linked is None:
             need = "、".join(event_types)

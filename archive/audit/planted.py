@@ -3,7 +3,8 @@
 The demo plants gaps of these kinds and leaves every other household complete by the
 yardstick written in its "rules" entry.  It does not give every household signed scans
 of every form (about a third get some), so 待签字归档 is not planted: that kind, and the
-提醒 reminders, are left out of the comparison (PLANTED_GAP_KINDS below).
+提醒 reminders, are left out of the comparison (PLANTED_GAP_KINDS below).  A demo made
+without scans is compared on the record kinds only (compared_kinds).
 
 Planted entry kind            audit finding that answers it
     missing_annual_review     缺表 of the annual-review form rule, same year
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from archive.audit.gaps import FLAG_KINDS, Flag, Gap
 
 PLANTED_GAP_KINDS = ("缺表", "缺扫描件", "缺照片", "缺数据", "超时限")
+SCAN_GAP_KINDS = ("缺扫描件", "缺照片")
 PLANTED_FLAG_KINDS = FLAG_KINDS
 
 
@@ -82,8 +84,17 @@ def answers(entry: dict, item, rules) -> bool:
     return False
 
 
+def compared_kinds(planted: dict) -> tuple[str, ...]:
+    """Gap kinds a demo can be held to: without scans (demo --no-scans) every scan is missing, so
+    缺扫描件 and 缺照片 are left out too."""
+    if planted.get("scans", True):
+        return PLANTED_GAP_KINDS
+    return tuple(k for k in PLANTED_GAP_KINDS if k not in SCAN_GAP_KINDS)
+
+
 def compare(result, planted: dict) -> Comparison:
-    """Every planted gap must be reported; every reported gap of a planted kind must be planted."""
+    """Every planted gap must be reported; every reported gap of a compared kind must be planted."""
+    kinds = compared_kinds(planted)
     by_case = {h.case_no: h for h in result.households}
     out = Comparison()
     entries: dict[str, list[dict]] = {}
@@ -91,13 +102,13 @@ def compare(result, planted: dict) -> Comparison:
         entries.setdefault(e["case_no"], []).append(e)
     for case_no, mine in entries.items():
         h = by_case.get(case_no)
-        items = ([g for g in h.gaps if g.kind in PLANTED_GAP_KINDS] + list(h.flags)) if h else []
+        items = ([g for g in h.gaps if g.kind in kinds] + list(h.flags)) if h else []
         for e in mine:
             if not any(answers(e, it, result.rules) for it in items):
                 out.not_found.append(e)
     for h in result.households:
         mine = entries.get(h.case_no, [])
-        for it in [g for g in h.gaps if g.kind in PLANTED_GAP_KINDS] + list(h.flags):
+        for it in [g for g in h.gaps if g.kind in kinds] + list(h.flags):
             if not any(answers(e, it, result.rules) for e in mine):
                 out.unplanted.append((h.case_no, it))
     for h in result.unreadable:

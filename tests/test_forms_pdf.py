@@ -73,3 +73,29 @@ def test_pdf_public_notice_has_no_private_data(pdfs):
         text = pdf_text(pdfs / f"{form_id}-fill.pdf")
         assert not re.search(r"\d{12,}", text)
         assert "李小明" not in text and "孤儿小芳" not in text and "12号" not in text
+
+
+def test_templates_survive_a_libreoffice_save(tmp_path, monkeypatch):
+    """A clerk opens the templates in LibreOffice and saves them as .docx: they still fill."""
+    from archive.forms import catalog
+    from archive.office import find_soffice
+    from tests.forms_fixture import build_workspace
+
+    src = tmp_path / "src"
+    shutil.copytree(catalog.TEMPLATE_DIR, src)
+    out = tmp_path / "saved"
+    ids = ["fenxi-03", "fenxi-09", "yueyang-03", "ezhou-02"]
+    subprocess.run([find_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *[str(src / f"{i}.docx") for i in ids]],
+                   check=True, capture_output=True, timeout=300)
+    for i in ids:
+        shutil.copy(out / f"{i}.docx", src / f"{i}.docx")
+    monkeypatch.setattr(catalog, "TEMPLATE_DIR", src)
+    ws = open_workspace(build_workspace(tmp_path / "ws"))
+    from archive.forms.render import docx_text
+
+    for form_id in ids:
+        text = docx_text(forms.render_docx(form_id, ws, **fill_kwargs(ws, form_id)))
+        for value in VALUES[form_id] + LABELS[form_id]:
+            assert value in text, (form_id, value)
+        assert clean_of_tags(text) == []

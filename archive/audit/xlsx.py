@@ -73,6 +73,12 @@ def _widths(ws, widths) -> None:
 
 
 def write_xlsx(result, dest: Path) -> Path:
+    with atomic_path(dest) as tmp:          # fails before any sheet is opened when dest is not writable
+        _workbook(result).save(tmp)
+    return Path(dest)
+
+
+def _workbook(result) -> Workbook:
     s = summarize(result)
     wb = Workbook(write_only=True)
     _summary_sheet(wb, result, s)
@@ -88,9 +94,7 @@ def write_xlsx(result, dest: Path) -> Path:
         ws.append(_head(ws, ("记录文件", "问题（先用 dibao validate 改正）")))
         for h in result.unreadable:
             ws.append(_row(ws, (h.record, h.flags[0].detail)))
-    with atomic_path(dest) as tmp:
-        wb.save(tmp)
-    return Path(dest)
+    return wb
 
 
 def _summary_sheet(wb, result, s) -> None:

@@ -309,6 +309,13 @@ def scan_cases() -> list[tuple[ScanCase, bytes]]:
     return items
 
 
+def write_good_scan(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder / "户口簿.jpg"
+    p.write_bytes(_jpeg_bytes(page_image((620, 877)), dpi=(75, 75)))
+    return p
+
+
 def write_scan_cases(folder: Path) -> dict[str, ScanCase]:
     folder.mkdir(parents=True, exist_ok=True)
     out = {}

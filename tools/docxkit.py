@@ -279,7 +279,8 @@ class Doc:
 
     def title(self, text: str, size: float = 18, font: str = TITLE, before: float = 0, after: float = 6,
               outline: bool = True) -> None:
-        self.add(para(text, align="center", size=size, font=font, before=before, after=after,
+        # bold: LibreOffice then uses the heavy face of the serif CJK font, close to 方正小标宋
+        self.add(para(text, align="center", size=size, font=font, bold=True, before=before, after=after,
                       outline=0 if outline else None, keep_next=True))
 
     def p(self, text: str = "", **kw) -> None:

@@ -357,8 +357,7 @@ def fenxi_11() -> Doc:
             loop("r in rows|rows(7)"),
             R([C("{{ r.village }}", w[0]), C("{{ r.applicant }}", w[1]), C("{{ r.covered_count }}", w[2]), C("{{ r.type }}", w[3]),
                C("{{ r.card_number }}", w[4]), C("{{ r.amount }}")], h=10),
-            endfor(),
-            R([C("合　计", w[0] + w[1]), C("{{ pub.total_covered }}", w[2]), C("", w[3] + w[4]), C("{{ pub.total_amount }}")], h=10)]
+            endfor()]
     d.table(rows, size=11)
     b = dict(size=14, font=FANG, line=24)
     d.p(">>{{ loc.town }}综合便民服务中心（盖章）", before=18, **b)
@@ -426,7 +425,6 @@ def ezhou_01() -> Doc:
         endfor(),
     ]
     d.table(rows, size=9.5)
-    d.p("变更原因：{{ ev.reason }}", size=10, before=4)
     return d
 
 

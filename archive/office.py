@@ -59,7 +59,9 @@ FONTS_CONF = Path(__file__).with_name("fonts") / "fonts.conf"
 INSTALL_HINT = "请安装 LibreOffice：sudo apt-get install libreoffice-writer-nogui python3-uno fonts-noto-cjk（或在项目目录运行 make setup）"
 RESTART_CODES = (79, 81)  # soffice on a fresh profile asks to be started again
 MAX_LAUNCHES = 4
+ROOT_PREFIX = "dibao-office-"  # + pid of the owning process
 QUIT_GRACE = 10.0  # seconds a worker gets to close soffice before it is killed
+ABORTED = "转换已中止（程序正在退出），本文件没有转换"
 
 # A .docx is a zip; refuse ones that expand absurdly (a 1 GB image part took 14 s and 2 GB to open).
 MAX_UNPACKED = 300 * 1024 * 1024
@@ -249,12 +251,18 @@ class _UnoProcess:
         raise _Gone(msg.get("message", "worker failed to start"))
 
     def _read(self, stream) -> None:
-        for raw in stream:
-            try:
-                self.lines.put(json.loads(raw))
-            except ValueError:
-                log.debug("worker said: %r", raw)
-        self.lines.put(None)
+        try:
+            for raw in stream:
+                try:
+                    self.lines.put(json.loads(raw))
+                except ValueError:
+                    log.debug("worker said: %r", raw)
+        except (OSError, ValueError):
+            pass
+        finally:  # whoever waits must always learn that the worker is gone
+            self.lines.put(None)
+            with contextlib.suppress(Exception):
+                stream.close()
 
     def _next(self, deadline: float) -> dict:
         try:
@@ -268,9 +276,12 @@ class _UnoProcess:
     def convert(self, src: Path, dest: Path, deadline: float) -> dict:
         self.seq += 1
         req = {"id": self.seq, "src": str(src), "dest": str(dest)}
+        proc = self.proc
+        if proc is None:
+            raise _Gone("worker killed")
         try:
-            self.proc.stdin.write((json.dumps(req) + "\n").encode())
-            self.proc.stdin.flush()
+            proc.stdin.write((json.dumps(req) + "\n").encode())
+            proc.stdin.flush()
         except (OSError, ValueError):
             raise _Gone("worker pipe closed") from None
         while True:
@@ -292,10 +303,9 @@ class _UnoProcess:
     def kill(self) -> None:
         proc, self.proc = self.proc, None
         _kill_group(proc)
-        if proc is not None:
-            for stream in (proc.stdin, proc.stdout):
-                with contextlib.suppress(Exception):
-                    stream.close()
+        if proc is not None:  # stdout is closed by the reader thread when it sees the end
+            with contextlib.suppress(Exception):
+                proc.stdin.close()
 
 
 class _BatchProcess:
@@ -380,11 +390,13 @@ class _Slot:
         if self.proc is not None:
             return
         if self.owner._closed:
-            raise ToolFailed("转换已中止（程序正在退出）", path=src)
+            raise ToolFailed(ABORTED, path=src)
         proc = self._new_process()
         self.proc = proc
         try:
             proc.start(time.monotonic() + self.owner._timeout)
+            if self.owner._closed:  # close() ran while this worker was starting
+                raise _Gone("converter closed")
         except _NoUno as exc:
             log.warning("uno unavailable in worker (%s): falling back to batch conversion", exc)
             self.discard()
@@ -398,10 +410,10 @@ class _Slot:
             ) from None
         except _Gone as exc:
             self.discard()
+            if self.owner._closed:
+                raise ToolFailed(ABORTED, path=src) from None
             log.info("LibreOffice failed to start: %s", redact_ids(str(exc)))
-            hint = f"检查 LibreOffice 是否安装完整（soffice --version）；{INSTALL_HINT}"
-            if self.owner._memory_mb:
-                hint = f"内存上限 {self.owner._memory_mb} MB 可能太小（建议不少于 2048 MB）；否则" + hint
+            hint = self._memory_hint(f"检查 LibreOffice 是否安装完整（soffice --version）；{INSTALL_HINT}")
             raise ToolFailed("LibreOffice 无法启动，本文件没有转换", path=src, hint=hint) from None
         except BaseException:
             self.discard()
@@ -443,9 +455,14 @@ class _Slot:
             if self.owner._closed:
                 break
         if self.owner._closed:
-            raise ToolFailed("转换已中止（程序正在退出）", path=src)
+            raise ToolFailed(ABORTED, path=src)
         raise ToolFailed("LibreOffice 在转换这个文件时崩溃（已重试一次）", path=src,
-                         hint="用 Word/WPS 打开检查该文件后另存再试；若所有文件都失败，重新安装 LibreOffice")
+                         hint=self._memory_hint("用 Word/WPS 打开检查该文件后另存再试；若所有文件都失败，重新安装 LibreOffice"))
+
+    def _memory_hint(self, hint: str) -> str:
+        if self.owner._memory_mb:
+            return f"内存上限 {self.owner._memory_mb} MB 可能太小（建议不少于 2048 MB）；否则" + hint
+        return hint
 
     def retire(self) -> None:
         """Close the process properly (recycling or shutdown); the next document starts a new one."""
@@ -462,6 +479,25 @@ class _Slot:
 
 
 _LIVE: weakref.WeakSet = weakref.WeakSet()
+
+
+def _remove_stale_roots(parent: Path) -> None:
+    """Remove profile folders left by converters whose process was killed (kill -9, power cut)."""
+    try:
+        entries = list(parent.glob(ROOT_PREFIX + "*"))
+    except OSError:
+        return
+    for folder in entries:
+        pid = folder.name[len(ROOT_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # still running (or the pid was reused): leave it
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 @atexit.register
@@ -492,7 +528,8 @@ class Converter:
         self._lock = threading.Lock()
         if workdir is not None:
             ensure_dir(Path(workdir))
-        self._root = Path(tempfile.mkdtemp(prefix="dibao-office-", dir=workdir))
+        _remove_stale_roots(Path(workdir) if workdir is not None else Path(tempfile.gettempdir()))
+        self._root = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-", dir=workdir))
         mode = _office_mode()
         self._slots = [_Slot(self, i, mode) for i in range(workers)]
         self._idle: queue.Queue[_Slot] = queue.Queue()
@@ -513,7 +550,7 @@ class Converter:
     def _acquire(self, src: Path) -> _Slot:
         while True:
             if self._closed:
-                raise ToolFailed("转换已中止（程序正在退出）", path=src)
+                raise ToolFailed(ABORTED, path=src)
             try:
                 return self._idle.get(timeout=0.2)
             except queue.Empty:
@@ -544,8 +581,12 @@ class Converter:
         todo = iter(range(len(pairs)))
         todo_lock, done_lock = threading.Lock(), threading.Lock()
         stop = threading.Event()
+        callback_errors: list[BaseException] = []
+        n_threads = min(len(self._slots), len(pairs))
+        running = [n_threads]
+        finished = threading.Condition()
 
-        def run() -> None:
+        def work() -> None:
             while not stop.is_set():
                 with todo_lock:
                     i = next(todo, None)
@@ -558,22 +599,39 @@ class Converter:
                     results[i] = exc
                 if on_done is not None and not stop.is_set():
                     with done_lock:
-                        on_done(src, dest, results[i])
+                        try:
+                            on_done(src, dest, results[i])
+                        except BaseException as exc:  # the caller's bug: stop and raise it in the caller
+                            callback_errors.append(exc)
+                            stop.set()
 
-        threads = [threading.Thread(target=run, daemon=True, name=f"dibao-office-{n}")
-                   for n in range(min(len(self._slots), len(pairs)))]
-        for t in threads:
-            t.start()
+        def run() -> None:
+            try:
+                work()
+            finally:
+                with finished:
+                    running[0] -= 1
+                    finished.notify_all()
+
+        def wait_all(limit: float | None = None) -> None:
+            # Not Thread.join(): a join interrupted by Ctrl-C marks the thread finished
+            # although it still runs (CPython 3.11), so a second join would not wait.
+            end = None if limit is None else time.monotonic() + limit
+            with finished:
+                while running[0] and (end is None or time.monotonic() < end):
+                    finished.wait(0.2)
+
+        for n in range(n_threads):
+            threading.Thread(target=run, daemon=True, name=f"dibao-office-{n}").start()
         try:
-            for t in threads:
-                while t.is_alive():
-                    t.join(0.2)
+            wait_all()
         except BaseException:  # Ctrl-C: stop handing out work and kill every worker now
             stop.set()
             self.close()
-            for t in threads:
-                t.join(QUIT_GRACE)
+            wait_all(QUIT_GRACE + 5)
             raise
+        if callback_errors:
+            raise callback_errors[0]
         return results
 
     def close(self) -> None:

@@ -349,7 +349,7 @@ def test_ctrl_c_leaves_no_soffice(tmp_path):
     assert office_pids(str(work)) == []
     assert leftovers(work) == []
     many = tmp_path / "many"
-    assert all(not name.startswith(".dibao-tmp-") for name in leftovers(many))
+    assert [name for name in leftovers(many) if name.startswith(".dibao-tmp-")] == [], err
     assert len(leftovers(many)) < 400
 
 
@@ -366,3 +366,46 @@ def test_batch_fallback_without_uno(tmp_path, monkeypatch):
     finally:
         office._uno_available.cache_clear()
     assert "甲" in pdf_text(tmp_path / "a.pdf")
+
+
+def test_killed_parent_takes_its_soffice_along(tmp_path):
+    """kill -9 of the program: each worker notices its parent is gone and kills its soffice."""
+    work = tmp_path / "work"
+    src = make_form(tmp_path / "a.docx", "甲")
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(f"""\
+        import time
+        from pathlib import Path
+        from archive.office import Converter
+        conv = Converter(workers=2, timeout=60, workdir=Path({str(work)!r}))
+        conv.convert_many([(Path({str(src)!r}), Path({str(tmp_path)!r}) / f"{{i}}.pdf") for i in range(2)])
+        print("ready", flush=True)
+        time.sleep(600)
+    """))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(REPO)))
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        assert len(office_pids(f"soffice.bin.*{work}")) == 2
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while office_pids(str(work)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert office_pids(str(work)) == []
+    # the next converter removes the profile folders the killed one could not
+    assert leftovers(work)
+    Converter(workdir=work).close()
+    assert leftovers(work) == []
+
+
+def test_error_in_on_done_is_raised_to_caller(tmp_path):
+    src = make_form(tmp_path / "a.docx", "甲")
+
+    def on_done(s, d, e):
+        raise ValueError("progress bar broke")
+
+    with Converter(timeout=60) as conv, pytest.raises(ValueError):
+        conv.convert_many([(src, tmp_path / f"{i}.pdf") for i in range(3)], on_done=on_done)
+    assert not (tmp_path / "2.pdf").exists()

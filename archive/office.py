@@ -22,58 +22,51 @@ Design (figures in /work/shared/reference/measurements.md):
   or interrupted conversion never leaves a partial dest.
 
 DIBAO_SOFFICE may name another soffice binary (tests use small fake scripts).
+The processes themselves live in archive/office_workers.py; this module holds the
+input checks, the worker slots (restart, retry, recycling) and the public API.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import json
 import logging
 import os
 import queue
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 import time
-import uuid
 import weakref
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 
 from archive.errors import InputError, ToolFailed, ToolMissing
 from archive.fsutil import atomic_path, ensure_dir
 from archive.ids import redact_ids
+from archive.office_workers import (
+    QUIT_GRACE,
+    UNO_PYTHON,
+    BatchProcess,
+    NoUno,
+    UnoProcess,
+    WorkerGone,
+    WorkerTimeout,
+    uno_available,
+)
 
 log = logging.getLogger("dibao.office")
 
 SOFFICE_ENV = "DIBAO_SOFFICE"
 MODE_ENV = "DIBAO_OFFICE_MODE"
-UNO_PYTHON = "/usr/bin/python3"
-WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
-FONTS_CONF = Path(__file__).with_name("fonts") / "fonts.conf"
 
 INSTALL_HINT = "请安装 LibreOffice：sudo apt-get install libreoffice-writer-nogui python3-uno fonts-noto-cjk（或在项目目录运行 make setup）"
-RESTART_CODES = (79, 81)  # soffice on a fresh profile asks to be started again
-MAX_LAUNCHES = 4
 ROOT_PREFIX = "dibao-office-"  # + pid of the owning process
-QUIT_GRACE = 10.0  # seconds a worker gets to close soffice before it is killed
 ABORTED = "转换已中止（程序正在退出），本文件没有转换"
 
 # A .docx is a zip; refuse ones that expand absurdly (a 1 GB image part took 14 s and 2 GB to open).
 MAX_UNPACKED = 300 * 1024 * 1024
 MAX_ENTRIES = 5000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-BATCH_PDF_FILTER = (
-    'pdf:writer_pdf_Export:{"ExportBookmarks":{"type":"boolean","value":"true"},'
-    '"ExportFormFields":{"type":"boolean","value":"false"},'
-    '"ExportNotes":{"type":"boolean","value":"false"}}'
-)
-SOFFICE_FLAGS = ("--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck")
 
 
 # ---------------------------------------------------------------------------------------
@@ -100,34 +93,14 @@ def find_soffice() -> str:
     raise ToolMissing("没有找到 LibreOffice（soffice），无法把 Word 表格转换成 PDF", hint=INSTALL_HINT)
 
 
-@lru_cache(maxsize=1)
-def _uno_available() -> bool:
-    if not os.access(UNO_PYTHON, os.X_OK):
-        return False
-    try:
-        done = subprocess.run(
-            [UNO_PYTHON, "-c", "import uno"], env=_clean_env(), capture_output=True, timeout=30
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
-
-
 def _office_mode() -> str:
     forced = os.environ.get(MODE_ENV, "").strip().lower()
     if forced in ("uno", "batch"):
         return forced
-    if _uno_available():
+    if uno_available():
         return "uno"
     log.warning("python3-uno unavailable under %s: converting one soffice call per file (slower)", UNO_PYTHON)
     return "batch"
-
-
-def _clean_env() -> dict:
-    """Environment for soffice and the UNO driver: no venv leaking into Debian's Python."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    env["FONTCONFIG_FILE"] = str(FONTS_CONF)
-    return env
 
 
 # ---------------------------------------------------------------------------------------
@@ -173,201 +146,6 @@ def _check_pdf(path: Path, src: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# processes
-# ---------------------------------------------------------------------------------------
-class _Timeout(Exception):
-    pass
-
-
-class _Gone(Exception):
-    """The worker process ended (soffice crashed or was killed)."""
-
-
-class _NoUno(Exception):
-    pass
-
-
-def _group_alive(pgid: int) -> bool:
-    """True while any non-zombie process of the group is left."""
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != b"Z":
-            return True
-    return False
-
-
-def _kill_group(proc: subprocess.Popen | None) -> None:
-    """SIGKILL the session a worker was started in, and wait until it is gone."""
-    if proc is None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(Exception):
-        proc.wait(timeout=10)
-    deadline = time.monotonic() + 5
-    while _group_alive(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
-def _remaining(deadline: float) -> float:
-    return max(0.0, deadline - time.monotonic())
-
-
-class _UnoProcess:
-    """A uno_worker.py driver and the soffice under it (one process group)."""
-
-    def __init__(self, soffice: str, folder: Path, memory_mb: int | None):
-        self.folder = folder
-        self.cmd = [
-            UNO_PYTHON, str(WORKER_SCRIPT),
-            "--soffice", soffice,
-            "--profile", str(folder / "profile"),
-            "--pipe", f"dibao-{os.getpid()}-{uuid.uuid4().hex[:12]}",
-            "--log", str(folder / "soffice.log"),
-            "--memory-mb", str(memory_mb or 0),
-        ]  # fmt: skip
-        self.proc: subprocess.Popen | None = None
-        self.lines: queue.Queue = queue.Queue()
-        self.seq = 0
-
-    def start(self, deadline: float) -> None:
-        with open(self.folder / "worker.log", "ab") as errlog:
-            self.proc = subprocess.Popen(
-                self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errlog,
-                env=_clean_env(), start_new_session=True,
-            )  # fmt: skip
-        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
-        msg = self._next(deadline)
-        if msg.get("event") == "ready":
-            return
-        if msg.get("kind") == "nouno":
-            raise _NoUno(msg.get("message"))
-        raise _Gone(msg.get("message", "worker failed to start"))
-
-    def _read(self, stream) -> None:
-        try:
-            for raw in stream:
-                try:
-                    self.lines.put(json.loads(raw))
-                except ValueError:
-                    log.debug("worker said: %r", raw)
-        except (OSError, ValueError):
-            pass
-        finally:  # whoever waits must always learn that the worker is gone
-            self.lines.put(None)
-            with contextlib.suppress(Exception):
-                stream.close()
-
-    def _next(self, deadline: float) -> dict:
-        try:
-            msg = self.lines.get(timeout=_remaining(deadline))
-        except queue.Empty:
-            raise _Timeout() from None
-        if msg is None:
-            raise _Gone("worker exited")
-        return msg
-
-    def convert(self, src: Path, dest: Path, deadline: float) -> dict:
-        self.seq += 1
-        req = {"id": self.seq, "src": str(src), "dest": str(dest)}
-        proc = self.proc
-        if proc is None:
-            raise _Gone("worker killed")
-        try:
-            proc.stdin.write((json.dumps(req) + "\n").encode())
-            proc.stdin.flush()
-        except (OSError, ValueError):
-            raise _Gone("worker pipe closed") from None
-        while True:
-            msg = self._next(deadline)
-            if msg.get("id") == self.seq:
-                return msg
-
-    def close(self) -> None:
-        """Ask the worker to close soffice properly; kill the group if it takes too long."""
-        if self.proc is None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            self.proc.stdin.write(b'{"cmd": "quit"}\n')
-            self.proc.stdin.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=QUIT_GRACE)
-        self.kill()
-
-    def kill(self) -> None:
-        proc, self.proc = self.proc, None
-        _kill_group(proc)
-        if proc is not None:  # stdout is closed by the reader thread when it sees the end
-            with contextlib.suppress(Exception):
-                proc.stdin.close()
-
-
-class _BatchProcess:
-    """Fallback without python3-uno: one `soffice --convert-to pdf` call per document."""
-
-    def __init__(self, soffice: str, folder: Path, memory_mb: int | None):
-        self.soffice = soffice
-        self.folder = folder
-        self.memory_mb = memory_mb
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, deadline: float) -> None:
-        pass
-
-    def convert(self, src: Path, dest: Path, deadline: float) -> dict:
-        indir, outdir = self.folder / "in", self.folder / "out"
-        for d in (indir, outdir):
-            shutil.rmtree(d, ignore_errors=True)
-            ensure_dir(d)
-        local = indir / "document.docx"  # a private copy: the source is never touched
-        shutil.copyfile(src, local)
-        cmd = [self.soffice, *SOFFICE_FLAGS, "-env:UserInstallation=" + (self.folder / "profile").as_uri(),
-               "--infilter=MS Word 2007 XML", "--convert-to", BATCH_PDF_FILTER, "--outdir", str(outdir), str(local)]
-        if self.memory_mb and shutil.which("prlimit"):
-            cmd = ["prlimit", f"--as={self.memory_mb * 1024 * 1024}", "--", *cmd]
-        result = outdir / "document.pdf"
-        for _ in range(MAX_LAUNCHES):
-            code, output = self._run(cmd, deadline)
-            if result.is_file() and result.stat().st_size > 0:
-                shutil.copyfile(result, dest)
-                return {"ok": True}
-            if code not in RESTART_CODES:
-                break
-        if "could not be loaded" in output:
-            return {"ok": False, "kind": "input", "message": output[-500:]}
-        if code != 0:
-            return {"ok": False, "kind": "crash", "message": f"soffice exit code {code}: {output[-500:]}"}
-        return {"ok": False, "kind": "export", "message": output[-500:]}
-
-    def _run(self, cmd: list[str], deadline: float) -> tuple[int, str]:
-        with tempfile.TemporaryFile(dir=self.folder) as out:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                         env=_clean_env(), start_new_session=True)
-            try:
-                code = self.proc.wait(timeout=_remaining(deadline))
-            except subprocess.TimeoutExpired:
-                self.kill()
-                raise _Timeout() from None
-            finally:
-                proc, self.proc = self.proc, None
-                _kill_group(proc)  # a normal exit may leave helpers behind
-            out.seek(0)
-            return code, out.read().decode("utf-8", "replace")
-
-    def close(self) -> None:
-        self.kill()
-
-    def kill(self) -> None:
-        _kill_group(self.proc)
-
-
-# ---------------------------------------------------------------------------------------
 # worker slots and the public converter
 # ---------------------------------------------------------------------------------------
 class _Slot:
@@ -377,12 +155,12 @@ class _Slot:
         self.owner = owner
         self.mode = mode
         self.folder = owner._root / f"worker-{index}"
-        self.proc: _UnoProcess | _BatchProcess | None = None
+        self.proc: UnoProcess | BatchProcess | None = None
         self.done = 0
         self.busy = threading.Lock()
 
     def _new_process(self):
-        cls = _UnoProcess if self.mode == "uno" else _BatchProcess
+        cls = UnoProcess if self.mode == "uno" else BatchProcess
         ensure_dir(self.folder)
         return cls(self.owner._soffice, self.folder, self.owner._memory_mb)
 
@@ -396,19 +174,19 @@ class _Slot:
         try:
             proc.start(time.monotonic() + self.owner._timeout)
             if self.owner._closed:  # close() ran while this worker was starting
-                raise _Gone("converter closed")
-        except _NoUno as exc:
+                raise WorkerGone("converter closed")
+        except NoUno as exc:
             log.warning("uno unavailable in worker (%s): falling back to batch conversion", exc)
             self.discard()
             self.mode = "batch"
             self.proc = self._new_process()
-        except _Timeout:
+        except WorkerTimeout:
             self.discard()
             raise ToolFailed(
                 f"LibreOffice 启动超时（{self.owner._timeout:g} 秒内没有就绪），本文件没有转换",
                 path=src, hint="稍后重试；若反复出现，检查 LibreOffice 是否安装完整（soffice --version）",
             ) from None
-        except _Gone as exc:
+        except WorkerGone as exc:
             self.discard()
             if self.owner._closed:
                 raise ToolFailed(ABORTED, path=src) from None
@@ -425,13 +203,13 @@ class _Slot:
             self._ensure_started(src)
             try:
                 reply = self.proc.convert(src, tmp, time.monotonic() + timeout)
-            except _Timeout:
+            except WorkerTimeout:
                 self.discard()
                 raise ToolFailed(
                     f"LibreOffice 转换超时（超过 {timeout:g} 秒没有完成），已终止这次转换",
                     path=src, hint="文件可能过大或已损坏：用 Word/WPS 打开检查后另存再试，或调大转换时限",
                 ) from None
-            except _Gone:
+            except WorkerGone:
                 reply = {"ok": False, "kind": "crash", "message": "worker ended"}
             except BaseException:  # Ctrl-C or a bug mid-document: the worker state is unknown
                 self.discard()

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from archive import office
+from archive import office_workers
 from archive.errors import InputError, ToolFailed, ToolMissing
 from archive.office import Converter, convert_once, find_soffice
 
@@ -356,15 +356,15 @@ def test_ctrl_c_leaves_no_soffice(tmp_path):
 def test_batch_fallback_without_uno(tmp_path, monkeypatch):
     """Without /usr/bin/python3 + uno the converter still works, one soffice call per file."""
     monkeypatch.delenv("DIBAO_OFFICE_MODE", raising=False)
-    monkeypatch.setattr(office, "UNO_PYTHON", str(tmp_path / "no-python3"))
-    office._uno_available.cache_clear()
+    monkeypatch.setattr(office_workers, "UNO_PYTHON", str(tmp_path / "no-python3"))
+    office_workers.uno_available.cache_clear()
     try:
         src = make_form(tmp_path / "a.docx", "甲")
         with Converter(timeout=60) as conv:
             assert {slot.mode for slot in conv._slots} == {"batch"}
             conv.convert(src, tmp_path / "a.pdf")
     finally:
-        office._uno_available.cache_clear()
+        office_workers.uno_available.cache_clear()
     assert "甲" in pdf_text(tmp_path / "a.pdf")
 
 

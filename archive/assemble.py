@@ -14,8 +14,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pypdf
-
 from archive import __version__
 from archive.config import CATEGORIES
 from archive.errors import DibaoError, OutputError
@@ -23,8 +21,6 @@ from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes, sha256_
 from archive.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, find_manifests, read_manifest,
                               write_manifest)
 from archive.model import safe_filename
-from archive.pages import Book, BoxRow, ContentsRow, CoverInfo, RemarksInfo
-from archive.volume import Doc, assemble, number_documents, reader_of
 
 log = logging.getLogger("dibao.build")
 
@@ -89,7 +85,10 @@ def guess_category(text: str, config) -> str:
 
 def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
     """Documents of one category (without cover, contents, remarks); payment sheet pages go into book."""
+    import pypdf
+
     from archive.scans import has_text_layer
+    from archive.volume import Doc, reader_of
 
     hh = job.hh
     docs: list[Doc] = []
@@ -136,6 +135,9 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
 
 def write_household(builder, job) -> tuple[int, bool]:
     """Write the three volumes and the manifest of a prepared household; returns (pages, complete)."""
+    from archive.pages import Book, ContentsRow, CoverInfo, RemarksInfo
+    from archive.volume import Doc, assemble, number_documents, reader_of
+
     ws, hh, plan, cfg = builder.ws, job.hh, job.plan, builder.config
     problems = job.problems
     missing = missing_items(hh, ws, plan, problems)
@@ -227,6 +229,7 @@ def write_household(builder, job) -> tuple[int, bool]:
     }
     write_manifest(folder / MANIFEST_NAME, manifest)
     _remove_old_folders(builder, hh.case_no, folder)
+    builder.manifests[hh.case_no] = [(folder, manifest)]
     return total_pages, manifest["complete"]
 
 
@@ -244,10 +247,9 @@ def builder_folder(builder, hh) -> Path:
 
 def _remove_old_folders(builder, case_no: str, keep: Path) -> None:
     """A household renamed (new head) or moved to another village leaves its old folder: remove it."""
-    for case, found in find_manifests(builder.out, only=case_no).items():
-        for folder, _ in found:
-            if folder.resolve() != keep.resolve():
-                shutil.rmtree(folder, ignore_errors=True)
+    for folder, _ in builder.manifests.get(case_no, []):
+        if folder.resolve() != keep.resolve():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- boxes and summary
@@ -283,8 +285,12 @@ def refresh_boxes(builder, changed: bool) -> None:
     out, cfg, rep = builder.out, builder.config, builder.report
     state = _summary_state(out)
     old_boxes = state.get("boxes") or {}
-    villages: dict[str, list[BoxRow]] = {}
-    for case, found in find_manifests(out).items():
+    from archive.pages import BoxRow
+
+    villages: dict[str, list] = {}
+    for case, found in builder.manifests.items():
+        if not found:
+            continue
         folder, m = found[0]
         if folder.relative_to(out).as_posix() in rep.orphans:
             continue
@@ -307,6 +313,8 @@ def refresh_boxes(builder, changed: bool) -> None:
         if old and old.get("input") == key and _intact(out, old):
             boxes[vname] = old
             continue
+        from archive.pages import Book
+
         book = Book()
         book.box_list(cfg.county, cfg.town, vname, rows, builder.today)
         boxes[vname] = _write_generated(out, rel, book.output(), key)
@@ -324,6 +332,8 @@ def refresh_boxes(builder, changed: bool) -> None:
     key = sha256_bytes(canonical([cfg.county, cfg.town, rows, __version__]))
     summary = state.get("summary")
     if not (summary and summary.get("input") == key and _intact(out, summary)):
+        from archive.pages import Book
+
         book = Book()
         book.summary(cfg.county, cfg.town, rows, builder.today)
         summary = _write_generated(out, "汇总.pdf", book.output(), key)

@@ -180,6 +180,7 @@ class Builder:
         self._converter = None
         self._pool: ThreadPoolExecutor | None = None
         self._inflight: dict[str, Future] = {}
+        self.manifests: dict[str, list] = {}   # case_no -> [(folder, manifest)], kept current during the run
 
     # ------------------------------------------------------------------ inputs
     def template_hash(self, form_id: str) -> str:
@@ -204,7 +205,7 @@ class Builder:
         if self.force or q is None:
             return False
         folder = household_folder(self.out, q["village"], q["case_no"], q["head"])
-        m = read_manifest(folder / MANIFEST_NAME)
+        m = next((m for f, m in self.manifests.get(q["case_no"], []) if f == folder), None)
         if m is None:
             return False
         if (m.get("inputs") or {}).get("record", {}).get("sha256") != item.sha:
@@ -374,6 +375,7 @@ class Builder:
         ensure_dir(self.forms_cache)
         remove_stale_temps(self.forms_cache)
 
+        self.manifests = find_manifests(self.out)
         items, all_cases = self._discover(village, household)
         todo: list[Item] = []
         for it in items:
@@ -437,7 +439,7 @@ class Builder:
             self.finish(pending.popleft())
 
     def _orphans(self, all_cases: set[str], prune: bool) -> None:
-        for case, found in find_manifests(self.out).items():
+        for case, found in list(self.manifests.items()):
             if case in all_cases:
                 continue
             for folder, _ in found:
@@ -445,6 +447,7 @@ class Builder:
                 if prune:
                     shutil.rmtree(folder, ignore_errors=True)
                     self.report.removed.append(rel)
+                    self.manifests.pop(case, None)
                     with_parent = folder.parent
                     if with_parent != self.out and not any(p for p in with_parent.iterdir()
                                                           if p.is_dir() and (p / MANIFEST_NAME).exists()):

@@ -63,14 +63,13 @@ class HashCache:
         except (OSError, ValueError):
             self.data = {}
 
-    def sha256(self, path: Path, st: os.stat_result | None = None) -> str:
-        path = Path(path)
-        st = st or path.stat()
-        key = str(path)
+    def sha256(self, path, st: os.stat_result | None = None) -> str:
+        key = os.fspath(path)
+        st = st or os.stat(key)
         hit = self.data.get(key)
         if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
             return hit[2]
-        digest = sha256_file(path)
+        digest = sha256_file(key)
         with self._lock:
             self.data[key] = [st.st_size, st.st_mtime_ns, digest]
             self.changed = True
@@ -82,12 +81,10 @@ class HashCache:
             self.changed = False
 
 
-def scan_folder_files(folder: Path) -> list[Path]:
-    """Every non-hidden file under a household's scan folder (what collect() looks at)."""
-    out: list[Path] = []
-    if not folder.is_dir():
-        return out
-    stack = [folder]
+def scan_folder_files(folder) -> list[str]:
+    """Every non-hidden file under a household's scan folder (what collect() looks at), as paths."""
+    out: list[str] = []
+    stack = [os.fspath(folder)]
     while stack:
         d = stack.pop()
         try:
@@ -96,31 +93,32 @@ def scan_folder_files(folder: Path) -> list[Path]:
                     if e.name.startswith("."):
                         continue
                     if e.is_dir(follow_symlinks=False):
-                        stack.append(Path(e.path))
+                        stack.append(e.path)
                     elif e.is_file() or e.is_symlink():
-                        out.append(Path(e.path))
+                        out.append(e.path)
         except OSError:
             continue
     return sorted(out)
 
 
-def rel_to(path: Path, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+def rel_to(path, root) -> str:
+    path, root = os.fspath(path), os.fspath(root)
+    if path.startswith(root + os.sep):
+        return path[len(root) + 1:].replace(os.sep, "/")
+    return path
 
 
 def file_inputs(root: Path, folder: Path, listed: list[str], cache: HashCache) -> list[dict]:
     """[{path, sha256, size, mtime_ns}] of the scan folder's files and the record-listed scans."""
     seen: dict[str, dict] = {}
-    paths = [(rel_to(p, root), p) for p in scan_folder_files(folder)]
-    paths += [(r, root / r) for r in listed]
+    root_s = os.fspath(root)
+    paths = [(rel_to(p, root_s), p) for p in scan_folder_files(folder)]
+    paths += [(r, os.path.join(root_s, r)) for r in listed]
     for rel, p in paths:
         if rel in seen:
             continue
         try:
-            st = p.stat()
+            st = os.stat(p)
             digest = cache.sha256(p, st)
             seen[rel] = {"path": rel, "sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
         except OSError:

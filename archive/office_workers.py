@@ -42,6 +42,14 @@ BATCH_PDF_FILTER = (
     '"ExportNotes":{"type":"boolean","value":"false"}}'
 )
 
+# Runs a batch soffice in its own session and kills that session if our process dies
+# (kill -9): the UNO driver does the same from a thread (uno_worker._watch_parent).
+PARENT_WATCH = (
+    'parent=$1; shift; "$@" & child=$!; '
+    'while kill -0 "$child" 2>/dev/null; do kill -0 "$parent" 2>/dev/null || kill -KILL 0; sleep 0.5; done; '
+    'wait "$child"'
+)
+
 
 @lru_cache(maxsize=1)
 def uno_available() -> bool:
@@ -235,7 +243,8 @@ class BatchProcess:
 
     def _run(self, cmd: list[str], deadline: float) -> tuple[int, str]:
         with tempfile.TemporaryFile(dir=self.folder) as out:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            watched = ["/bin/sh", "-c", PARENT_WATCH, "dibao-watch", str(os.getpid()), *cmd]
+            self.proc = subprocess.Popen(watched, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                          env=office_env(), start_new_session=True)
             try:
                 code = self.proc.wait(timeout=_remaining(deadline))

@@ -86,6 +86,15 @@ def soffice_pid(workdir: Path) -> int:
     return pids[0]
 
 
+def wait_for(condition, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
@@ -322,7 +331,7 @@ def test_restart_request_on_fresh_profile_is_retried(tmp_path, monkeypatch, mode
 # ---------------------------------------------------------------------------------------
 # Ctrl-C
 # ---------------------------------------------------------------------------------------
-def test_ctrl_c_leaves_no_soffice(tmp_path):
+def test_ctrl_c_leaves_no_soffice(tmp_path, mode):
     work = tmp_path / "work"
     src = make_form(tmp_path / "a.docx", "甲")
     script = tmp_path / "run.py"
@@ -368,32 +377,31 @@ def test_batch_fallback_without_uno(tmp_path, monkeypatch):
     assert "甲" in pdf_text(tmp_path / "a.pdf")
 
 
-def test_killed_parent_takes_its_soffice_along(tmp_path):
+def test_killed_parent_takes_its_soffice_along(tmp_path, monkeypatch, mode):
     """kill -9 of the program: each worker notices its parent is gone and kills its soffice."""
     work = tmp_path / "work"
     src = make_form(tmp_path / "a.docx", "甲")
+    if mode == "batch":  # slow each soffice call down, so that it is caught running
+        monkeypatch.setenv("DIBAO_SOFFICE", str(fake_soffice(tmp_path, f'sleep 2; exec {find_soffice()} "$@"\n')))
     script = tmp_path / "run.py"
     script.write_text(textwrap.dedent(f"""\
         import time
         from pathlib import Path
         from archive.office import Converter
         conv = Converter(workers=2, timeout=60, workdir=Path({str(work)!r}))
-        conv.convert_many([(Path({str(src)!r}), Path({str(tmp_path)!r}) / f"{{i}}.pdf") for i in range(2)])
         print("ready", flush=True)
+        conv.convert_many([(Path({str(src)!r}), Path({str(tmp_path)!r}) / f"{{i}}.pdf") for i in range(20)])
         time.sleep(600)
     """))
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
                             env=dict(os.environ, PYTHONPATH=str(REPO)))
     try:
         assert proc.stdout.readline().strip() == "ready"
-        assert len(office_pids(f"soffice.bin.*{work}")) == 2
+        assert wait_for(lambda: len(office_pids(f"soffice.bin.*{work}")) == 2, 30)
     finally:
         proc.kill()
         proc.wait()
-    deadline = time.monotonic() + 10
-    while office_pids(str(work)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert office_pids(str(work)) == []
+    assert wait_for(lambda: office_pids(str(work)) == [], 10), office_pids(str(work))
     # the next converter removes the profile folders the killed one could not
     assert leftovers(work)
     Converter(workdir=work).close()

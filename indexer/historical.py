@@ -43,7 +43,7 @@ class HouseholdMatcher:
 
     def __init__(self, households: Iterable[Mapping]):
         self.by_case: dict[str, dict] = {}
-        self.by_id: dict[str, dict] = {}
+        self.by_id: dict[str, list[dict]] = {}
         self.by_head: dict[str, list[dict]] = {}
         for h in households:
             h = dict(h)
@@ -53,7 +53,7 @@ class HouseholdMatcher:
             self.by_case[case.upper()] = h
             for number in h.get("ids") or ():
                 if number:
-                    self.by_id[str(number).strip().upper()] = h
+                    self.by_id.setdefault(str(number).strip().upper(), []).append(h)
             head = an.normalize(str(h.get("head") or "")).strip()
             if len(head) >= 2:
                 self.by_head.setdefault(head, []).append(h)
@@ -70,8 +70,8 @@ class HouseholdMatcher:
                     return self.by_case[m.group(0)]
         for s in where:
             for _a, _b, number in an.find_ids(s):
-                if number in self.by_id:
-                    return self.by_id[number]
+                if len(self.by_id.get(number, ())) == 1:   # one person in two households: ambiguous
+                    return self.by_id[number][0]
         for s in where:
             found = {id(h): h for head, hs in self.by_head.items() if head in s for h in hs}
             if len(found) == 1:

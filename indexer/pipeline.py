@@ -113,7 +113,7 @@ def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: P
         rel = _rel(pdf, root)
         for i, text in enumerate(texts, start=1):
             d = owner.get(i, {})
-            seq = d.get("seq", 0)
+            seq = d.get("seq") or d.get("kind") or 0
             year = d.get("year")
             if not year and d.get("date"):
                 year = str(d["date"])[:4]

@@ -220,6 +220,11 @@ class Compiler:
         self._values_cache: dict[str, list[str]] = {}
 
     def compile(self, node):
+        """Engine node for the AST; terms of punctuation only are ignored."""
+        out = self._compile(node)
+        return out if out is not None else Term("words", "\x00nothing")
+
+    def _compile(self, node):
         if isinstance(node, Word):
             return self.text_match(node.text, phrase=False)
         if isinstance(node, PhraseQ):
@@ -227,23 +232,25 @@ class Compiler:
         if isinstance(node, Field):
             return self.field_match(node.name, node.value)
         if isinstance(node, NotQ):
-            saved = list(self.highlights)
-            inner = self.compile(node.item)
-            self.highlights = saved
-            return not_(inner)
+            inner = self._negative(node.item)
+            return not_(inner) if inner is not None else None
         if isinstance(node, AndQ):
-            pos, neg = [], []
-            for item in node.items:
-                if isinstance(item, NotQ):
-                    saved = list(self.highlights)
-                    neg.append(self.compile(item.item))
-                    self.highlights = saved
-                else:
-                    pos.append(self.compile(item))
+            pos = [self._compile(i) for i in node.items if not isinstance(i, NotQ)]
+            neg = [self._negative(i.item) for i in node.items if isinstance(i, NotQ)]
+            pos, neg = [x for x in pos if x is not None], [x for x in neg if x is not None]
+            if not pos and not neg:
+                return None
             return Bool(must=tuple(pos) or (All(),), must_not=tuple(neg))
         if isinstance(node, OrQ):
-            return Bool(should=tuple(self.compile(x) for x in node.items))
-        return All()
+            items = [x for x in (self._compile(i) for i in node.items) if x is not None]
+            return or_(*items) if items else None
+        return None
+
+    def _negative(self, node):
+        saved = list(self.highlights)   # excluded words are not highlighted
+        out = self._compile(node)
+        self.highlights = saved
+        return out
 
     def text_match(self, text: str, phrase: bool):
         text = an.normalize(text).strip()
@@ -257,7 +264,7 @@ class Compiler:
         while seq and seq[-1] == an.BREAK:
             seq.pop()
         if not seq:
-            return Bool(must=(Term("words", "\x00none"),))
+            return None
         self._highlight(text)
         if _ID_TAIL_RE.match(upper):
             self.highlights.append(r"\d{4}\*+" + re.escape(upper[-4:]))

@@ -220,3 +220,8 @@ def test_syntax_help_and_round_trip():
     assert "village:" in SYNTAX_HELP and "OR" in SYNTAX_HELP
     ast = parse('张三 OR 李四 "审核 登记" -特困 village:黄沙村 year:2022-2024')
     assert to_text(parse(to_text(ast))) == to_text(ast)
+
+
+def test_punctuation_terms_are_ignored(ix):
+    assert households(ix.search("李四 ，")) == ["HS-2024-007"]
+    assert ix.search("，。").total == 0

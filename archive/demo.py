@@ -24,7 +24,7 @@ from archive.demo_history import Draft, HistoryMaker
 from archive.demo_people import NEARBY, IdIssuer, locality
 from archive.demo_plan import (RECORD_KINDS, apply_record_gap, choose_kinds, choose_planted, late_review_gap,
                                over_standard_gap, remove_review, scenarios)
-from archive.demo_scans import apply_scan_gap, plan, render_all, slim
+from archive.demo_scans import SIGNED_SHARE, apply_scan_gap, plan, render_all, signed_jobs, slim
 from archive.errors import InputError
 from archive.fsutil import TMP_PREFIX, atomic_write_text, ensure_dir, output_error
 from archive.model import Household
@@ -105,6 +105,7 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
     gaps: list[dict] = []
     work: list[tuple[dict, list]] = []
     signed: dict[str, list[str]] = {}
+    to_sign: list[int] = []
     for i in order:
         d = drafts[i]
         rec = d.record
@@ -130,13 +131,18 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
                 if k.startswith("missing_scan") or k in ("missing_disability_certificate", "missing_photos",
                                                          "missing_check_report"):
                     entries.append(apply_scan_gap(gap_rng, jobs, k, d))
-            work.append((slim(rec, loc.county, PROVINCES[profile]), jobs))
-            forms = [j.name for j in jobs if j.kind == "签字表"]
-            if forms:
-                signed[rec["case_no"]] = forms
+            work.append((rec, jobs))
+            if scan_rng.random() < SIGNED_SHARE:
+                to_sign.append(len(work) - 1)
         gaps.extend({"case_no": rec["case_no"], **e} for e in entries)
 
     _write_records(ws, [drafts[i] for i in order], progress)
+    for k in to_sign:   # needs the written records (the audit reads them)
+        rec, jobs = work[k]
+        more = signed_jobs(ws, rec, profile, review_form, tekun_form)
+        jobs.extend(more)
+        signed[rec["case_no"]] = [j.name for j in more]
+    work = [(slim(rec, loc.county, PROVINCES[profile]), jobs) for rec, jobs in work]
     planted = {
         "planted_version": PLANTED_VERSION, "generator": "dibao demo", "seed": seed, "profile": profile,
         "town": config.town, "households": n, "scans": scans, "first_year": first_year, "last_year": end_year,

@@ -76,13 +76,55 @@ def plan(rng: random.Random, d: Draft, profile: str, review_form: str, review_fo
         jobs.append(ScanJob(base + "照料护理协议.pdf", "照料护理协议", None, y0, "pdf"))
     if rec.get("bank_account"):
         jobs.append(ScanJob(base + "银行卡.jpg", "银行卡", None, y0, "jpeg"))
-    if not d.facts.get("refusal") and rng.random() < SIGNED_SHARE:
-        jobs.extend(_signed(d, base, profile, review_form_tekun if rec["type"] == "特困" else review_form, y0))
     return jobs
 
 
-def _signed(d: Draft, base: str, profile: str, form: str, y0: int) -> list[ScanJob]:
-    rec = d.record
+def signed_jobs(ws, rec: dict, profile: str, review_form: str, review_form_tekun: str) -> list[ScanJob]:
+    """Signed scans of every form the household's file calls for.
+
+    When the audit is installed, its own list of 待签字归档 forms (form, year, event, member)
+    is used, so such a household is complete in the audit's eyes; otherwise a fixed list per
+    profile.  The record must already be written (the audit reads it as a Household).
+    """
+    base = f"scans/{rec['case_no']}/"
+    y0 = int(next(e for e in rec["events"] if e["type"] == "申请")["date"][:4])
+    try:
+        from archive.audit import audit_household, load_rules, rules_path_for
+    except ImportError:
+        form = review_form_tekun if rec["type"] == "特困" else review_form
+        return _signed(rec, base, profile, form, y0)
+    import datetime as dt
+
+    from archive.model import Household
+
+    key = (str(ws.root), "rules")
+    if key not in _RULES:
+        _RULES[key] = load_rules(rules_path_for(ws))
+    hh = Household.model_validate(rec)
+    result = audit_household(hh, ws.root, ws.config, _RULES[key], dt.date.today(), has_folder=False)
+    jobs = []
+    for g in result.gaps:
+        if g.kind != "待签字归档" or not g.form:
+            continue
+        quals = [str(q) for q in (g.year, g.event, g.member) if q]
+        name = "_".join(["签字表", g.form, *quals]) + ".jpg"
+        jobs.append(ScanJob(base + name, "签字表", None, g.year or y0, "jpeg", _title(g.form)))
+    return jobs
+
+
+_RULES: dict = {}
+
+
+def _title(form_id: str) -> str | None:
+    try:
+        from archive.forms.catalog import get
+
+        return get(form_id).title
+    except Exception:  # noqa: BLE001 - the title only decorates the synthetic page
+        return FORM_TITLES.get(form_id)
+
+
+def _signed(rec: dict, base: str, profile: str, form: str, y0: int) -> list[ScanJob]:
     reviews = [e for e in rec["events"] if e["type"] in ("年度审核", "定期核查")]
     out: list[tuple[str, int | None]] = []
     if profile == "fenxi":

@@ -274,8 +274,13 @@ def test_audit_reports_exactly_the_planted_gaps(demo_ws):
     audit = pytest.importorskip("archive.audit")
     compare = pytest.importorskip("archive.audit.planted").compare
     res = audit.audit_workspace(demo_ws, jobs=1)
-    c = compare(res, planted(demo_ws.root))
+    data = planted(demo_ws.root)
+    c = compare(res, data)
     assert c.not_found == [] and c.unplanted == []
+    # a complete household given signed scans of its forms is complete in the audit's eyes
+    signed_complete = set(data["signed_forms"]) - set(data["incomplete_households"])
+    assert signed_complete
+    assert all(h.complete and not h.flags for h in res.households if h.case_no in signed_complete)
 
 
 def test_same_seed_same_records(tmp_path):

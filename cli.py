@@ -237,13 +237,14 @@ def forms_list(state, as_json):
                    f"{'　事件：' + s.event if s.event else ''}")
 
 
-def _forms_converter(out: Path, count: int = 1):
+def _forms_converter(out: Path, count: int = 1, ws=None):
     """One warm LibreOffice for the whole command, only when a PDF is asked for."""
     if out.suffix.lower() != ".pdf":
         return None
     from archive.office import Converter
 
-    return Converter(workers=min(2, max(1, count)))
+    timeout = ws.config.convert_timeout if ws is not None else 120.0
+    return Converter(workers=min(2, max(1, count)), timeout=timeout)
 
 
 @forms.command("blank", context_settings=CONTEXT)
@@ -268,11 +269,11 @@ def forms_blank(state, form_id, out):
         if out.suffix.lower() != ".pdf":
             raise InputError("all 会把全部空白表合成一个 PDF，请把输出文件写成 .pdf", path=out, hint="例：-o 空白表打印包.pdf")
         specs = formsmod.load_catalog()
-        with _forms_converter(out, len(specs)) as conv:
+        with _forms_converter(out, len(specs), ws) as conv:
             formsmod.write_blank_pack(ws, out, converter=conv)
         click.echo(f"已写出 {out}（{len(specs)} 张空白表）")
         return
-    conv = _forms_converter(out)
+    conv = _forms_converter(out, 1, ws)
     try:
         formsmod.write_form(form_id, ws, out, converter=conv, blank=True)
     finally:
@@ -334,7 +335,7 @@ def forms_fill(state, form_id, record, event, village, town, date_, month, year,
     if out.suffix.lower() == ".docx":
         atomic_write_bytes(out, result.data)
     elif out.suffix.lower() == ".pdf":
-        with _forms_converter(out) as conv:
+        with _forms_converter(out, 1, ws) as conv:
             formsmod.docx_bytes_to_pdf([(result.data, out)], conv)
     else:
         raise InputError(f"输出文件的扩展名“{out.suffix or '（无）'}”不支持", path=out, hint="写成 .docx 或 .pdf")

@@ -36,6 +36,25 @@ class Standard:
         return s + (f"（{self.note}）" if self.note else "")
 
 
+DEFAULT_TIMEOUT = 120
+LIMIT_EXAMPLES = {"max_pixels": 100_000_000, "max_scan_bytes": 209_715_200, "max_pages_per_attachment": 200,
+                  "max_pdf_stream_bytes": 67_108_864, "convert_timeout": 120, "ocr_timeout": 120,
+                  "convert_memory_mb": 2048}
+
+
+def _limits(raw: dict, path) -> dict:
+    """[limits]: every value a positive number (unknown keys are kept for newer versions)."""
+    lim = dict(raw.get("limits") or {})
+    for key, example in LIMIT_EXAMPLES.items():
+        v = lim.get(key)
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
+            raise ConfigError(f"限制值“{key}”应为大于0的数字，现在是 {v!r}", path=path, field=f"limits.{key}",
+                              hint=f"改为数字（不加引号），如 {key} = {example}，或删除这一行用默认值")
+    return lim
+
+
 @dataclass
 class Config:
     path: Path | None
@@ -69,6 +88,27 @@ class Config:
 
     def category_of(self, form_id: str, default: str) -> str:
         return self.categories.get(form_id, default)
+
+    def scan_limits(self):
+        """archive.scans.ScanLimits from [limits] (pixels, file size, pages, PDF stream size)."""
+        from archive.scans import ScanLimits
+
+        d = ScanLimits()
+        lim = self.limits
+        return ScanLimits(max_pixels=int(lim.get("max_pixels", d.max_pixels)),
+                          max_file_bytes=int(lim.get("max_scan_bytes", d.max_file_bytes)),
+                          max_pages=int(lim.get("max_pages_per_attachment", d.max_pages)),
+                          max_pdf_stream_bytes=int(lim.get("max_pdf_stream_bytes", d.max_pdf_stream_bytes)))
+
+    @property
+    def convert_timeout(self) -> float:
+        """Seconds one LibreOffice conversion may take ([limits] convert_timeout)."""
+        return float(self.limits.get("convert_timeout", DEFAULT_TIMEOUT))
+
+    @property
+    def ocr_timeout(self) -> float:
+        """Seconds one OCR job may take ([limits] ocr_timeout)."""
+        return float(self.limits.get("ocr_timeout", DEFAULT_TIMEOUT))
 
     @property
     def county(self) -> str:
@@ -147,7 +187,7 @@ def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Confi
         categories=cats,
         retention={"审批类": "低保退出后3年", "日常管理类": "5年", "财务类": "30年", **(raw.get("retention") or {})},
         archive=dict(raw.get("archive") or {}),
-        limits=dict(raw.get("limits") or {}),
+        limits=_limits(raw, path),
         search_backend=backend,
         annual_review_form=prof.get("annual_review_form", "fenxi-12"),
         annual_review_form_tekun=prof.get("annual_review_form_tekun", prof.get("annual_review_form", "fenxi-12")),

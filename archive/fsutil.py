@@ -27,7 +27,7 @@ def ensure_dir(path: Path) -> Path:
 
 
 def output_error(exc: OSError, path) -> OutputError:
-    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # EFBIG: a file-size limit (ulimit -f)
         return OutputError("磁盘空间已满，文件没有写成", path=path, hint="清理磁盘或换一个有空间的输出目录后重新运行；已有文件未被破坏")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return OutputError("没有写入权限（目录只读或属于其他用户）", path=path, hint="换一个可写的输出目录（--out），或请管理员开放写权限")

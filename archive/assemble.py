@@ -133,15 +133,18 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
     return docs
 
 
-def write_household(builder, job) -> tuple[int, bool]:
-    """Write the three volumes and the manifest of a prepared household; returns (pages, complete)."""
-    from archive.pages import Book, ContentsRow, CoverInfo, RemarksInfo
-    from archive.volume import Doc, assemble, number_documents, reader_of
+def draw_household(builder, job, book) -> dict:
+    """Lay out one household's documents and draw its generated pages into book (shared by a batch).
+
+    Returns the layout write_household needs once the book is output; `sections` are the
+    documents whose pages are in the book (their reader is set after output).
+    """
+    from archive.pages import ContentsRow, CoverInfo, RemarksInfo
+    from archive.volume import Doc, number_documents
 
     ws, hh, plan, cfg = builder.ws, job.hh, job.plan, builder.config
     problems = job.problems
     missing = missing_items(hh, ws, plan, problems)
-    book = Book()
     sections: list[Doc] = []
     per_cat: dict[str, list[Doc]] = {}
     for cat in CATEGORIES:
@@ -172,8 +175,16 @@ def write_household(builder, job) -> tuple[int, bool]:
             sections.append(d)
             trio.append(d)
         layout[cat] = tuple(trio)
-    breader = reader_of(book.output())
-    for d in sections:
+    return {"per_cat": per_cat, "layout": layout, "sections": sections, "missing": missing, "filer": filer}
+
+
+def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
+    """Write the three volumes and the manifest of a drawn household; returns (pages, complete)."""
+    from archive.volume import assemble
+
+    hh, plan, cfg, problems = job.hh, job.plan, builder.config, job.problems
+    per_cat, layout, missing, filer = drawn["per_cat"], drawn["layout"], drawn["missing"], drawn["filer"]
+    for d in drawn["sections"]:
         d.reader = breader
 
     folder = builder_folder(builder, hh)

@@ -45,7 +45,8 @@ from archive.model import safe_filename
 
 log = logging.getLogger("dibao.build")
 
-LOOKAHEAD = 3  # households prepared ahead of the one being assembled (keeps LibreOffice busy)
+LOOKAHEAD = 4  # households prepared ahead of the one being assembled (keeps LibreOffice busy)
+BATCH = 4      # households whose generated pages share one PDF (one font load and subset: ~0.4 s each saved)
 
 
 # --------------------------------------------------------------------------- results
@@ -329,37 +330,55 @@ class Builder:
         return res
 
     # ------------------------------------------------------------------ one household: finish
-    def finish(self, job: Job) -> None:
-        from archive.assemble import write_household
+    def finish(self, jobs: list[Job]) -> None:
+        """Write a batch of prepared households (their generated pages share one PDF: one font subset)."""
+        from archive.assemble import draw_household, write_household
+        from archive.pages import Book
+        from archive.volume import reader_of
 
-        item = job.item
-        case = (job.hh.case_no if job.hh else None) or (item.quick or {}).get("case_no") or item.path.stem
-        if job.error is None:
-            for e, fut in job.futures:
-                exc = fut.exception()
-                if exc is not None:
-                    msg = exc.user_message() if isinstance(exc, DibaoError) else str(exc)
-                    job.error = f"表单“{e.title}”转换为PDF失败：{msg}"
-                    if isinstance(exc, ToolMissing):
-                        raise exc
-                    break
-        if job.error is None:
-            try:
-                pages, complete = write_household(self, job)
-            except DibaoError as exc:
-                if isinstance(exc, (ToolMissing, OutputError)):  # no household can succeed: stop (exit 5 / 8)
+        drawn: dict[int, dict] = {}
+        book = Book()
+        for job in jobs:
+            self._check_conversions(job)
+            if job.error is None:
+                try:
+                    drawn[id(job)] = draw_household(self, job, book)
+                except (ToolMissing, OutputError):
                     raise
-                job.error = exc.user_message()
-            else:
-                self.report.built.append(case)
-                self.report.pages += pages
-                if not complete:
-                    self.report.incomplete.append(case)
-                for p in job.problems:
-                    self.report.problems.append({"case_no": case, **p})
+                except DibaoError as exc:
+                    job.error = exc.user_message()
+        breader = reader_of(book.output()) if drawn else None
+        for job in jobs:
+            case = (job.hh.case_no if job.hh else None) or (job.item.quick or {}).get("case_no") or job.item.path.stem
+            if job.error is None:
+                try:
+                    pages, complete = write_household(self, job, drawn[id(job)], breader)
+                except (ToolMissing, OutputError):  # no household can succeed: stop (exit 5 / 8)
+                    raise
+                except DibaoError as exc:
+                    job.error = exc.user_message()
+                else:
+                    self.report.built.append(case)
+                    self.report.pages += pages
+                    if not complete:
+                        self.report.incomplete.append(case)
+                    for p in job.problems:
+                        self.report.problems.append({"case_no": case, **p})
+            if job.error is not None:
+                self.report.failed.append(Failure(case, job.item.rel, job.error))
+            self._tick(case)
+
+    def _check_conversions(self, job: Job) -> None:
         if job.error is not None:
-            self.report.failed.append(Failure(case, item.rel, job.error))
-        self._tick(case)
+            return
+        for e, fut in job.futures:
+            exc = fut.exception()
+            if exc is not None:
+                if isinstance(exc, ToolMissing):
+                    raise exc
+                msg = exc.user_message() if isinstance(exc, DibaoError) else str(exc)
+                job.error = f"表单“{e.title}”转换为PDF失败：{msg}"
+                return
 
     def _tick(self, label: str) -> None:
         if self.progress is not None:
@@ -433,10 +452,18 @@ class Builder:
             except DibaoError as exc:
                 job = Job(it, error=exc.user_message())
             pending.append(job)
-            while pending and (pending[0].ready() or len(pending) > LOOKAHEAD):
-                self.finish(pending.popleft())
+            if len(pending) > LOOKAHEAD:
+                self.finish(self._batch(pending))
         while pending:
-            self.finish(pending.popleft())
+            self.finish(self._batch(pending))
+
+    @staticmethod
+    def _batch(pending) -> list[Job]:
+        """The oldest household (waited for) and the ready ones right behind it, up to BATCH."""
+        out = [pending.popleft()]
+        while pending and len(out) < BATCH and pending[0].ready():
+            out.append(pending.popleft())
+        return out
 
     def _orphans(self, all_cases: set[str], prune: bool) -> None:
         for case, found in list(self.manifests.items()):

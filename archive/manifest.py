@@ -29,7 +29,7 @@ SUMMARY_NAME = "build-summary.json"
 HASH_CACHE = "scan-hashes.json"
 
 # Code whose changes alter the volumes: a new version of any of them rebuilds everything.
-_CODE_FILES = ("plan.py", "volume.py", "pages.py", "build.py", "attachments.py", "scans.py", "model.py")
+_CODE_FILES = ("plan.py", "volume.py", "pages.py", "build.py", "assemble.py", "attachments.py", "scans.py", "model.py")
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,9 @@ _CJK_SPACE_RE = re.compile(f"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
 # An ID number with single spaces between its characters (OCR); accepted only
 # when its check character is right, so ordinary number lists are left alone.
 _SPACED_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d(?: ?\d){16} ?[0-9Xx](?![0-9A-Za-z])")
+# Other long numbers (15 to 20 characters: old 15-digit IDs, bank card numbers, IDs that OCR
+# read with a digit too many or too few) are treated like ID numbers: never stored in clear.
+_LONG_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{14,19}[0-9Xx](?![0-9A-Za-z])")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "„": '"'})
 
 _lock = threading.Lock()
@@ -144,8 +147,10 @@ def jieba_tokenizer():
 # ---------------------------------------------------------------- ID numbers
 
 def find_ids(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised ID) of every ID number in normalised text."""
+    """(start, end, normalised number) of every ID number (and other long number) in normalised text."""
     found = [(m.start(), m.end(), m.group(0).upper()) for m in ID_RE.finditer(text)]
+    found += [(m.start(), m.end(), m.group(0).upper()) for m in _LONG_NUMBER_RE.finditer(text)
+              if not any(a < m.end() and m.start() < b for a, b, _ in found)]
     for m in _SPACED_ID_RE.finditer(text):
         raw = m.group(0)
         if " " not in raw:

@@ -178,10 +178,11 @@ def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict 
 
 
 def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", lookup=None, progress=None,
-                   key=None) -> dict:
+                   key=None, household: str | None = None) -> dict:
     """Add old archive files to the index.
 
     paths: files or folders (.pdf, .docx, .jpg/.png/.tif…).  lookup: see make_matcher.
+    household: a 对象编号 to attach every file to (the clerk knows whose papers they are).
     progress(done, total, label) after each file.
     Returns {"files": [{"path", "household", "pages", "status"}], "added", "unchanged", "attached",
              "ocr_pages", "ocr_cached", "seconds", "problems"}.
@@ -194,6 +195,11 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
     wp = workspace_paths(ws, index_dir)
     files = expand_paths(paths)
     match = make_matcher(lookup)
+    if household:
+        entry = match(Path(household), household) or {"case_no": household}
+        if str(entry.get("case_no", "")).upper() != household.strip().upper():
+            entry = {"case_no": household.strip()}
+        match = lambda path, text, entry=entry: entry  # noqa: E731
     registry = _load_registry(wp["registry"])
     cache = OcrCache(wp["ocr_cache"])
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
@@ -205,7 +211,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
             path_hash = sha256_bytes(str(f.resolve()).encode("utf-8"))
             old = ix.state.get(group)
             row = {"path": str(f), "household": "", "pages": 0, "status": "unchanged"}
-            if old and old.get("path") == path_hash:
+            if old and old.get("path") == path_hash and (not household or old.get("household") == household.strip()):
                 out["unchanged"] += 1
                 row["household"] = old.get("household", "")
             else:

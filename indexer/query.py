@@ -44,7 +44,7 @@ FIELD_LABEL = {"village": "村", "town": "镇", "type": "类型", "category": "�
                "household": "对象编号", "head": "户主", "title": "表名", "id": "身份证号", "source": "来源"}
 SOURCE_VALUES = {"archive": "archive", "档案": "archive", "historical": "historical", "历史": "historical",
                  "history": "historical"}
-_ID_FULL_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_FULL_RE = re.compile(r"^\d{14,19}[\dX]$")   # ID numbers and other long numbers (see analysis)
 _ID_TAIL_RE = re.compile(r"^(\d{4}|\d{3}X|\d{6}|\d{5}X)$")
 
 
@@ -322,7 +322,7 @@ class Compiler:
                 self.highlights.append(r"\d{4}\*+" + re.escape(upper[-4:]))
                 prefix = an.ID_TAIL4_PREFIX if len(upper) == 4 else an.ID_TAIL6_PREFIX
                 return Term("ids", prefix + upper)
-            raise InputError("身份证号筛选只接受完整18位号码，或最后4位、最后6位", field="id",
+            raise InputError("身份证号筛选只接受完整号码，或最后4位、最后6位", field="id",
                              hint="例如 id:4315 或 id:014315")
         if name == "source":
             src = SOURCE_VALUES.get(value.lower())

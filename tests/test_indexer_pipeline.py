@@ -262,6 +262,10 @@ def test_path_naming_an_id_is_not_stored_in_clear(ws, backend, tmp_path, library
     add_historical([f], ws, backend=backend)
     res = search(ws, backend, "补充说明")
     assert res.hits[0].pdf_path == str(f.resolve()) and ID_A not in res.hits[0].title
+    assert res.hits[0].household == ""
+    out = add_historical([f], ws, backend=backend, household="HS-2024-007")   # the clerk says whose it is
+    assert out["added"] == 1
+    assert [h.household for h in search(ws, backend, "补充说明").hits] == ["HS-2024-007"]
     for p in workspace_paths(ws)["index"].rglob("*"):
         if p.is_file():
             assert ID_A.encode() not in p.read_bytes()

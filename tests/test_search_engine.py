@@ -225,3 +225,17 @@ def test_syntax_help_and_round_trip():
 def test_punctuation_terms_are_ignored(ix):
     assert households(ix.search("李四 ，")) == ["HS-2024-007"]
     assert ix.search("，。").total == 0
+
+
+def test_long_numbers_are_never_stored_in_clear(tmp_path):
+    card = "6217002870012345678"      # a bank card number (19 digits)
+    short = ID_A[:17]                 # an ID that OCR read with a digit missing
+    ix = open_index(tmp_path / "index", backend=BACKENDS[0])
+    ix.add([Doc(id="1", group="g", text=f"银行卡号 {card} 身份证 {short}")])
+    ix.commit()
+    assert ix.search(card).total == 1 and ix.search(card[-4:]).total == 1
+    assert card[:4] + "*" * 11 + card[-4:] in ix.search(card).hits[0].snippet
+    ix.close()
+    for p in (tmp_path / "index").rglob("*"):
+        if p.is_file():
+            assert card.encode() not in p.read_bytes() and short.encode() not in p.read_bytes()

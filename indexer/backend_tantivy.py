@@ -16,8 +16,8 @@ def _schema():
     sb = tantivy.SchemaBuilder()
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
-    for name in STORED_FIELDS:
-        sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+    for name in STORED_FIELDS:   # stored, not indexed (text fields are always indexed)
+        sb.add_bytes_field(name, stored=True, indexed=False)
     for name in TOKEN_FIELDS:
         sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option=_INDEX_OPTION[name])
     for name in INT_FIELDS:
@@ -51,10 +51,14 @@ class TantivyBackend:
         w = self._w()
         for d in docs:
             doc = tantivy.Document()
-            for name in KEYWORD_FIELDS + STORED_FIELDS + TOKEN_FIELDS:
+            for name in KEYWORD_FIELDS + TOKEN_FIELDS:
                 value = d.get(name)
                 if value:
                     doc.add_text(name, value)
+            for name in STORED_FIELDS:
+                value = d.get(name)
+                if value:
+                    doc.add_bytes(name, value.encode("utf-8"))
             for name in INT_FIELDS:
                 doc.add_integer(name, int(d.get(name) or 0))
             w.add_document(doc)
@@ -93,8 +97,11 @@ class TantivyBackend:
         res = searcher.search(self._q(node), limit=max(1, limit), count=True)
         out = []
         for score, addr in res.hits:
-            d = searcher.doc(addr).to_dict()
-            out.append((float(score), {k: (v[0] if isinstance(v, list) and v else v) for k, v in d.items()}))
+            row = {}
+            for k, v in searcher.doc(addr).to_dict().items():
+                v = v[0] if isinstance(v, list) and v else v
+                row[k] = bytes(v).decode("utf-8") if isinstance(v, (bytes, bytearray, list)) else v
+            out.append((float(score), row))
         return int(res.count or 0), out
 
     def values(self, field: str) -> list[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: tantivy stored-only fields are bytes (not indexed)
 
 # Keyword fields: indexed as one exact term, stored.
 KEYWORD_FIELDS = ("id", "group", "household", "head", "village", "town", "type",

@@ -18,7 +18,7 @@ from archive.fsutil import sha256_bytes
 from indexer import analysis
 from indexer.engine import Doc
 from indexer.extract import pdf_pages
-from indexer.index import META_FILE, available_backends, open_index, rebuild_index
+from indexer.index import META_FILE, STATE_FILE, available_backends, open_index, rebuild_index
 from indexer.ocr import OcrCache
 
 ARCHIVE_GROUP = "a/"
@@ -209,14 +209,22 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
     return stats
 
 
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def search_workspace(workspace_dir, query: str, filters: dict | None = None, limit: int = 20,
                      backend: str = "auto", index_dir=None):
     """Search a workspace's index (for `dibao search`); hits carry absolute paths to open."""
     paths = workspace_paths(workspace_dir, index_dir)
     if not paths["key"].exists():
         raise ConfigError("还没有建立搜索索引", path=paths["index"], hint="先运行 dibao index 建立索引")
-    if (backend or "auto") == "auto":   # use the index that exists, preferring the default engine
+    if (backend or "auto") == "auto":   # use the index that exists (the most recently updated one)
         built = [b for b in available_backends() if (paths["index"] / b / META_FILE).exists()]
+        built.sort(key=lambda b: _mtime(paths["index"] / b / STATE_FILE), reverse=True)
         backend = built[0] if built else "auto"
     ix = open_index(paths["index"], backend, key=paths["key"], root=Path(workspace_dir), create=False)
     try:

@@ -115,3 +115,11 @@ def built_ws(tmp_path_factory):
 def copy_ws(src: Path, dest: Path) -> Path:
     shutil.copytree(src, dest, symlinks=True)
     return dest
+
+
+def index_copy(built_ws, tmp_path: Path) -> Path:
+    """A copy of the built workspace without the household of bad scans (keeps OCR to three small pages)."""
+    ws = copy_ws(built_ws["root"], tmp_path / "ws")
+    for m in (ws / "archive").glob(f"*/{built_ws['scan_case']}_*"):
+        shutil.rmtree(m)
+    return ws

@@ -21,7 +21,8 @@ import cli
 from archive.errors import (EXIT_BUSY, EXIT_CONFIG, EXIT_OK, EXIT_OUTPUT, EXIT_PROBLEMS, EXIT_TOOL_FAILED,
                             EXIT_TOOL_MISSING)
 from tests.reliability import corpus
-from tests.reliability.conftest import ROOT, assert_clean_output, copy_ws, dibao, good_households, visible_partials
+from tests.reliability.conftest import (ROOT, assert_clean_output, copy_ws, dibao, good_households, index_copy,
+                                        visible_partials)
 
 HAS_INDEX = "index" in cli.main.commands
 IS_ROOT = os.geteuid() == 0
@@ -149,14 +150,6 @@ def _path_without_tesseract(tmp_path: Path) -> str:
         if found:
             (d / tool).symlink_to(found)
     return str(d)
-
-
-def index_copy(built_ws, tmp_path: Path) -> Path:
-    """A copy of the built workspace without the household of bad scans (keeps OCR to three small pages)."""
-    ws = copy_ws(built_ws["root"], tmp_path / "ws")
-    for m in (ws / "archive").glob(f"*/{built_ws['scan_case']}_*"):
-        shutil.rmtree(m)
-    return ws
 
 
 def test_tesseract_missing_library(built_ws, tmp_path):

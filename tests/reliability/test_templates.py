@@ -4,7 +4,6 @@ the fix, exit 3, no output file, the template untouched, and the other forms sti
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
 import pytest
@@ -12,21 +11,12 @@ from click.testing import CliRunner
 from docx import Document
 
 from archive.errors import EXIT_INPUT, EXIT_OK
-from archive.forms import catalog
 from archive.forms.render import docx_text
 from archive.fsutil import sha256_file
 from cli import main
-from tests.test_forms import _edit, _split_tag
+from tests.test_forms import _edit, _split_tag, tpl_dir  # noqa: F401 - tpl_dir: private copy of the templates
 
 FORM = "fenxi-01"
-
-
-@pytest.fixture()
-def tpl_dir(tmp_path, monkeypatch):
-    d = tmp_path / "tpl"
-    shutil.copytree(catalog.TEMPLATE_DIR, d)
-    monkeypatch.setattr(catalog, "TEMPLATE_DIR", d)
-    return d
 
 
 def _put_tag(text: str):
@@ -76,7 +66,8 @@ def fill(ws_root, form, household, out):
 
 
 @pytest.mark.parametrize("name, spoil, fragments", TEMPLATE_CASES, ids=[c[0] for c in TEMPLATE_CASES])
-def test_bad_template(records_ws, tpl_dir, tmp_path, name, spoil, fragments):
+def test_bad_template(records_ws, tpl_dir,  # noqa: F811
+                       tmp_path, name, spoil, fragments):
     tpl = tpl_dir / f"{FORM}.docx"
     spoil(tpl)
     before = sha256_file(tpl) if tpl.exists() else None
@@ -97,7 +88,7 @@ def test_bad_template(records_ws, tpl_dir, tmp_path, name, spoil, fragments):
     assert res.exit_code == EXIT_OK, res.output
 
 
-def test_tag_split_across_runs_is_joined(records_ws, tpl_dir, tmp_path):
+def test_tag_split_across_runs_is_joined(records_ws, tpl_dir, tmp_path):  # noqa: F811
     tpl = tpl_dir / "fenxi-09.docx"
     _edit(tpl, _split_tag)
     assert "cant.na" in zipfile.ZipFile(tpl).read("word/document.xml").decode()

@@ -88,6 +88,10 @@ def main(ctx, workspace, debug):
       dibao audit                              查缺补漏
     """
     os.umask(0o077)  # everything dibao creates is readable by the owner only
+    if not debug:  # library chatter in English ("incorrect startxref pointer") is not for clerks
+        import logging
+
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
     ctx.obj = State(workspace, debug)
 
 

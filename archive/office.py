@@ -61,6 +61,7 @@ MODE_ENV = "DIBAO_OFFICE_MODE"
 
 INSTALL_HINT = "请安装 LibreOffice：sudo apt-get install libreoffice-writer-nogui python3-uno fonts-noto-cjk（或在项目目录运行 make setup）"
 ROOT_PREFIX = "dibao-office-"  # + pid of the owning process
+BROKEN_AFTER = 2  # failed worker starts in a row after which the remaining documents fail at once
 ABORTED = "转换已中止（程序正在退出），本文件没有转换"
 
 # A .docx is a zip; refuse ones that expand absurdly (a 1 GB image part took 14 s and 2 GB to open).
@@ -167,13 +168,16 @@ class _Slot:
     def _ensure_started(self, src: Path) -> None:
         if self.proc is not None:
             return
-        if self.owner._closed:
+        owner = self.owner
+        if owner._closed:
             raise ToolFailed(ABORTED, path=src)
-        proc = self._new_process()
-        self.proc = proc
+        if owner._broken is not None:  # LibreOffice failed to start again and again: fail fast
+            message, hint = owner._broken
+            raise ToolFailed(message + "（之前的文件已因同样原因失败，本次不再重试）", path=src, hint=hint)
+        self.proc = self._new_process()
         try:
-            proc.start(time.monotonic() + self.owner._timeout)
-            if self.owner._closed:  # close() ran while this worker was starting
+            self.proc.start(time.monotonic() + owner._timeout)
+            if owner._closed:  # close() ran while this worker was starting
                 raise WorkerGone("converter closed")
         except NoUno as exc:
             log.warning("uno unavailable in worker (%s): falling back to batch conversion", exc)
@@ -182,24 +186,31 @@ class _Slot:
             self.proc = self._new_process()
         except WorkerTimeout:
             self.discard()
-            raise ToolFailed(
-                f"LibreOffice 启动超时（{self.owner._timeout:g} 秒内没有就绪），本文件没有转换",
-                path=src, hint="稍后重试；若反复出现，检查 LibreOffice 是否安装完整（soffice --version）",
-            ) from None
+            self._start_failed(src, f"LibreOffice 启动超时（{owner._timeout:g} 秒内没有就绪），本文件没有转换",
+                               "稍后重试；若反复出现，检查 LibreOffice 是否安装完整（soffice --version）")
         except WorkerGone as exc:
             self.discard()
-            if self.owner._closed:
+            if owner._closed:
                 raise ToolFailed(ABORTED, path=src) from None
             log.info("LibreOffice failed to start: %s", redact_ids(str(exc)))
-            hint = self._memory_hint(f"检查 LibreOffice 是否安装完整（soffice --version）；{INSTALL_HINT}")
-            raise ToolFailed("LibreOffice 无法启动，本文件没有转换", path=src, hint=hint) from None
+            self._start_failed(src, "LibreOffice 无法启动，本文件没有转换",
+                               self._memory_hint(f"检查 LibreOffice 是否安装完整（soffice --version）；{INSTALL_HINT}"))
         except BaseException:
             self.discard()
             raise
+        owner._start_failures = 0
+
+    def _start_failed(self, src: Path, message: str, hint: str):
+        owner = self.owner
+        with owner._lock:
+            owner._start_failures += 1
+            if owner._start_failures >= BROKEN_AFTER:
+                owner._broken = (message, hint)
+        raise ToolFailed(message, path=src, hint=hint)
 
     def convert(self, src: Path, tmp: Path) -> None:
         timeout = self.owner._timeout
-        for attempt in (1, 2):
+        for _attempt in (1, 2):
             self._ensure_started(src)
             try:
                 reply = self.proc.convert(src, tmp, time.monotonic() + timeout)
@@ -304,6 +315,8 @@ class Converter:
         self._memory_mb = memory_mb
         self._closed = False
         self._lock = threading.Lock()
+        self._start_failures = 0  # consecutive worker starts that failed
+        self._broken: tuple[str, str] | None = None  # set once they reach BROKEN_AFTER
         if workdir is not None:
             ensure_dir(Path(workdir))
         _remove_stale_roots(Path(workdir) if workdir is not None else Path(tempfile.gettempdir()))

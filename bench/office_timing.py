@@ -1,6 +1,6 @@
 """Seconds per document for .docx -> PDF: warm UNO workers against one soffice per file.
 
-    .venv/bin/python bench/office_timing.py [--forms 20]
+    .venv/bin/python bench/office_timing.py [--forms 20] [--from templates/docx]
 
 Builds one-page forms with python-docx (title, a 14-row table, signature lines, 宋体/仿宋),
 then converts them (a) with Converter(workers=1), (b) with Converter(workers=2),
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,11 +83,21 @@ def run_per_file(forms: list[Path], out: Path, profile: Path) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--forms", type=int, default=20)
+    ap.add_argument("--from", dest="source", type=Path,
+                    help="time these .docx files instead (e.g. templates/docx), cycled to --forms files")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="dibao-bench-") as tmp:
         tmp = Path(tmp)
-        forms = [make_form(tmp / f"form{i:02d}.docx", i) for i in range(args.forms)]
-        print(f"{len(forms)} one-page forms, {os.cpu_count()} cores")
+        if args.source:
+            given = sorted(args.source.glob("*.docx"))
+            forms = []
+            for i in range(args.forms):
+                forms.append(tmp / f"form{i:02d}.docx")
+                shutil.copyfile(given[i % len(given)], forms[-1])
+            print(f"{len(forms)} forms from {args.source}, {os.cpu_count()} cores")
+        else:
+            forms = [make_form(tmp / f"form{i:02d}.docx", i) for i in range(args.forms)]
+            print(f"{len(forms)} one-page forms made with python-docx, {os.cpu_count()} cores")
         for workers in (1, 2):
             startup, per_doc = run_converter(forms, tmp / f"uno{workers}", workers)
             print(f"UNO workers={workers}: start-up {startup:.2f} s, {per_doc:.3f} s per form")

@@ -417,3 +417,19 @@ def test_error_in_on_done_is_raised_to_caller(tmp_path):
     with Converter(timeout=60) as conv, pytest.raises(ValueError):
         conv.convert_many([(src, tmp_path / f"{i}.pdf") for i in range(3)], on_done=on_done)
     assert not (tmp_path / "2.pdf").exists()
+
+
+def test_broken_libreoffice_fails_fast_for_the_rest(tmp_path, monkeypatch):
+    """A LibreOffice that never starts costs the timeout twice, not once per document."""
+    script = fake_soffice(tmp_path, "sleep 3517\n")
+    monkeypatch.setenv("DIBAO_SOFFICE", str(script))
+    pairs = [(make_form(tmp_path / f"{i}.docx", "甲"), tmp_path / "out" / f"{i}.pdf") for i in range(8)]
+    start = time.monotonic()
+    with Converter(workers=2, timeout=2) as conv:
+        results = conv.convert_many(pairs)
+    assert time.monotonic() - start < 15
+    assert all(isinstance(r, ToolFailed) for r in results)
+    assert all(f"{i}.docx" in str(r) for i, r in enumerate(results))
+    assert "不再重试" in str(results[-1])
+    assert leftovers(tmp_path / "out") == []
+    assert office_pids(str(script)) == []

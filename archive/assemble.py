@@ -10,17 +10,14 @@ import datetime as dt
 import io
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 
 from archive import __version__
 from archive.config import CATEGORIES
-from archive.errors import DibaoError, OutputError
-from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes, sha256_file
-from archive.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, find_manifests, read_manifest,
-                              write_manifest)
-from archive.model import safe_filename
+from archive.errors import DibaoError
+from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes
+from archive.manifest import MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, write_manifest
 
 log = logging.getLogger("dibao.build")
 

@@ -36,11 +36,10 @@ from pathlib import Path
 
 from archive import __version__
 from archive.attachments import collect, household_scan_dir
-from archive.config import CATEGORIES
-from archive.errors import DibaoError, InputError, OutputError, ToolMissing
-from archive.fsutil import atomic_path, ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
-from archive.manifest import (MANIFEST_NAME, MANIFEST_VERSION, HashCache, canonical, file_inputs, find_manifests,
-                              input_hash, outputs_intact, read_manifest, write_manifest)
+from archive.errors import ConfigError, DibaoError, InputError, OutputError, ToolMissing
+from archive.fsutil import ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
+from archive.manifest import (MANIFEST_NAME, SUMMARY_NAME, HashCache, canonical, file_inputs, find_manifests, input_hash,
+                              outputs_intact)
 from archive.model import safe_filename
 
 log = logging.getLogger("dibao.build")
@@ -256,13 +255,22 @@ class Builder:
 
         job = Job(item)
         rec = load_record(item.path, self.ws.root, self.today)
-        errors = [p for p in rec.problems if p.severity == "error"]
+        # a listed scan that is missing or outside the workspace is a scan problem, not a record error
+        scan_errors = [p for p in rec.problems if p.severity == "error" and p.field.startswith("attachments[")
+                       and p.field.endswith("].path")]
+        errors = [p for p in rec.problems if p.severity == "error" and p not in scan_errors]
         if rec.household is None or errors:
             first = errors[0] if errors else None
             detail = f"{first.field or '文件'}：{first.message}" if first else "无法读取"
             job.error = f"记录有 {max(1, len(errors))} 处错误（{detail}）；先运行 dibao validate 按提示改正"
             return job
         hh = job.hh = rec.household
+        for p in scan_errors:
+            from archive.plan import default_category
+
+            att = hh.attachments[int(p.field.split("[", 1)[1].split("]", 1)[0])]
+            job.problems.append({"path": att.path, "reason": f"{p.message}（{p.hint}）",
+                                 "category": default_category(att.type, att.form, self.config)})
         scans, notes = collect(hh, self.ws.root, self.ws.scans_dir)
         plan = job.plan = plan_household(hh, self.config, scans)
         plan.notes.extend(notes)
@@ -387,6 +395,7 @@ class Builder:
     # ------------------------------------------------------------------ whole run
     def run(self, *, village: str | None = None, household: str | None = None, prune: bool = False) -> BuildReport:
         t0 = time.monotonic()
+        self._check_out()
         ensure_dir(self.out)
         remove_stale_temps(self.out)
         if self.tmp_dir.exists():
@@ -416,6 +425,21 @@ class Builder:
         refresh_boxes(self, changed=bool(self.report.built or self.report.removed))
         self.report.seconds = time.monotonic() - t0
         return self.report
+
+    def _check_out(self) -> None:
+        """Refuse an output folder that holds other things (the build cleans and prunes inside it)."""
+        out = self.out
+        hint = "用 --out 指定一个新的空目录，或原来生成卷宗的目录"
+        if out == self.ws.root or out in self.ws.root.parents:
+            raise ConfigError("输出目录不能是工作区本身或它的上级目录", path=out, hint=hint)
+        if not out.is_dir() or (out / SUMMARY_NAME).exists():
+            return
+        try:
+            entries = [p for p in out.iterdir() if not p.name.startswith(".")]
+        except OSError:
+            return
+        if entries and not any(p.is_dir() and any(p.glob(f"*/{MANIFEST_NAME}")) for p in entries):
+            raise ConfigError("输出目录里已有别的文件，不是 dibao 生成的卷宗目录，没有写入", path=out, hint=hint)
 
     def _discover(self, village, household) -> tuple[list[Item], set[str]]:
         items: list[Item] = []

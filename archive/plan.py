@@ -156,13 +156,7 @@ def _place_scan(s: Scan, hh: Household, config, pool: list[Entry]) -> tuple[str,
     """(category, entry to follow) of a supporting scan."""
     override = config.categories.get(s.type) if config is not None else None
     if s.type == "签字表":
-        from archive import forms
-
-        try:
-            cat = forms.catalog.get(s.form).category_for(config) if s.form else "审批类"
-        except Exception:  # noqa: BLE001 - an unknown form id: keep the scan, file it with the approvals
-            cat = "审批类"
-        return cat, None
+        return default_category(s.type, s.form, config), None
     if s.event:  # an explicit event wins: follow that event's form
         owner = [e for e in pool if e.event_id == s.event]
         if owner:
@@ -188,6 +182,23 @@ def _place_scan(s: Scan, hh: Household, config, pool: list[Entry]) -> tuple[str,
         cat = override or "审批类"
         return cat, _anchor_for(s, cat, pool, ("入户调查", "申请"))
     return override or "日常管理类", None
+
+
+def default_category(kind: str, form_id: str | None, config) -> str:
+    """The category a scan of this type is filed under (before looking at its event or year)."""
+    override = config.categories.get(kind) if config is not None else None
+    if override:
+        return override
+    if kind == "签字表" and form_id:
+        from archive import forms
+
+        try:
+            return forms.catalog.get(form_id).category_for(config)
+        except Exception:  # noqa: BLE001 - unknown form id
+            return "审批类"
+    if kind in ANCHORS:
+        return ANCHORS[kind][0]
+    return "日常管理类" if kind in ("其他",) else "审批类"
 
 
 def plan_household(hh: Household, config, scans: list[Scan], forms=None) -> Plan:

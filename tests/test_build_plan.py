@@ -92,3 +92,20 @@ def test_payment_sheet_totals():
     text = squash(reader_of(book.output()).pages[sec.first].extract_text())
     assert "2023年合计1,200.00" in text and "2024年合计150.00" in text and "总计1,350.00" in text
     assert "提标补发" in text and "6217000011112222333" not in text
+
+
+def test_build_refuses_a_foreign_output_folder(tmp_path):
+    from archive.build import build
+    from archive.errors import ConfigError
+
+    ws = init_workspace(tmp_path / "w", "fenxi")
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "工作总结.docx").write_bytes(b"x")
+    with pytest.raises(ConfigError, match="不是 dibao 生成的卷宗目录"):
+        build(ws, out=other)
+    with pytest.raises(ConfigError, match="工作区本身"):
+        build(ws, out=ws.root)
+    assert (other / "工作总结.docx").read_bytes() == b"x"
+    rep = build(ws, out=tmp_path / "new")  # an empty workspace builds nothing, writes the summary
+    assert rep.total == 0 and (tmp_path / "new" / "build-summary.json").is_file()

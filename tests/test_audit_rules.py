@@ -112,6 +112,8 @@ def test_more_mistakes(tmp_path):
     due = GOOD.replace('title = "测试规则"', 'title = "测试规则"\nannual_review_due = "13-01"')
     assert "annual_review_due" in error_of(tmp_path, due).user_message()
     assert "没有任何规则" in error_of(tmp_path, "[settings]\n").user_message()
+    typo = GOOD.replace('fix = "扫描户口簿"', 'fix = "扫描{membr}的户口簿"')
+    assert "{membr}" in error_of(tmp_path, typo).user_message()
     (tmp_path / "gbk.toml").write_bytes(GOOD.encode("gbk"))
     with pytest.raises(ConfigError) as exc:
         load_rules(tmp_path / "gbk.toml")

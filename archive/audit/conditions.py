@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from operator import attrgetter
 
 from archive.model import (AnnualReview, Application, Change, Decision, Expense, Household, Member,
                            PeriodicCheck, Publicity, Refusal, Reinvestigation, Visit)
@@ -88,6 +88,24 @@ def parse_due(text: str) -> tuple[int, int]:
     return int(m), int(d)
 
 
+_BY_DATE = attrgetter("date")
+
+
+class lazy:
+    """A cached attribute without functools.cached_property's lock (Python 3.11), for per-household facts."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 def event_key(e) -> str:
     return e.id or f"{e.type}{e.date.isoformat()}"
 
@@ -103,24 +121,29 @@ class Facts:
         self.hh = hh
         self.as_of = as_of
         self.review_due = review_due
+        self._of: dict[tuple[str, ...], list] = {}
 
-    @cached_property
+    @lazy
     def events(self) -> dict[str, list]:
         out: dict[str, list] = {}
-        for e in sorted(self.hh.events, key=lambda e: e.date):
+        for e in sorted(self.hh.events, key=_BY_DATE):
             out.setdefault(e.type, []).append(e)
         return out
 
     def of(self, *types: str) -> list:
         if len(types) == 1:
             return self.events.get(types[0], [])
-        return sorted((e for t in types for e in self.events.get(t, [])), key=lambda e: e.date)
+        got = self._of.get(types)
+        if got is None:
+            events = self.events
+            got = self._of[types] = sorted((e for t in types for e in events.get(t, ())), key=_BY_DATE)
+        return got
 
-    @cached_property
+    @lazy
     def living(self) -> list[Member]:
         return [m for m in self.hh.members if m.death_date is None or m.death_date > self.as_of]
 
-    @cached_property
+    @lazy
     def start(self) -> dt.date | None:
         if self.hh.since:
             return self.hh.since
@@ -133,7 +156,7 @@ class Facts:
         reviews = self.of("年度审核", "变更")
         return reviews[0].date if reviews else None
 
-    @cached_property
+    @lazy
     def exit_date(self) -> dt.date | None:
         exits = self.of("退出")
         if not exits:
@@ -142,7 +165,7 @@ class Facts:
         later_ok = [e for e in self.of("审核确认") if e.approved and e.date > last]
         return None if later_ok else last
 
-    @cached_property
+    @lazy
     def review_years(self) -> list[int]:
         """Years after the first covered one that need an annual review (see the module docstring)."""
         years = {e.year for e in self.of("年度审核")} | {e.date.year for e in self.of("定期核查")}
@@ -156,7 +179,7 @@ class Facts:
             years.update(range(start.year + 1, last + 1))
         return sorted(y for y in years if start is None or y > start.year)
 
-    @cached_property
+    @lazy
     def covered_years(self) -> list[int]:
         """Years with a file to keep: each application's year, the first covered year, each review year."""
         years = set(self.review_years)

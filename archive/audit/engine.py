@@ -16,6 +16,7 @@ Matching scans to requirements (the file naming of archive/attachments.py):
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from archive.audit import timing
 from archive.audit.conditions import Facts, Subject
@@ -31,11 +32,6 @@ _DEFAULT_WHY = {
     "each_covered_year": "{year}年在保",
     "each_review_year": "{year}年应年审",
 }
-
-
-class _Fmt(dict):
-    def __missing__(self, key):
-        return ""
 
 
 def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date) -> list[Gap]:
@@ -75,8 +71,8 @@ def _why(rule: Rule, subj: Subject, detail: str = "") -> str:
     if rule.kind == "time" and not rule.why:
         return detail
     template = rule.why or _DEFAULT_WHY.get(rule.iterator) or ("有{subject}" if subj.label else "每户必备")
-    text = template.format_map(_Fmt(subject=subj.label, member=subj.member or "",
-                                     year=subj.year or "", detail=detail))
+    text = template if "{" not in template else template.format(
+        subject=subj.label, member=subj.member or "", year=subj.year or "", detail=detail, form="", event="")
     if detail and "{detail}" not in template:
         text = f"{text}；{detail}" if text else detail
     return text
@@ -85,14 +81,13 @@ def _why(rule: Rule, subj: Subject, detail: str = "") -> str:
 def _gap(kind: str, rule: Rule, subj: Subject, category: str, detail: str = "", *, form: str | None = None,
          event_id: str | None = None, fix_prefix: str = "") -> Gap:
     what = rule.title if not subj.label else f"{rule.title}（{subj.label}）"
-    if form and rule.title == rule.what[0] == ANNUAL_PLACEHOLDER:
-        what = what.replace(ANNUAL_PLACEHOLDER, form)
-    fix = rule.fix.format_map(_Fmt(member=subj.member or "", year=subj.year or "", subject=subj.label,
-                                   form=form or "", event=event_id or ""))
-    fix = fix.replace("__", "_").replace("_.", ".")   # an empty qualifier in a suggested file name
-    return Gap(kind=kind, rule=rule.id, subject=subj.key, what=what, category=category,
-               why=_why(rule, subj, detail), source=rule.source, fix=fix_prefix + fix,
-               form=form, event=event_id, year=subj.year, member=subj.member)
+    fix = rule.fix
+    if "{" in fix:
+        fix = fix.format(member=subj.member or "", year=subj.year or "", subject=subj.label,
+                         form=form or "", event=event_id or "", detail=detail)
+        fix = fix.replace("__", "_").replace("_.", ".")   # an empty qualifier in a suggested file name
+    return Gap(kind, rule.id, subj.key, what, category, _why(rule, subj, detail), rule.source,
+               fix_prefix + fix if fix_prefix else fix, form, event_id, subj.year, subj.member)
 
 
 def _fit(scan, subj: Subject, event_ids: tuple[str, ...] = ()) -> str | None:
@@ -128,6 +123,7 @@ def _form_id(rule: Rule, hh, config) -> str:
     return fid
 
 
+@lru_cache(maxsize=64)
 def _form_title(fid: str) -> str:
     try:
         from archive.forms.catalog import get
@@ -190,6 +186,7 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
                              form=fid, event_id=eid))
 
 
+@lru_cache(maxsize=64)
 def _retitle(rule: Rule, title: str) -> Rule:
     from dataclasses import replace
 

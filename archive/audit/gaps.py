@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import partial
+from typing import NamedTuple
 
 # Kinds of gap, in report order.  Every kind but 提醒 counts as "missing".
 GAP_KINDS = ("缺表", "待签字归档", "缺扫描件", "缺照片", "缺数据", "超时限")
@@ -29,8 +31,9 @@ FLAG_KIND_HELP = {
 }
 
 
-@dataclass(slots=True)
-class Gap:
+class Gap(NamedTuple):
+    """One missing item.  A tuple, so that 100,000 households' gaps travel cheaply between processes."""
+
     kind: str           # one of ALL_GAP_KINDS
     rule: str           # rule id
     subject: str        # the subject's key within the rule ("" | member | year | event key)
@@ -57,9 +60,12 @@ class Gap:
         return f"{self.what}（{self.kind}）"
 
     def as_dict(self) -> dict:
-        d = asdict(self)
+        d = self._asdict()
         d["key"] = self.key
         return d
+
+
+_new_gap = partial(tuple.__new__, Gap)
 
 
 @dataclass(slots=True)
@@ -96,6 +102,16 @@ class HouseholdAudit:
     @property
     def complete(self) -> bool:
         return not self.missing
+
+    def __getstate__(self):
+        # gaps as plain tuples: unpickling 100,000 households' gaps is then mostly C work
+        return (self.case_no, self.head, self.town, self.village, self.group, self.type, self.record,
+                [tuple(g) for g in self.gaps], self.flags, self.ids)
+
+    def __setstate__(self, state):
+        (self.case_no, self.head, self.town, self.village, self.group, self.type, self.record,
+         gaps, self.flags, self.ids) = state
+        self.gaps = list(map(_new_gap, gaps))
 
     def as_dict(self) -> dict:
         return {"case_no": self.case_no, "head": self.head, "town": self.town, "village": self.village,

@@ -259,10 +259,28 @@ def _parse_rule(item, i: int, path: Path) -> Rule:
     fix = str(item.get("fix", "")).strip()
     if not fix:
         fail("缺少补救办法 fix", "fix", '写明怎么补，如 fix = "扫描户口簿，命名 户口簿.jpg"')
+    why = str(item.get("why", "")).strip()
+    for key, text in (("why", why), ("fix", fix)):
+        _check_placeholders(text, key, fail)
     return Rule(id=rid, kind=kind, what=whats, title=title, category=category, types=frozenset(types),
                 iterator=iterator, iter_arg=arg, filters=filters, source=source,
-                why=str(item.get("why", "")).strip(), fix=fix, min=lo, max=hi, event=events,
+                why=why, fix=fix, min=lo, max=hi, event=events,
                 days=item.get("days"), count=count, index=i)
+
+
+PLACEHOLDERS = ("subject", "member", "year", "form", "event", "detail")
+
+
+def _check_placeholders(text: str, key: str, fail) -> None:
+    import string
+
+    try:
+        names = [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        fail(f"“{key}”中的花括号不成对：{text}", key, "占位符写成 {member} 这样；要写花括号本身请写两个 {{ }}")
+    bad = [n for n in names if n not in PLACEHOLDERS]
+    if bad:
+        fail(f"“{key}”中的占位符 {{{bad[0]}}} 无效", key, f"可用：{'、'.join('{' + p + '}' for p in PLACEHOLDERS)}")
 
 
 def _parse_when(when, fail) -> tuple[str, str | None, tuple[tuple[str, bool], ...]]:

@@ -112,9 +112,10 @@ def _init_worker(root: str, config_path: str, rules_path: str, as_of: dt.date, f
 def _audit_chunk(paths: list[str]) -> tuple[list[HouseholdAudit], list[int]]:
     root, config, rules, as_of, folders = (_STATE[k] for k in ("root", "config", "rules", "as_of", "folders"))
     out = []
+    prefix = str(root) + os.sep
     for p in paths:
         path = Path(p)
-        rel = os.path.relpath(p, root)
+        rel = p[len(prefix):] if p.startswith(prefix) else os.path.relpath(p, root)
         hh, err = _parse(path)
         if hh is None:
             out.append(HouseholdAudit(case_no=path.stem, head="", town="", village="", group="", type="", record=rel,

@@ -37,11 +37,20 @@ _DEFAULT_WHY = {
 def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date) -> list[Gap]:
     facts = Facts(hh, as_of, ruleset.annual_review_due)
     subject_cache: dict[tuple, list[Subject]] = {}
+    filters: dict[str, bool] = {}
     gaps: list[Gap] = []
     for rule in ruleset.rules:
         if hh.type not in rule.types:
             continue
-        if any(facts.filter(name) == neg for name, neg in rule.filters):
+        skip = False
+        for name, neg in rule.filters:
+            value = filters.get(name)
+            if value is None:
+                value = filters[name] = facts.filter(name)
+            if value == neg:
+                skip = True
+                break
+        if skip:
             continue
         ck = (rule.iterator, rule.iter_arg)
         subjects = subject_cache.get(ck)
@@ -155,7 +164,7 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
     links = [_linked(facts, subj, event_types) for subj in subjects]
     done = [False] * len(subjects)
     used: set[int] = set()
-    for mode in ("exact", "generic"):
+    for mode in (("exact", "generic") if signed else ()):
         for i, subj in enumerate(subjects):
             if done[i]:
                 continue

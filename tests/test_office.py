@@ -136,6 +136,7 @@ def test_chinese_form_uses_embedded_serif_cjk_font(tmp_path, mode):
     assert oct(dest.stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.slow
 def test_convert_many_on_two_workers(tmp_path):
     pairs = []
     for i in range(6):
@@ -204,19 +205,20 @@ def test_corrupt_docx_rejected_by_libreoffice(tmp_path, mode):
     assert leftovers(tmp_path / "out") == ["good.pdf"]
 
 
+@pytest.mark.slow
 def test_hanging_document_is_killed_and_others_continue(tmp_path):
     """A real soffice stopped mid-way (SIGSTOP) stands for a document that hangs."""
     work = tmp_path / "work"
     first = make_form(tmp_path / "a.docx", "甲")
     second = make_form(tmp_path / "b.docx", "乙")
-    with Converter(timeout=8, workdir=work) as conv:
+    with Converter(timeout=15, workdir=work) as conv:  # room for a slow start on a busy machine
         conv.convert(first, tmp_path / "out" / "a.pdf")
         stuck = soffice_pid(work)
         os.kill(stuck, signal.SIGSTOP)
         start = time.monotonic()
         with pytest.raises(ToolFailed) as err:
             conv.convert(second, tmp_path / "out" / "b.pdf")
-        assert time.monotonic() - start < 20
+        assert time.monotonic() - start < 30
         assert "超时" in str(err.value) and "b.docx" in str(err.value)
         assert not os.path.exists(f"/proc/{stuck}") or "Z" in Path(f"/proc/{stuck}/stat").read_text().split(")")[1][:3]
         assert leftovers(tmp_path / "out") == ["a.pdf"]
@@ -226,6 +228,7 @@ def test_hanging_document_is_killed_and_others_continue(tmp_path):
     assert office_pids(str(work)) == []
 
 
+@pytest.mark.slow
 def test_crashed_soffice_is_replaced_transparently(tmp_path):
     work = tmp_path / "work"
     src = make_form(tmp_path / "a.docx", "甲")
@@ -238,6 +241,7 @@ def test_crashed_soffice_is_replaced_transparently(tmp_path):
     assert "甲" in pdf_text(tmp_path / "2.pdf")
 
 
+@pytest.mark.slow
 def test_workers_are_recycled(tmp_path):
     work = tmp_path / "work"
     src = make_form(tmp_path / "a.docx", "甲")
@@ -331,6 +335,7 @@ def test_restart_request_on_fresh_profile_is_retried(tmp_path, monkeypatch, mode
 # ---------------------------------------------------------------------------------------
 # Ctrl-C
 # ---------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_ctrl_c_leaves_no_soffice(tmp_path, mode):
     work = tmp_path / "work"
     src = make_form(tmp_path / "a.docx", "甲")
@@ -377,6 +382,7 @@ def test_batch_fallback_without_uno(tmp_path, monkeypatch):
     assert "甲" in pdf_text(tmp_path / "a.pdf")
 
 
+@pytest.mark.slow
 def test_killed_parent_takes_its_soffice_along(tmp_path, monkeypatch, mode):
     """kill -9 of the program: each worker notices its parent is gone and kills its soffice."""
     work = tmp_path / "work"

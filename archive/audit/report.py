@@ -2,7 +2,8 @@
 
 Completion rate (完成率) of a village or town: households with nothing missing ÷ households
 (reminders and inspector flags do not make a household incomplete; flags are counted
-separately).  Counts by kind count gaps (one household may have several).
+separately).  Households whose only missing items are forms waiting for signatures
+(待签字归档) are counted apart too (only_unsigned).  Counts by kind count gaps.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ class Tally:
     name: str
     households: int = 0
     complete: int = 0
+    only_unsigned: int = 0        # households whose only missing items wait for signatures (待签字归档)
     gaps: Counter = field(default_factory=Counter)
     flags: Counter = field(default_factory=Counter)
 
     def add(self, h) -> None:
         self.households += 1
         self.complete += h.complete
+        missing = h.missing
+        self.only_unsigned += bool(missing) and all(g.kind == "待签字归档" for g in missing)
         self.gaps.update(g.kind for g in h.gaps)
         self.flags.update(f.kind for f in h.flags)
 
@@ -40,6 +44,7 @@ class Tally:
 
     def as_dict(self) -> dict:
         return {"name": self.name, "households": self.households, "complete": self.complete,
+                "only_unsigned": self.only_unsigned,
                 "incomplete": self.households - self.complete, "completion_rate": round(self.rate, 4),
                 "missing": self.missing, "by_kind": {k: self.gaps.get(k, 0) for k in ALL_GAP_KINDS},
                 "flags": {k: self.flags.get(k, 0) for k in FLAG_KINDS}}
@@ -82,7 +87,8 @@ def headline(result, summary: Summary | None = None) -> str:
     s = summary or summarize(result)
     t = s.total
     text = (f"共 {t.households} 户，资料齐全 {t.complete} 户（完成率 {t.rate_text()}），"
-            f"缺件 {t.missing} 项（{kinds_line(t)}）")
+            + (f"另有 {t.only_unsigned} 户只差签字归档，" if t.only_unsigned else "")
+            + f"缺件 {t.missing} 项（{kinds_line(t)}）")
     fl = flags_line(t)
     if fl:
         text += f"；核查提示 {sum(t.flags.values())} 条（{fl}）"

@@ -101,8 +101,8 @@ def _summary_sheet(wb, result, s) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET)
     kinds = list(GAP_KINDS) + [REMINDER]
     headers = ["乡镇（街道）", "村（社区）", "户数", "资料齐全户数", "缺件户数", "完成率", "缺件项数"] + kinds + \
-              [f"核查提示：{k}" for k in FLAG_KINDS]
-    _widths(ws, [14, 14, 8, 12, 10, 9, 10] + [10] * len(kinds) + [12] * len(FLAG_KINDS))
+              [f"核查提示：{k}" for k in FLAG_KINDS] + ["只差签字归档的户数"]
+    _widths(ws, [14, 14, 8, 12, 10, 9, 10] + [10] * len(kinds) + [12] * len(FLAG_KINDS) + [12])
     ws.freeze_panes = "C4"
     ws.append([WriteOnlyCell(ws, value=f"低保档案审计汇总（缺什么补什么）  审计日期 {result.as_of.isoformat()}")])
     ws.append([f"规则：{result.rules.title}（{result.rules.path}）" + (f"；只看 {result.village}" if result.village else "")
@@ -111,7 +111,7 @@ def _summary_sheet(wb, result, s) -> None:
 
     def line(town, name, t, bold=False):
         vals = [town, name, t.households, t.complete, t.households - t.complete, t.rate, t.missing] + \
-               [t.gaps.get(k, 0) for k in kinds] + [t.flags.get(k, 0) for k in FLAG_KINDS]
+               [t.gaps.get(k, 0) for k in kinds] + [t.flags.get(k, 0) for k in FLAG_KINDS] + [t.only_unsigned]
         cells = _row(ws, vals)
         cells[5].number_format = "0.0%"
         if bold:

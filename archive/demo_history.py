@@ -133,7 +133,7 @@ class HistoryMaker:
         registered = f"{self.loc.city_prefix}{self.loc.town}{sc.village}" + (group or f"{street}{rng.randint(1, 180)}号")
         residence = registered + (f"{rng.randint(1, 60)}号" if group else "")
         if sc.care_mode == "集中供养":
-            residence = f"{self.loc.city_prefix}{self.loc.town}{self.loc.care_home}"
+            residence = f"{self.loc.city_prefix}{self.loc.care_home}"
         area = self.area(sc)
         rec: dict = {
             "schema_version": 1, "case_no": case_no, "town": self.loc.town, "village": sc.village}

@@ -254,7 +254,7 @@ class FamilyMaker:
                 self.make_disabled(rng.choice((head, wife)))
             return [head, wife]
         male_head = kind != "single_parent" or rng.random() < 0.3
-        head = self.person(sur, male_head, y - rng.randint(36, 55), "本人", used)
+        head = self.person(sur, male_head, y - rng.randint(42 if kind == "student" else 36, 55), "本人", used)
         out.append(head)
         head.occupation = rng.choice(("灵活就业人员", "未登记失业人员", "其他人员")) if head.male else "其他人员"
         head.labor_capable = True
@@ -271,6 +271,8 @@ class FamilyMaker:
         for i in range(n_kids):
             kmale = rng.random() < 0.5
             kid_year = head.birth.year + rng.randint(22, 32) + 2 * i
+            if kind == "student" and i == 0:
+                kid_year = y - rng.randint(16, 20)     # at senior high school or college (the head is 42+)
             kid_year = min(kid_year, y - 1)
             kid = self.person(sur, kmale, kid_year, "子" if kmale else "女", used)
             age = kid.age(self.ref)
@@ -283,7 +285,7 @@ class FamilyMaker:
                 kid.education = "小学" if age < 12 else ("初中" if age < 15 else "高中")
                 kid.employer = self.loc.school if age >= 12 else f"{self.loc.town}中心小学"
                 kid.personnel_category = "未成年人"
-            elif kind == "student" or rng.random() < 0.5:
+            elif age <= 21 and (kind == "student" or rng.random() < 0.5):
                 kid.occupation = "在校学生"
                 kid.education = "大学"
                 kid.employer = self.loc.college
@@ -292,9 +294,6 @@ class FamilyMaker:
                 kid.labor_capable = True
             kid.labor_capable = kid.labor_capable or False
             out.append(kid)
-        if kind == "student" and not any(k.occupation == "在校学生" and k.education in ("高中", "大学") for k in out):
-            k = out[-1]
-            k.occupation, k.education, k.employer = "在校学生", "高中", self.loc.school
         if kind == "couple_ill":
             self.make_ill(rng.choice(out[:2]) if len(out) > 1 else head)
         elif kind == "disabled":

@@ -34,11 +34,15 @@ def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("build")
     ws_dir = base / "ws"
     generate(ws_dir, households=4, seed=3, profile="fenxi")
+    # one household has the signed scan of its home-visit form (入户调查表): it replaces the generated form
+    first = sorted((ws_dir / "scans").iterdir())[0]
+    shutil.copy(next(first.glob("户口簿*.jpg")), first / "签字表_fenxi-04.jpg")
     t0 = time.monotonic()
     done = run_cli(["build", "--jobs", "2"], ws_dir)
-    first = time.monotonic() - t0
+    took = time.monotonic() - t0
     assert done.returncode == 0, done.stdout + done.stderr
-    return {"ws": ws_dir, "out": ws_dir / "archive", "first_seconds": first, "stdout": done.stdout}
+    return {"ws": ws_dir, "out": ws_dir / "archive", "first_seconds": took, "stdout": done.stdout,
+            "signed_case": first.name}
 
 
 def copy_ws(built, tmp_path) -> Path:
@@ -140,6 +144,12 @@ def test_scans_filed_with_all_their_pages(built):
             for d in v["documents"]:
                 if d["kind"] == "form":
                     assert d["unsigned"] is True
+        visit = [d for d in m["volumes"][0]["documents"] if d.get("form_id") == "fenxi-04"]
+        if case == built["signed_case"]:
+            assert [d["kind"] for d in visit] == ["signed_scan"] and visit[0]["title"].endswith("（签字件）")
+            assert visit[0]["source"].endswith("签字表_fenxi-04.jpg") and visit[0]["unsigned"] is False
+        else:
+            assert all(d["kind"] == "form" for d in visit)
 
 
 def test_noop_rebuild_touches_nothing_and_is_fast(built):
@@ -204,12 +214,18 @@ def test_unreadable_scan_reported_household_still_built(built, tmp_path):
     good = next((ws / "scans" / case).glob("户口簿*.jpg"))
     broken = good.with_name("户口簿_2.jpg")
     broken.write_bytes(good.read_bytes()[:400])  # truncated JPEG
+    rec_path = next(p for p in (ws / "households").rglob("*.json") if json.loads(p.read_text("utf-8"))["case_no"] == case)
+    rec = json.loads(rec_path.read_text("utf-8"))
+    gone = f"scans/{case}/残疾证_遗失.jpg"  # listed in the record, file missing
+    rec.setdefault("attachments", []).append({"type": "残疾证", "path": gone})
+    rec_path.write_text(json.dumps(rec, ensure_ascii=False), "utf-8")
     done = run_cli(["build"], ws)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "户口簿_2.jpg" in done.stdout
+    assert "户口簿_2.jpg" in done.stdout and "残疾证_遗失.jpg" in done.stdout
     folder, m = manifests(ws / "archive")[case]
     assert m["complete"] is False
-    assert [p["path"] for p in m["problems"]] == [broken.relative_to(ws).as_posix()]
+    assert sorted(p["path"] for p in m["problems"]) == sorted([broken.relative_to(ws).as_posix(), gone])
+    assert {p["category"] for p in m["problems"]} == {"审批类"}
     reader = pypdf.PdfReader(folder / "审批类.pdf")
     assert "户口簿_2.jpg" in squash(reader.pages[-1].extract_text())
 

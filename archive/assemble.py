@@ -312,39 +312,53 @@ def refresh_boxes(builder, changed: bool) -> None:
         villages.setdefault(folder.parent.name, []).append(
             BoxRow(h["case_no"], h["head"], h.get("type", ""), vols, bool(m.get("complete")), "，".join(note)))
     boxes: dict[str, dict] = {}
-    wrote = False
+    todo: list[tuple[str, str, str, object]] = []   # (name in boxes or "", file, input key, draw function)
     for vname, rows in sorted(villages.items()):
         rows.sort(key=lambda r: r.case_no)
         key = sha256_bytes(canonical([cfg.county, cfg.town, vname, [r.__dict__ for r in rows], __version__]))
-        rel = f"{vname}/盒内目录.pdf"
         old = old_boxes.get(vname)
         if old and old.get("input") == key and _intact(out, old):
             boxes[vname] = old
-            continue
-        from archive.pages import Book
-
-        book = Book()
-        book.box_list(cfg.county, cfg.town, vname, rows, builder.today)
-        boxes[vname] = _write_generated(out, rel, book.output(), key)
-        rep.boxes += 1
-        wrote = True
+        else:
+            todo.append((vname, f"{vname}/盒内目录.pdf", key,
+                         lambda book, v=vname, r=rows: book.box_list(cfg.county, cfg.town, v, r, builder.today)))
+    wrote = False
     for vname, old in old_boxes.items():  # villages with no household left
-        if vname not in boxes and old.get("file"):
+        if vname not in villages and old.get("file"):
             try:
                 (out / old["file"]).unlink()
             except OSError:
                 pass
             wrote = True
-    rows = [(v, len(r), 3 * len(r), sum(sum(b.volumes.values()) for b in r), sum(b.complete for b in r))
-            for v, r in sorted(villages.items())]
-    key = sha256_bytes(canonical([cfg.county, cfg.town, rows, __version__]))
+    totals = [(v, len(r), 3 * len(r), sum(sum(b.volumes.values()) for b in r), sum(b.complete for b in r))
+              for v, r in sorted(villages.items())]
+    key = sha256_bytes(canonical([cfg.county, cfg.town, totals, __version__]))
     summary = state.get("summary")
     if not (summary and summary.get("input") == key and _intact(out, summary)):
+        todo.append(("", "汇总.pdf", key, lambda book: book.summary(cfg.county, cfg.town, totals, builder.today)))
+    if todo:  # all in one PDF (one font load and subset), then split into their files
+        import io
+
+        import pypdf
+
         from archive.pages import Book
 
         book = Book()
-        book.summary(cfg.county, cfg.town, rows, builder.today)
-        summary = _write_generated(out, "汇总.pdf", book.output(), key)
+        sections = [draw(book) for *_, draw in todo]
+        reader = pypdf.PdfReader(io.BytesIO(book.output()))
+        for (vname, rel, key, _), sec in zip(todo, sections):
+            w = pypdf.PdfWriter()
+            for i in range(sec.first, sec.last + 1):
+                w.add_page(reader.pages[i])
+            w.add_metadata({"/Title": f"{vname or cfg.town} {'盒内目录' if vname else '档案汇总'}", "/Creator": f"dibao {__version__}"})
+            buf = io.BytesIO()
+            w.write(buf)
+            rec = _write_generated(out, rel, buf.getvalue(), key)
+            if vname:
+                boxes[vname] = rec
+                rep.boxes += 1
+            else:
+                summary = rec
         wrote = True
     last = rep.as_dict()
     last.pop("seconds", None)

@@ -165,6 +165,8 @@ def draw_household(builder, job, book) -> dict:
         lines = [f"{m['what']}：{m['why']}" if m["why"] else m["what"] for m in missing
                  if m.get("category") == cat or (m.get("category") not in CATEGORIES and cat == CATEGORIES[0])]
         probs = [f"扫描件 {p['path']} 未能归档：{p['reason']}" for p in problems if p.get("category", CATEGORIES[0]) == cat]
+        if cat == CATEGORIES[0]:  # files in the scan folder that could not be filed (names, formats)
+            probs += [f"扫描件目录中的文件 {n}" for n in plan.notes]
         remarks = book.remarks(RemarksInfo(len(docs), pages, lines, probs, filer, checker, builder.today))
         trio = []
         for kind, title, sec in (("cover", "案卷封面", cover), ("contents", "卷内目录", contents), ("remarks", "备考表", remarks)):

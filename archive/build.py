@@ -66,6 +66,7 @@ class BuildReport:
     failed: list[Failure] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)   # unreadable scans: {case_no, path, reason}
+    notes: list[dict] = field(default_factory=list)      # files not filed (naming): {case_no, note}
     pages: int = 0
     converted: int = 0       # forms converted by LibreOffice in this run
     cached: int = 0          # forms taken from the cache
@@ -78,7 +79,7 @@ class BuildReport:
         return {
             "out": str(self.out), "total": self.total, "built": len(self.built), "built_households": self.built,
             "unchanged": self.unchanged, "failed": [f.__dict__ for f in self.failed],
-            "incomplete": self.incomplete, "problems": self.problems, "pages": self.pages,
+            "incomplete": self.incomplete, "problems": self.problems, "notes": self.notes, "pages": self.pages,
             "forms_converted": self.converted, "forms_cached": self.cached,
             "orphans": self.orphans, "removed": self.removed, "seconds": round(self.seconds, 2),
         }
@@ -372,6 +373,8 @@ class Builder:
                         self.report.incomplete.append(case)
                     for p in job.problems:
                         self.report.problems.append({"case_no": case, **p})
+                    for n in job.plan.notes:
+                        self.report.notes.append({"case_no": case, "note": n})
             if job.error is not None:
                 self.report.failed.append(Failure(case, job.item.rel, job.error))
             self._tick(case)

@@ -106,6 +106,12 @@ class Config:
         return float(self.limits.get("convert_timeout", DEFAULT_TIMEOUT))
 
     @property
+    def convert_memory_mb(self) -> int | None:
+        """Address-space limit of each LibreOffice worker in MB ([limits] convert_memory_mb), None: no limit."""
+        v = self.limits.get("convert_memory_mb")
+        return int(v) if v else None
+
+    @property
     def ocr_timeout(self) -> float:
         """Seconds one OCR job may take ([limits] ocr_timeout)."""
         return float(self.limits.get("ocr_timeout", DEFAULT_TIMEOUT))

@@ -33,6 +33,9 @@ def test_build_exit_code_and_clean_output(built_ws):
     assert proc.returncode == EXIT_PROBLEMS, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert_clean_output(proc)
     assert built_ws["report"] is not None, proc.stdout[:2000]
+    # stderr holds the progress bar only: no English library chatter
+    for line in proc.stderr.replace("\r", "\n").splitlines():
+        assert not line.strip() or has_chinese(line), line
 
 
 def test_sources_byte_identical(built_ws):
@@ -94,19 +97,31 @@ def test_multipage_tiff_keeps_its_pages(built_ws):
 
 def test_bad_records_reported_not_built(built_ws):
     failed = {f["path"].rsplit("/", 1)[-1]: f for f in built_ws["report"]["failed"]}
-    for name in ("not-json", "id-bad-check", "duplicate-case-no-b", "attachment-dotdot", "nesting-bomb"):
+    for name in ("not-json", "id-bad-check", "duplicate-case-no-b", "nesting-bomb"):
         assert f"{name}.json" in failed, (name, list(failed))
         assert has_chinese(failed[f"{name}.json"]["reason"])
-    built = set(built_ws["report"]["built_households"])
-    assert "BAD-11" not in built and "BAD-25" not in built
+    assert "BAD-11" not in set(built_ws["report"]["built_households"])
+
+
+def test_attachment_outside_the_workspace_is_never_read(built_ws):
+    """scans/../../etc/passwd: the household is refused, or built with that path listed as a problem;
+    either way nothing outside the workspace is read into the archive."""
+    rep = built_ws["report"]
+    failed = [f for f in rep["failed"] if f["path"].endswith("attachment-dotdot.json")]
+    probs = [p for p in rep["problems"] if p["case_no"] == "BAD-25"]
+    assert failed or any("“..”" in p["reason"] for p in probs), (failed, probs)
+    for pdf in built_ws["out"].rglob("*.pdf"):
+        assert b"root:x:0:0" not in pdf.read_bytes()
 
 
 def test_special_characters_reach_the_pdf(built_ws):
-    """𠮷 and 〇 are in Noto CJK and survive into the volume; 😀 has no glyph in the CJK fonts (documented)."""
+    """𠮷 〇 (Noto CJK) and 😀 (DejaVu Sans fallback, black and white) survive into the volume."""
     found = manifests(built_ws["out"])
     assert "BAD-21" in found, built_ws["report"]["failed"]
     folder, m = found["BAD-21"]
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(folder / "审批类.pdf"), "-"], capture_output=True,
                           text=True).stdout
-    assert "𠮷〇明" in text
-    assert "{{ 7*7 }}" in text
+    assert "𠮷〇明" in text and "吉𠮷祥〇村😀" in text
+    assert "{{ 7*7 }}" in text and "<script>" in text
+    fonts = subprocess.run(["pdffonts", str(folder / "审批类.pdf")], capture_output=True, text=True).stdout
+    assert "NotoSerifCJK" in fonts

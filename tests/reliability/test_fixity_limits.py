@@ -88,13 +88,20 @@ def test_scan_limits_come_from_the_configuration(built_ws, ws_copy):
     assert convert_scan(folder / "其他_12.tif").pages == 3  # the defaults allow them
 
 
-def test_build_uses_the_configured_limits(built_ws, ws_copy):
-    _set_limits(ws_copy, max_pages_per_attachment=2)
-    proc = dibao(["build", "--household", built_ws["scan_case"], "--json"], cwd=ws_copy)
-    assert proc.returncode in (EXIT_OK, EXIT_PROBLEMS), proc.stderr
-    assert "其他_12.tif" in proc.stdout and "3页" in proc.stdout
+def test_build_uses_the_configured_limits(ws_copy):
+    from archive import build
+
+    cfg = _set_limits(ws_copy, max_pages_per_attachment=2, max_pixels=5_000_000)
+    assert build.scan_limits(cfg) == cfg.scan_limits()
 
 
 def test_conversion_timeout_is_configurable(built_ws, ws_copy):
     cfg = _set_limits(ws_copy, convert_timeout=7, ocr_timeout=9)
     assert cfg.convert_timeout == 7.0 and cfg.ocr_timeout == 9.0
+
+
+def test_memory_limit_of_conversions_is_configurable():
+    from archive.config import parse_config
+
+    assert parse_config({}).convert_memory_mb is None
+    assert parse_config({"limits": {"convert_memory_mb": 1536}}).convert_memory_mb == 1536

@@ -425,6 +425,10 @@ def build(state, out, jobs, village, case_no, prune, force, as_json):
                        + "、".join(rep.incomplete[:10]) + ("等" if len(rep.incomplete) > 10 else ""))
         for p in rep.problems:
             click.echo(f"  扫描件无法归档 [{p['case_no']}] {p['path']}：{p['reason']}")
+        for n in rep.notes[:20]:
+            click.echo(f"  未归档 [{n['case_no']}] {n['note']}")
+        if len(rep.notes) > 20:
+            click.echo(f"  ……另有 {len(rep.notes) - 20} 个文件未归档（见各户 manifest.json 的 notes）")
         for f in rep.failed:
             click.echo(f"  失败 [{f.case_no}] {f.path}：{f.reason}")
         if rep.orphans:

@@ -327,8 +327,10 @@ def refresh_boxes(builder, changed: bool) -> None:
     wrote = False
     for vname, old in old_boxes.items():  # villages with no household left
         if vname not in villages and old.get("file"):
+            box = out / old["file"]
             try:
-                (out / old["file"]).unlink()
+                box.unlink()
+                box.parent.rmdir()  # only when nothing else is left in the village folder
             except OSError:
                 pass
             wrote = True

@@ -21,6 +21,7 @@ remarks sheet and the manifest, and the household is built without it (incomplet
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -500,12 +501,10 @@ class Builder:
                 rel = folder.relative_to(self.out).as_posix()
                 if prune:
                     shutil.rmtree(folder, ignore_errors=True)
+                    with contextlib.suppress(OSError):
+                        folder.parent.rmdir()  # the village folder, when nothing else is left in it
                     self.report.removed.append(rel)
                     self.manifests.pop(case, None)
-                    with_parent = folder.parent
-                    if with_parent != self.out and not any(p for p in with_parent.iterdir()
-                                                          if p.is_dir() and (p / MANIFEST_NAME).exists()):
-                        shutil.rmtree(with_parent, ignore_errors=True)
                 else:
                     self.report.orphans.append(rel)
 

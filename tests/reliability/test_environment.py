@@ -315,22 +315,24 @@ def test_two_builds_at_once(built_ws, tmp_path):
     assert again.returncode in (EXIT_OK, EXIT_PROBLEMS) and "正被另一个" not in again.stderr, again.stderr
 
 
+@pytest.mark.xfail(not HAS_INDEX, strict=True, reason="dibao index is not in the command line yet (indexer helper)")
 def test_killed_mid_index_then_rerun(built_ws, tmp_path):
-    """SIGKILL while indexing (library, in a subprocess); the rerun completes and search works."""
+    """SIGKILL while `dibao index` runs; the rerun completes and search finds the households."""
     ws = index_copy(built_ws, tmp_path)
-    code = "import sys\nfrom indexer.pipeline import index_archive\nprint(index_archive(sys.argv[1]))\n"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    p = subprocess.Popen([sys.executable, "-c", code, str(ws)], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, start_new_session=True)
+    before = corpus.source_hashes(ws)
+    p = _popen_cli(["index"], ws)
     _wait_for(lambda: (ws / ".dibao" / "index").exists(), 60)
     time.sleep(1.0)
     _kill_group(p)
-    done = subprocess.run([sys.executable, "-c", code, str(ws)], env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    from indexer.pipeline import search_workspace
-
-    hits = search_workspace(ws, "李建国")
-    assert hits, "search finds nothing after the rerun"
+    done = dibao(["index"], cwd=ws)
+    assert done.returncode == EXIT_OK, done.stdout[-1500:] + done.stderr[-1500:]
+    assert_clean_output(done)
+    found = dibao(["search", "李建国", "--json"], cwd=ws)
+    assert found.returncode == EXIT_OK, found.stderr
+    assert_clean_output(found)
+    for case in built_ws["good_cases"][1:]:
+        assert case in found.stdout, case
+    assert corpus.source_hashes(ws) == before
 
 
 # ----------------------------------------------------------------------------- configuration

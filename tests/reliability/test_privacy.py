@@ -27,8 +27,8 @@ def forms_ws(tmp_path_factory):
     return build_workspace(tmp_path_factory.mktemp("rel-privacy") / "ws")
 
 
-def notice(ws, out, env=None):
-    return dibao(["forms", "fill", "fenxi-07", "--village", "城关村", "-o", str(out)], cwd=ws, env=env)
+def notice(ws, out, env=None, form="fenxi-07"):
+    return dibao(["forms", "fill", form, "--village", "城关村", "-o", str(out)], cwd=ws, env=env)
 
 
 def test_public_notice_is_clean(forms_ws, tmp_path):
@@ -42,10 +42,10 @@ def test_public_notice_is_clean(forms_ws, tmp_path):
     assert "解放路" not in text and "号院" not in text       # no detailed address
 
 
-def _tamper(tpl_dir: Path, text: str) -> dict:
+def _tamper(tpl_dir: Path, text: str, form: str = "fenxi-07") -> dict:
     """A county clerk's edit of the public notice template that adds a protected detail, run via a
     sitecustomize that points the catalog at the edited copy (the CLI runs in a subprocess)."""
-    path = tpl_dir / "fenxi-07.docx"
+    path = tpl_dir / f"{form}.docx"
     doc = Document(str(path))
     doc.add_paragraph(text)
     doc.save(str(path))
@@ -57,21 +57,22 @@ def _tamper(tpl_dir: Path, text: str) -> dict:
     return {"PYTHONPATH": f"{hook}{os.pathsep}{ROOT}"}
 
 
-@pytest.mark.parametrize("leak, what", [
-    (f"联系人身份证 {HEAD_ID}", "身份证号码"),
-    (f"联系人身份证 {HEAD_ID[:17]}x", "身份证号码"),
-    ("代发卡号 6217000012345678901", "银行卡号"),
-    ("住址：永安镇解放路8号院2单元301室", "详细住址"),
-    ("家庭成员：李小明", "未成年人"),
+@pytest.mark.parametrize("leak, what, form", [
+    (f"联系人身份证 {HEAD_ID}", "身份证号码", "fenxi-07"),
+    (f"联系人身份证 {HEAD_ID}", "身份证号码", "fenxi-10"),
+    (f"联系人身份证 {HEAD_ID[:17]}x", "身份证号码", "fenxi-07"),
+    ("代发卡号 6217000012345678901", "银行卡号", "fenxi-07"),
+    ("住址：永安镇解放路8号院2单元301室", "详细住址", "fenxi-07"),
+    ("家庭成员：李小明", "未成年人", "fenxi-07"),
 ])
-def test_public_notice_leak_is_stopped(forms_ws, tpl_dir, tmp_path, leak, what):  # noqa: F811
-    env = _tamper(tpl_dir, leak)
-    outs = [tmp_path / "公示单.docx"] + ([tmp_path / "公示单.pdf"] if what == "身份证号码" else [])
+def test_public_notice_leak_is_stopped(forms_ws, tpl_dir, tmp_path, leak, what, form):  # noqa: F811
+    env = _tamper(tpl_dir, leak, form)
+    outs = [tmp_path / "公示单.docx"] + ([tmp_path / "公示单.pdf"] if leak.endswith(HEAD_ID) and form == "fenxi-07" else [])
     for out in outs:
-        proc = notice(forms_ws, out, env=env)
+        proc = notice(forms_ws, out, env=env, form=form)
         assert proc.returncode == EXIT_PRIVACY, proc.stdout + proc.stderr
         assert_clean_output(proc)
-        assert what in proc.stderr and "fenxi-07" in proc.stderr and "处理办法" in proc.stderr
+        assert what in proc.stderr and form in proc.stderr and "处理办法" in proc.stderr
         assert not out.exists() and not list(tmp_path.glob(".dibao-tmp-*"))
 
 

@@ -134,3 +134,16 @@ def test_500_members_validate_and_the_table_grows(records_ws, tmp_path):
     assert "成员000" in text and "成员497" in text
     rows = sum(len(t.rows) for t in Document(str(out)).tables)
     assert rows >= 500
+
+
+def test_audit_reports_bad_records_and_audits_the_good(records_ws):
+    root = records_ws["root"]
+    before = corpus.source_hashes(root)
+    proc = dibao(["audit"], cwd=root)
+    assert proc.returncode == EXIT_PROBLEMS, proc.stderr
+    assert_clean_output(proc)
+    assert "GOOD-01" in proc.stdout and "GOOD-02" in proc.stdout
+    assert "无法读取的记录" in proc.stdout
+    for name in ("not-json", "not-utf8-gbk", "nesting-bomb", "huge-integer"):
+        assert f"{name}.json" in proc.stdout, name
+    assert corpus.source_hashes(root) == before

@@ -50,6 +50,10 @@ _SPACED_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d(?: ?\d){16} ?[0-9Xx](?![0-9A-Za-
 # Other long numbers (15 to 20 characters: old 15-digit IDs, bank card numbers, IDs that OCR
 # read with a digit too many or too few) are treated like ID numbers: never stored in clear.
 _LONG_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{14,19}[0-9Xx](?![0-9A-Za-z])")
+# Bank card numbers printed in groups ("6217 7999 8799 0495 396"): a 4-digit first group
+# starting like a card number (4, 5, 6 or 9; years start with 1 or 2), 16 to 21 digits in all
+# (OCR adds or drops a digit now and then).
+_SPACED_CARD_RE = re.compile(r"(?<![0-9A-Za-z])[4569]\d{3}(?: \d{3,6}){2,4}(?![0-9A-Za-z])")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "„": '"'})
 
 _lock = threading.Lock()
@@ -151,6 +155,10 @@ def find_ids(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), m.group(0).upper()) for m in ID_RE.finditer(text)]
     found += [(m.start(), m.end(), m.group(0).upper()) for m in _LONG_NUMBER_RE.finditer(text)
               if not any(a < m.end() and m.start() < b for a, b, _ in found)]
+    for m in _SPACED_CARD_RE.finditer(text):
+        digits = m.group(0).replace(" ", "")
+        if 16 <= len(digits) <= 21 and not any(a < m.end() and m.start() < b for a, b, _ in found):
+            found.append((m.start(), m.end(), digits))
     for m in _SPACED_ID_RE.finditer(text):
         raw = m.group(0)
         if " " not in raw:

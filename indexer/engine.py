@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
-SCHEMA_VERSION = 2   # 2: tantivy stored-only fields are bytes (not indexed)
+# Bump when the stored fields or the analysis change (old indexes then ask for --rebuild).
+# 2: tantivy stored-only fields are bytes; 3: grouped card numbers masked and hashed.
+SCHEMA_VERSION = 3
 
 # Keyword fields: indexed as one exact term, stored.
 KEYWORD_FIELDS = ("id", "group", "household", "head", "village", "town", "type",

@@ -239,3 +239,9 @@ def test_long_numbers_are_never_stored_in_clear(tmp_path):
     for p in (tmp_path / "index").rglob("*"):
         if p.is_file():
             assert card.encode() not in p.read_bytes() and short.encode() not in p.read_bytes()
+
+
+def test_grouped_card_numbers_masked_years_kept():
+    a = analyze("账号 6217 7999 8799 0495 396 户名 年度 2021 2022 2023 2024", b"k" * 32)
+    assert "6217***********5396" in a.stored and "2021 2022 2023 2024" in a.stored
+    assert "7999" not in a.seq + a.words

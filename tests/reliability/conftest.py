@@ -103,6 +103,9 @@ def built_ws(tmp_path_factory):
     good_cases = [p.stem for p in good]
     scan_case_no = good_cases[0]
     scans = corpus.write_scan_cases(ws.scans_dir / scan_case_no)
+    outside = root.parent / "outside.jpg"          # a link out of the workspace in a scan folder
+    corpus.write_good_scan(root.parent / "elsewhere").rename(outside)
+    (ws.scans_dir / scan_case_no / "其他_21.jpg").symlink_to(outside)
     before = corpus.source_hashes(root)
     proc = dibao(["build", "--jobs", "2", "--json"], cwd=root)
     after = corpus.source_hashes(root)

@@ -125,3 +125,11 @@ def test_special_characters_reach_the_pdf(built_ws):
     assert "{{ 7*7 }}" in text and "<script>" in text
     fonts = subprocess.run(["pdffonts", str(folder / "审批类.pdf")], capture_output=True, text=True).stdout
     assert "NotoSerifCJK" in fonts
+
+
+def test_symlink_out_of_the_workspace_is_not_filed(built_ws):
+    notes = [n["note"] for n in built_ws["report"].get("notes", []) if n["case_no"] == built_ws["scan_case"]]
+    assert any("其他_21.jpg" in n and "工作区之外" in n for n in notes), notes
+    folder, m = manifests(built_ws["out"])[built_ws["scan_case"]]
+    filed = [d for v in m["volumes"] for d in v["documents"] if "其他_21.jpg" in json.dumps(d, ensure_ascii=False)]
+    assert filed == []

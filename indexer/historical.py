@@ -35,8 +35,8 @@ class HouseholdMatcher:
     """Finds the household a file belongs to.
 
     households: dicts with "case_no", "head" and optionally "village", "town", "type",
-    "ids" (the members' ID numbers) and "names" (other members' names, not used for
-    matching on their own).  Order of evidence: 对象编号 in the path or text, a member's
+    "ids" (the members' ID numbers and the household's bank card number) and "names"
+    (other members' names, not used for matching on their own).  Order of evidence: 对象编号 in the path or text, a member's
     ID number in the path or text, then a 户主 name that belongs to exactly one household
     (in the file's path first, then in its text).
     """
@@ -88,9 +88,11 @@ def households_for_matching(households) -> list[dict]:
         mget = [(lambda k, m=m: m.get(k)) if isinstance(m, Mapping) else (lambda k, m=m: getattr(m, k, None))
                 for m in members]
         head = next((g("name") for g in mget if g("relation") == "本人"), None) or (mget[0]("name") if mget else "")
+        bank = get("bank_account")
+        card = (bank.get("card_number") if isinstance(bank, Mapping) else getattr(bank, "card_number", None)) if bank else None
         out.append({"case_no": get("case_no"), "head": head or "", "village": get("village") or "",
                     "town": get("town") or "", "type": get("type") or "",
-                    "ids": [g("id_number") for g in mget if g("id_number")],
+                    "ids": [g("id_number") for g in mget if g("id_number")] + ([card] if card else []),
                     "names": [g("name") for g in mget if g("name")]})
     return out
 

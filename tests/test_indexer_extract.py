@@ -74,9 +74,10 @@ def test_has_text_threshold():
 def test_matcher_from_records_and_ambiguity():
     from archive.model import Household
 
-    hh = Household.model_validate(record("HS-9"))
+    hh = Household.model_validate(record("HS-9", bank_account={"bank": "农商行", "card_number": "6217002870012345678"}))
     entries = households_for_matching([hh, record("HS-10", village="东山村")])
-    assert entries[0]["head"] == "李建国" and len(entries[0]["ids"]) == 2
+    assert entries[0]["head"] == "李建国" and len(entries[0]["ids"]) == 3
+    assert HouseholdMatcher(entries).match(Path("/x/存折.jpg"), "账号 6217 0028 7001 2345 678")["case_no"] == "HS-9"
     assert HouseholdMatcher(entries).match(Path("/x/a.pdf"), f"身份证 {entries[0]['ids'][1]}") is None  # in both
     entries[1]["ids"] = [make_id("430621", "19800101", 5, True)]
     m = HouseholdMatcher(entries)

@@ -338,3 +338,48 @@ def test_cli_errors(ws, tmp_path, args, code):
     r = _cli(ws, *args)
     assert r.exit_code == code, r.output
     assert "出错了" in r.output and "Traceback" not in r.output
+
+
+def test_many_split_tags_in_one_paragraph():
+    from lxml import etree
+
+    from archive.forms.render import join_split_tags
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    runs = "".join(f'<w:r><w:t>{c}</w:t></w:r>' for c in "前{{ a.b }}中{{ c }}后" * 400)
+    p = etree.fromstring(f'<w:p xmlns:w="{w}">{runs}</w:p>')
+    assert join_split_tags(p) == 800
+    text = "".join(t.text or "" for t in p.iter(f"{{{w}}}t"))
+    assert text == "前{{ a.b }}中{{ c }}后" * 400
+    first = [t.text for t in p.iter(f"{{{w}}}t") if t.text][:4]
+    assert first == ["前", "{{ a.b }}", "中", "{{ c }}"]
+
+
+def test_public_notice_leak_is_stopped_at_render(ws, monkeypatch):
+    from archive.forms import lists
+
+    real = lists.review_notice
+
+    def leaky(*a, **k):
+        ctx, warnings, scope, start = real(*a, **k)
+        ctx["rows"][0]["names"] = "李建国 " + HEAD_ID
+        return ctx, warnings, scope, start
+    monkeypatch.setattr(lists, "review_notice", leaky)
+    with pytest.raises(PrivacyError) as e:
+        forms.render_docx("fenxi-07", ws, village="城关村")
+    assert "身份证号码" in e.value.user_message() and HEAD_ID not in e.value.user_message()
+
+
+def test_county_template_cannot_pull_private_fields_into_a_notice(ws, tpl_dir):
+    def edit(doc):
+        doc.paragraphs[-2].add_run("{{ applicant.id_number }}{{ hh.residence }}{{ loc.village }}")
+    _edit(tpl_dir / "fenxi-07.docx", edit)
+    text = docx_text(forms.render_docx("fenxi-07", ws, village="城关村"))
+    assert not re.search(r"\d{12,}", text) and "12号" not in text
+
+
+def test_missing_libreoffice_is_explained(ws, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIBAO_SOFFICE", str(tmp_path / "no-soffice"))
+    r = _cli(ws, "forms", "blank", "fenxi-01", "-o", str(tmp_path / "x.pdf"))
+    assert r.exit_code == 5 and "LibreOffice" in r.output and "apt-get install" in r.output
+    assert not (tmp_path / "x.pdf").exists()

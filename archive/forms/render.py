@@ -249,38 +249,40 @@ def _where(p, body) -> str:
 
 
 def join_split_tags(root) -> int:
-    """Put every tag that Word split over several runs back into its first run; returns repairs."""
+    """Put every tag that Word split over several runs back into its first run; returns repairs.
+
+    One pass per paragraph: every character of a tag goes to the w:t holding the tag's
+    first character (keeping that run's formatting); other characters stay where they are.
+    """
     repaired = 0
     for p in root.iter(qn("w:p")):
         texts = [t for _r, ts in _paragraph_runs(p) for t in ts]
+        if len(texts) < 2:
+            continue
         full = "".join(t.text or "" for t in texts)
         if "{" not in full:
             continue
-        spans = []
-        pos = 0
-        for t in texts:
-            n = len(t.text or "")
-            spans.append((pos, pos + n, t))
-            pos += n
+        owner: list[int] = []
+        for i, t in enumerate(texts):
+            owner.extend([i] * len(t.text or ""))
+        moved = False
         for m in TAG_RE.finditer(full):
             a, b = m.start(), m.end()
-            parts = [(s, e, t) for s, e, t in spans if e > a and s < b]
-            if len(parts) <= 1:
-                continue
-            repaired += 1
-            first_s, _e, first_t = parts[0]
-            # move the whole tag text into the first w:t, remove it from the others
-            for s, e, t in parts:
-                txt = t.text or ""
-                keep_left = txt[: max(0, a - s)]
-                keep_right = txt[max(0, b - s):] if e > b else ""
-                if t is first_t:
-                    t.text = keep_left + m.group(0) + keep_right
-                else:
-                    t.text = keep_right
+            first = owner[a]
+            if owner[b - 1] != first:
+                repaired += 1
+                moved = True
+                owner[a:b] = [first] * (b - a)
+        if not moved:
+            continue
+        pieces: list[list[str]] = [[] for _ in texts]
+        for ch, i in zip(full, owner):
+            pieces[i].append(ch)
+        for t, chars in zip(texts, pieces):
+            new = "".join(chars)
+            if new != (t.text or ""):
+                t.text = new
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            # recompute spans after the edit
-            return repaired + join_split_tags(root)
     return repaired
 
 

@@ -137,13 +137,15 @@ def _payments(hh, facts: Facts, out: list[Flag]) -> None:
 
 def duplicate_ids(households: list[HouseholdAudit]) -> None:
     """Add a 身份证重复 flag to every household that shares a living member's ID number."""
-    seen: dict[str, list[tuple[HouseholdAudit, str]]] = {}
+    first: dict[str, tuple[HouseholdAudit, str]] = {}
+    dups: dict[str, list[tuple[HouseholdAudit, str]]] = {}
     for h in households:
         for key, name in h.ids:
-            seen.setdefault(key, []).append((h, name))
-    for key, where in seen.items():
-        if len(where) < 2:
-            continue
+            if key in first:
+                dups.setdefault(key, [first[key]]).append((h, name))
+            else:
+                first[key] = (h, name)
+    for key, where in dups.items():
         for h, name in where:
             others = [o for o, _ in where if o is not h]
             if others:

@@ -17,6 +17,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -131,8 +132,19 @@ def _audit_chunk(paths: list[str]) -> tuple[list[HouseholdAudit], list[int]]:
 _NUM = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=65536)
 def natural_key(text: str) -> tuple:
     return tuple(int(t) if t.isdigit() else t for t in _NUM.split(text or ""))
+
+
+def record_paths(ws) -> list[str]:
+    """households/**/*.json (not hidden), like Workspace.record_paths but as sorted strings: fast for 100,000."""
+    out: list[str] = []
+    for folder, dirs, files in os.walk(ws.households_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        out.extend(os.path.join(folder, f) for f in files if f.endswith(".json") and not f.startswith("."))
+    out.sort()
+    return out
 
 
 def worklist_key(h: HouseholdAudit) -> tuple:
@@ -154,19 +166,19 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
     as_of = as_of or dt.date.today()
     rpath = rules_path_for(ws, rules_path)
     ruleset = load_rules(rpath)           # errors surface here, in the parent, with their Chinese message
-    record_paths = [str(p) for p in (paths if paths is not None else ws.record_paths())]
+    todo = [str(p) for p in paths] if paths is not None else record_paths(ws)
     folders = _scan_folders(ws)
     args = (str(ws.root), str(ws.config.path), str(rpath), as_of, folders)
     jobs = jobs or min(os.cpu_count() or 1, 8)
     results: list[HouseholdAudit] = []
     unknown: set[int] = set()
-    if jobs <= 1 or len(record_paths) < PARALLEL_FROM:
+    if jobs <= 1 or len(todo) < PARALLEL_FROM:
         _init_worker(*args)
-        got, years = _audit_chunk(record_paths)
+        got, years = _audit_chunk(todo)
         results.extend(got)
         unknown.update(years)
     else:
-        chunks = [record_paths[i:i + CHUNK] for i in range(0, len(record_paths), CHUNK)]
+        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
         ctx = get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=args) as pool:
             for got, years in pool.map(_audit_chunk, chunks):

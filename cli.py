@@ -300,7 +300,7 @@ def _ws_or_none(state):
 @click.argument("form_id", metavar="表单编号")
 @click.option("--household", "record", type=click.Path(path_type=Path, dir_okay=False), help="家庭记录文件（一户一表的表单）")
 @click.option("--event", help="事件编号、日期（2024-03-15）或年审年度（2024）；默认最近一次")
-@click.option("--village", help="村（社区）名称（公示单）")
+@click.option("--village", help="村（社区）名称（公示单；在保对象汇总表只列该村）")
 @click.option("--town", help="乡镇（街道）名称（汇总表、时间安排；默认配置中的乡镇）")
 @click.option("--date", "date_", help="公示开始日期，选择哪一批公示（默认最近一批）")
 @click.option("--month", help="汇总月份，如 2024-06（在保对象汇总表；默认最近有发放记录的月份）")

@@ -383,3 +383,10 @@ def test_missing_libreoffice_is_explained(ws, tmp_path, monkeypatch):
     r = _cli(ws, "forms", "blank", "fenxi-01", "-o", str(tmp_path / "x.pdf"))
     assert r.exit_code == 5 and "LibreOffice" in r.output and "apt-get install" in r.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_town_forms_by_village(ws):
+    text = docx_text(forms.render_docx("fenxi-11", ws, village="东庄村", month="2024-06"))
+    assert "吴老汉" in text and "李建国" not in text
+    text = docx_text(forms.render_docx("yueyang-04", ws, village="东庄村"))
+    assert "城关村" in text and "东庄村" in text  # the whole town's schedule

@@ -120,6 +120,8 @@ def _date(value) -> dt.date | None:
 def render(form_id: str, ws, *, household=None, event=None, village=None, town=None, blank=False,
            mark_unsigned=False, date=None, month=None, year=None) -> Rendered:
     spec = get(form_id)
+    if spec.scope == "list" and not blank and ws is None:
+        raise InputError("填写汇总类表单需要工作区", hint="在工作区目录中运行，或加 --workspace")
     tpl = load_template(spec)
     warnings: list[str] = []
     public_scope = None
@@ -138,6 +140,15 @@ def render(form_id: str, ws, *, household=None, event=None, village=None, town=N
             ctx, w, public_scope, notice_date = lists.review_notice(cfg, households, village, _date(date),
                                                                    confirm=(form_id == "fenxi-10" or spec.event == "确认公示"))
         else:
+            if village and not town:
+                # a village names its town; the roster then lists that village only
+                towns = sorted({h.town for h in households if h.village == village})
+                if not towns:
+                    raise InputError(f"工作区中没有“{village}”的家庭记录", field="--village",
+                                     hint="检查村（社区）名称是否与记录中的 village 一致")
+                town = towns[0]
+                if form_id != "yueyang-04":
+                    households = [h for h in households if h.village == village]
             town = town or cfg.town
             if form_id == "yueyang-04":
                 ctx, w, public_scope = lists.review_schedule(cfg, households, town, year)

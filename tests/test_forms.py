@@ -236,6 +236,8 @@ def test_split_tag_is_joined(ws, tpl_dir):
     ("{{ ''.__class__.__mro__ }}", "内部属性"),
     ("{{ cycler.__init__.__globals__ }}", "内部属性"),
     ("{{ “x” }}", "中文引号"),
+    ("{{ 9**9**9**9 }}", "算术"),
+    ("{% for i in range(99999999) %}", "调用函数"),
 ])
 def test_broken_tags_are_named(ws, tpl_dir, bad, why):
     def edit(doc):
@@ -390,3 +392,14 @@ def test_town_forms_by_village(ws):
     assert "吴老汉" in text and "李建国" not in text
     text = docx_text(forms.render_docx("yueyang-04", ws, village="东庄村"))
     assert "城关村" in text and "东庄村" in text  # the whole town's schedule
+
+
+def test_strict_undefined_when_filling(ws):
+    import importlib
+
+    rd = importlib.import_module("archive.forms.render")  # the module (archive.forms.render is also a function)
+    spec = catalog.get("fenxi-12")
+    tpl = forms.load_template(spec)
+    with pytest.raises(InputError) as e:
+        rd.render(tpl, {"checks": []}, blank=False, form_id="fenxi-12", path=spec.path)
+    assert "applicant" in e.value.user_message()

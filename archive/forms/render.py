@@ -348,7 +348,10 @@ def check_tags(form_id: str, root, vocab: dict, path: Path) -> None:
 def _iter_schema(node, vocab, loops):
     while isinstance(node, nodes.Filter):
         node = node.node
-    schema = _resolve(node, vocab, loops)
+    try:
+        schema = _resolve(node, vocab, loops)
+    except (KeyError, TypeError, PermissionError):
+        return None  # reported by _check_names
     if isinstance(schema, list) and schema:
         return schema[0]
     return None
@@ -384,6 +387,9 @@ def _check_names(ast, vocab, loops) -> str | None:
             return "标记试图访问程序内部属性（不允许）"
     for node in ast.find_all(nodes.Call):
         return "标记中不能调用函数"
+    # arithmetic is never needed in a form and 9**9**9 would hang the compiler's constant folding
+    for node in ast.find_all((nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Pow, nodes.Mod)):
+        return "标记中不能做算术运算（金额等已由程序算好）"
     for node in ast.find_all(nodes.Filter):
         if node.name not in FILTERS_ALLOWED:
             return f"未知的格式“{node.name}”（可用：fill、box、tick、mark、ymd、ym、rows）"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from archive.errors import InputError
 from archive.model import Household
 from archive.forms import shape
@@ -150,9 +148,6 @@ def build(spec, hh: Household, config, ev) -> dict:
         ctx["tk"] = fill(shape.TK, since=tp.since or hh.since, basic_living_fee=f"{money(tp.basic_living_fee)}元/月" if tp.basic_living_fee is not None else "",
                          care_fee=f"{money(tp.care_fee)}元/月" if tp.care_fee is not None else "",
                          full=tp.self_care == "全自理", half=tp.self_care == "半护理", total=tp.self_care == "全护理")
-    if fid == "ezhou-02":
-        ctx["hh"]["expiry"] = dt.date(ev.year + 1, 5, 31) if ev is not None and t == "年度审核" else None
-        ctx["hh"]["term"] = "一年"
     if fid == "yueyang-03":
         from archive.forms.assess import y3_context
 

@@ -80,7 +80,6 @@ def person(p, on: dt.date) -> dict:
             ethnicity=p.ethnicity, disability=f"{p.disability.category}{p.disability.grade}" if p.disability else "",
             education=text(p.education), income=f"{money(p.monthly_income)}元/月" if p.monthly_income is not None else "",
             phone=text(p.phone), category=text(p.personnel_category), covered=yn(p.covered),
-            unit_type=_unit_type(p.occupation),
         )
     else:
         monthly = (p.annual_income / 12) if p.annual_income is not None else None
@@ -90,20 +89,15 @@ def person(p, on: dt.date) -> dict:
             able=yn(p.able_to_support, "有", "无"), hardship_type=text(p.hardship_type),
             adult="" if a is None else yn(a >= 18), disabled=_obligor_disabled(p.health), covered="否",
             category="赡养义务人",
-            # the record keeps an obligor's income as one yearly amount: shown as wages per month
-            wage_m=money(monthly) if monthly is not None else "",
+            # the record keeps an obligor's income as one yearly amount without its kind: per month,
+            # as wages when the obligor works for pay, otherwise under 其他收入项目
+            **{("wage_m" if _earns_wages(p.occupation) else "other_m"): money(monthly) if monthly is not None else ""},
         )
     return fill(shape.PERSON, **base)
 
 
-def _unit_type(occupation: str | None) -> str:
-    if not occupation:
-        return ""
-    if "职工" in occupation:
-        return "企事业单位"
-    if "灵活" in occupation:
-        return "个体/灵活就业"
-    return ""
+def _earns_wages(occupation: str | None) -> bool:
+    return bool(occupation) and any(w in occupation for w in ("职工", "务工", "就业", "打工", "上班"))
 
 
 def _obligor_disabled(health: str | None) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archive import __version__
 from archive.config import CATEGORIES
-from archive.errors import DibaoError
+from archive.errors import DibaoError, InputError
 from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes
 from archive.manifest import MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, write_manifest
 
@@ -51,7 +51,7 @@ def missing_items(hh, ws, plan, problems: list[dict]) -> list[dict]:
         except DibaoError as exc:
             log.warning("audit.missing_for failed for %s: %s", hh.case_no, exc)
         except Exception:  # noqa: BLE001 - the audit is optional here; fall back to the simple list
-            log.warning("audit.missing_for failed for %s", hh.case_no, exc_info=True)
+            log.debug("audit.missing_for failed for %s", hh.case_no, exc_info=True)
             items = []
     for cat, entries in plan.volumes.items():
         for e in entries:
@@ -80,6 +80,21 @@ def guess_category(text: str, config) -> str:
     return CATEGORIES[0]
 
 
+def _cached_form(path: Path, title: str):
+    """A converted form from the cache; a damaged cache entry is removed so the next run converts again."""
+    from archive.volume import reader_of
+
+    try:
+        reader = reader_of(path)
+        if len(reader.pages) < 1:
+            raise ValueError("no pages")
+        return reader
+    except Exception as exc:  # noqa: BLE001 - any damage: drop it
+        path.unlink(missing_ok=True)
+        raise InputError(f"表单“{title}”已转换的PDF缓存已损坏（已删除）", path=path,
+                         hint="重新运行 dibao build，这一张表会重新转换") from exc
+
+
 def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
     """Documents of one category (without cover, contents, remarks); payment sheet pages go into book."""
     import pypdf
@@ -93,7 +108,7 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
         meta = {"form_id": e.form_id, "attachment_type": e.attachment_type, "event_id": e.event_id,
                 "date": e.date.isoformat() if e.date else None, "year": e.year}
         if e.kind == "form":
-            reader = reader_of(job.pdfs[id(e)])
+            reader = _cached_form(job.pdfs[id(e)], e.title)
             docs.append(Doc("form", e.title, reader, list(range(len(reader.pages))), e.date,
                             {**meta, "text_layer": True, "unsigned": True}))
         elif e.kind == "payments":

@@ -357,6 +357,9 @@ class Builder:
                     raise
                 except DibaoError as exc:
                     job.error = exc.user_message()
+                except Exception as exc:  # noqa: BLE001 - one household's unexpected failure must not stop the rest
+                    log.debug("drawing %s failed", job.item.rel, exc_info=True)
+                    job.error = f"生成时出错（{type(exc).__name__}：{exc}）；请把这条信息告诉技术人员"
         breader = reader_of(book.output()) if drawn else None
         for job in jobs:
             case = (job.hh.case_no if job.hh else None) or (job.item.quick or {}).get("case_no") or job.item.path.stem
@@ -367,6 +370,9 @@ class Builder:
                     raise
                 except DibaoError as exc:
                     job.error = exc.user_message()
+                except Exception as exc:  # noqa: BLE001 - as above
+                    log.debug("writing %s failed", job.item.rel, exc_info=True)
+                    job.error = f"生成时出错（{type(exc).__name__}：{exc}）；请把这条信息告诉技术人员"
                 else:
                     self.report.built.append(case)
                     self.report.pages += pages

@@ -403,3 +403,18 @@ def test_strict_undefined_when_filling(ws):
     with pytest.raises(InputError) as e:
         rd.render(tpl, {"checks": []}, blank=False, form_id="fenxi-12", path=spec.path)
     assert "applicant" in e.value.user_message()
+
+
+def test_committed_templates_are_the_generators_output(tmp_path):
+    import sys
+
+    tools = Path(__file__).resolve().parent.parent / "tools"
+    sys.path.insert(0, str(tools))
+    try:
+        import make_templates
+    finally:
+        sys.path.remove(str(tools))
+    for form_id, build in make_templates.FORMS.items():
+        build().end(tmp_path / f"{form_id}.docx")
+        committed = (catalog.TEMPLATE_DIR / f"{form_id}.docx").read_bytes()
+        assert (tmp_path / f"{form_id}.docx").read_bytes() == committed, f"{form_id}: run tools/make_templates.py"

@@ -125,6 +125,15 @@ def tag_row(tag: str) -> R:
     return R([C(tag, align="left")], tag=tag)
 
 
+def loop(expr: str) -> R:
+    """The row opening a docxtpl row loop: {%tr for expr %}."""
+    return tag_row("{%tr for " + expr + " %}")
+
+
+def endfor() -> R:
+    return tag_row("{%tr endfor %}")
+
+
 @dataclass
 class Table:
     rows: list[R]
@@ -290,7 +299,22 @@ class Doc:
         self.add(Table(rows, widths_total or self.width, **kw).xml())
 
     def end(self, path) -> None:
+        """Save reproducibly: the same layout gives the same bytes (fixed dates in properties and zip)."""
+        import datetime as dt
+        import io
+        import zipfile
+
         self.add(para("", size=2, line=2))  # a table may not end the body
-        self.doc.core_properties.title = ""
-        self.doc.core_properties.author = "dibao"
-        self.doc.save(path)
+        props = self.doc.core_properties
+        props.title, props.author, props.last_modified_by, props.revision = "", "dibao", "dibao", 1
+        props.created = props.modified = dt.datetime(2024, 1, 1)
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(fixed, src.read(info.filename))
+        with open(path, "wb") as fh:
+            fh.write(out.getvalue())

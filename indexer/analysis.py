@@ -153,19 +153,20 @@ def jieba_tokenizer():
 def find_ids(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalised number) of every ID number (and other long number) in normalised text."""
     found = [(m.start(), m.end(), m.group(0).upper()) for m in ID_RE.finditer(text)]
-    found += [(m.start(), m.end(), m.group(0).upper()) for m in _LONG_NUMBER_RE.finditer(text)
-              if not any(a < m.end() and m.start() < b for a, b, _ in found)]
+
+    def free(m) -> bool:
+        return not any(a < m.end() and m.start() < b for a, b, _ in found)
+
+    found += [(m.start(), m.end(), m.group(0).upper()) for m in _LONG_NUMBER_RE.finditer(text) if free(m)]
+    for m in _SPACED_ID_RE.finditer(text):   # before card numbers: a spaced ID is checked by its check char
+        raw = m.group(0)
+        s = raw.replace(" ", "").upper()
+        if " " in raw and check_char(s[:17]) == s[17] and free(m):
+            found.append((m.start(), m.end(), s))
     for m in _SPACED_CARD_RE.finditer(text):
         digits = m.group(0).replace(" ", "")
-        if 16 <= len(digits) <= 21 and not any(a < m.end() and m.start() < b for a, b, _ in found):
+        if 16 <= len(digits) <= 21 and free(m):
             found.append((m.start(), m.end(), digits))
-    for m in _SPACED_ID_RE.finditer(text):
-        raw = m.group(0)
-        if " " not in raw:
-            continue
-        s = raw.replace(" ", "").upper()
-        if check_char(s[:17]) == s[17] and not any(a < m.end() and m.start() < b for a, b, _ in found):
-            found.append((m.start(), m.end(), s))
     found.sort()
     return found
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from archive.calc import compute
 from archive.demo_history import Draft, HistoryMaker
 from archive.demo_people import NEARBY, IdIssuer, locality
-from archive.demo_plan import (RECORD_KINDS, apply_record_gap, choose_kinds, choose_planted, late_review_gap,
-                               over_standard_gap, remove_review, scenarios)
+from archive.demo_plan import (RECORD_KINDS, apply_record_gap, choose_planted, late_review_gap, over_standard_gap,
+                               pick_kinds, remove_review, scenarios)
 from archive.demo_scans import SIGNED_SHARE, apply_scan_gap, plan, render_all, signed_jobs, slim
 from archive.errors import InputError
 from archive.fsutil import TMP_PREFIX, atomic_write_text, ensure_dir, output_error
@@ -36,6 +36,7 @@ PLANTED_NAME = "demo-planted.json"
 PLANTED_VERSION = 1
 KEY_ORDER = tuple(Household.model_fields)
 PROVINCES = {"yueyang": "湖南省", "fenxi": "山西省", "ezhou": "湖北省"}
+SCAN_GAPS = ("missing_disability_certificate", "missing_photos", "missing_check_report")
 
 # What a complete demo household satisfies (the audit's yardstick); written into demo-planted.json.
 PLANTED_RULES = {
@@ -93,50 +94,50 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
 
     order = sorted(range(n), key=lambda i: (scs[i].app_date, i))
     width = max(3, len(str(n)))
-    drafts: list[Draft] = [None] * n  # type: ignore[list-item]
-    for seq, i in enumerate(order, 1):
-        sc = scs[i]
-        hm = HistoryMaker(random.Random(seed * 1_000_003 + seq), loc, config, ids, end_year)
-        d = hm.build(sc, f"{loc.prefix}-{sc.app_date.year}-{seq:0{width}d}")
-        d.facts["gen_gap"] = "late_review" if sc.late_review else ("over_standard" if sc.over_standard_year else None)
-        drafts[i] = d
-    kinds = choose_kinds(gap_rng, drafts, slots, scans, fenxi)
-
     gaps: list[dict] = []
     work: list[tuple[dict, list]] = []
     signed: dict[str, list[str]] = {}
     to_sign: list[int] = []
-    for i in order:
-        d = drafts[i]
-        rec = d.record
-        mine = kinds.get(i, [])
-        entries: list[dict] = []
-        if "missing_annual_review" in mine:
-            form = tekun_form if rec["type"] == "特困" else review_form
-            entries.append(remove_review(gap_rng, d, form))
-        rec["events"] = [{"id": f"e{k}", **e} for k, e in enumerate(rec["events"], 1)]
-        if d.facts["gen_gap"] == "late_review":
-            entries.append(late_review_gap(d, config.review_working_days))
-        elif d.facts["gen_gap"] == "over_standard":
-            c = compute(HistoryMaker.calc_household(rec), config, end_year)
-            entries.append(over_standard_gap(d, c))
-        for k in mine:
-            if k in RECORD_KINDS and k not in ("missing_annual_review", "missing_field"):
-                entries.append(apply_record_gap(gap_rng, d, k, config, fenxi))
-        if "missing_field" in mine:
-            entries.append(apply_record_gap(gap_rng, d, "missing_field", config, fenxi))
-        if scans:
-            jobs = plan(scan_rng, d, profile, review_form, tekun_form)
-            for k in mine:
-                if k.startswith("missing_scan") or k in ("missing_disability_certificate", "missing_photos",
-                                                         "missing_check_report"):
-                    entries.append(apply_scan_gap(gap_rng, jobs, k, d))
-            work.append((rec, jobs))
-            if scan_rng.random() < SIGNED_SHARE:
-                to_sign.append(len(work) - 1)
-        gaps.extend({"case_no": rec["case_no"], **e} for e in entries)
+    used: dict[str, int] = {}
+    folders: set[Path] = set()
+    bar = progress("生成家庭记录", n) if (progress and n > 2000) else None
+    if bar:
+        bar.__enter__()
+    try:
+        # one household at a time, written at once: memory stays flat for 100,000 records
+        for seq, i in enumerate(order, 1):
+            sc = scs[i]
+            hm = HistoryMaker(random.Random(seed * 1_000_003 + seq), loc, config, ids, end_year)
+            d = hm.build(sc, f"{loc.prefix}-{sc.app_date.year}-{seq:0{width}d}")
+            gen = "late_review" if sc.late_review else ("over_standard" if sc.over_standard_year else None)
+            d.facts["gen_gap"] = gen
+            if gen:
+                used[gen] = used.get(gen, 0) + 1
+            mine = pick_kinds(gap_rng, d, slots[i], scans, fenxi, used) if i in slots else []
+            entries = _plant_record_gaps(gap_rng, d, mine, config, fenxi, end_year)
+            rec = d.record
+            if scans:
+                jobs = plan(scan_rng, d, profile, review_form, tekun_form)
+                for k in mine:
+                    if k in SCAN_GAPS or k.startswith("missing_scan"):
+                        entries.append(apply_scan_gap(gap_rng, jobs, k, d))
+                work.append((rec, jobs))
+                if scan_rng.random() < SIGNED_SHARE:
+                    to_sign.append(len(work) - 1)
+            gaps.extend({"case_no": rec["case_no"], **e} for e in entries)
+            folder = ws.households_dir / rec["village"]
+            if folder not in folders:
+                ensure_dir(folder)
+                folders.add(folder)
+            _write_quick(folder / f"{rec['case_no']}.json", dumps_record(rec).encode("utf-8"))
+            if bar and seq % 500 == 0:
+                bar.update(500)
+        if bar:
+            bar.update(n % 500)
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
 
-    _write_records(ws, [drafts[i] for i in order], progress)
     for k in to_sign:   # needs the written records (the audit reads them)
         rec, jobs = work[k]
         more = signed_jobs(ws, rec, profile, review_form, tekun_form)
@@ -154,27 +155,24 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
         render_all(ws.root, work, seed, progress)
 
 
-def _write_records(ws: Workspace, drafts: list[Draft], progress) -> None:
-    big = len(drafts) > 2000
-    bar = progress("写入家庭记录", len(drafts)) if (progress and big) else None
-    if bar:
-        bar.__enter__()
-    try:
-        made: set[Path] = set()
-        for k, d in enumerate(drafts, 1):
-            rec = d.record
-            folder = ws.households_dir / rec["village"]
-            if folder not in made:
-                ensure_dir(folder)
-                made.add(folder)
-            _write_quick(folder / f"{rec['case_no']}.json", dumps_record(rec).encode("utf-8"))
-            if bar and k % 500 == 0:
-                bar.update(500)
-        if bar:
-            bar.update(len(drafts) % 500)
-    finally:
-        if bar:
-            bar.__exit__(None, None, None)
+def _plant_record_gaps(rng: random.Random, d: Draft, mine: list[str], config, fenxi: bool, end_year: int) -> list[dict]:
+    """Give the events their ids and apply the record-level gaps; returns their descriptions."""
+    rec = d.record
+    entries: list[dict] = []
+    if "missing_annual_review" in mine:
+        form = config.annual_review_form_tekun if rec["type"] == "特困" else config.annual_review_form
+        entries.append(remove_review(rng, d, form))
+    rec["events"] = [{"id": f"e{k}", **e} for k, e in enumerate(rec["events"], 1)]
+    if d.facts["gen_gap"] == "late_review":
+        entries.append(late_review_gap(d, config.review_working_days))
+    elif d.facts["gen_gap"] == "over_standard":
+        entries.append(over_standard_gap(d, compute(HistoryMaker.calc_household(rec), config, end_year)))
+    for k in mine:
+        if k in RECORD_KINDS and k not in ("missing_annual_review", "missing_field"):
+            entries.append(apply_record_gap(rng, d, k, config, fenxi))
+    if "missing_field" in mine:   # last: its JSON path must point into the final record
+        entries.append(apply_record_gap(rng, d, "missing_field", config, fenxi))
+    return entries
 
 
 def _write_quick(path: Path, data: bytes) -> None:

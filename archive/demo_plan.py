@@ -140,28 +140,23 @@ def applicable(d: Draft, scans: bool, fenxi: bool) -> list[str]:
     return out
 
 
-def choose_kinds(rng: random.Random, drafts: list[Draft], slots: dict[int, int], scans: bool, fenxi: bool) -> dict[int, list[str]]:
-    """Spread the kinds: each slot takes the least used kind that fits the household."""
-    used: dict[str, int] = {}
-    for i, d in enumerate(drafts):
-        if d.facts.get("gen_gap"):
-            used[d.facts["gen_gap"]] = used.get(d.facts["gen_gap"], 0) + 1
-    out: dict[int, list[str]] = {}
-    for i, k in slots.items():
-        d = drafts[i]
-        have = [d.facts["gen_gap"]] if d.facts.get("gen_gap") else []
-        mine: list[str] = []
-        options = [x for x in applicable(d, scans, fenxi) if x not in have]
-        for _ in range(max(0, k - len(have))):
-            options = [x for x in options if x not in mine]
-            if not options:
-                break
-            low = min(used.get(x, 0) for x in options)
-            pick = rng.choice([x for x in options if used.get(x, 0) == low])
-            mine.append(pick)
-            used[pick] = used.get(pick, 0) + 1
-        out[i] = mine
-    return out
+def pick_kinds(rng: random.Random, d: Draft, k: int, scans: bool, fenxi: bool, used: dict[str, int]) -> list[str]:
+    """Up to k gap kinds for one household: each slot takes the least used kind that fits it.
+
+    `used` counts the kinds planted so far (draw-time ones included) and is updated.
+    """
+    have = [d.facts["gen_gap"]] if d.facts.get("gen_gap") else []
+    mine: list[str] = []
+    options = [x for x in applicable(d, scans, fenxi) if x not in have]
+    for _ in range(max(0, k - len(have))):
+        options = [x for x in options if x not in mine]
+        if not options:
+            break
+        low = min(used.get(x, 0) for x in options)
+        pick = rng.choice([x for x in options if used.get(x, 0) == low])
+        mine.append(pick)
+        used[pick] = used.get(pick, 0) + 1
+    return mine
 
 
 # ------------------------------------------------------------------ record-level gaps

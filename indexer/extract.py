@@ -16,7 +16,7 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from archive.errors import InputError, ToolFailed
+from archive.errors import InputError, ToolFailed, ToolMissing
 from indexer.ocr import OcrCache
 
 MIN_TEXT_CHARS = 8          # fewer letters/CJK characters than this: the page is a scan
@@ -97,12 +97,15 @@ def page_fingerprint(reader, index: int) -> str:
     return h.hexdigest()
 
 
-def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint: dict | None = None) -> list[str]:
+def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint: dict | None = None,
+              failures: list | None = None) -> list[str]:
     """Text of every page of a PDF, OCR'd where needed.
 
     force_ocr: 1-based pages to OCR whatever their text layer says (manifest text_layer false).
     key_hint:  1-based page -> a content key known by the caller (e.g. the source scan's sha256),
                used instead of hashing the page.
+    failures:  if given, pages whose OCR failed (tool missing, time-out, bad page) are appended
+               as (page, DibaoError) and keep their text layer; otherwise the error is raised.
     """
     texts = pdf_page_texts(pdf)
     force_ocr = force_ocr or set()
@@ -117,8 +120,17 @@ def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint:
         else:
             reader = reader or _reader(pdf)
             keys[p] = cache.key("pdf-page", page_fingerprint(reader, p - 1))
+    def read(p):
+        try:
+            return cache.pdf_page_text(pdf, p, keys[p])
+        except (ToolMissing, ToolFailed, InputError) as exc:
+            if failures is None:
+                raise
+            failures.append((p, exc))
+            return ""
+
     with ThreadPoolExecutor(max_workers=ocr_workers()) as pool:
-        results = dict(zip(todo, pool.map(lambda p: cache.pdf_page_text(pdf, p, keys[p]), todo)))
+        results = dict(zip(todo, pool.map(read, todo)))
     for p, text in results.items():
         layer = texts[p - 1].strip()
         texts[p - 1] = text + ("\n" + layer if layer and has_text(layer) else "")

@@ -220,7 +220,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
                 try:
                     row["pages"], hh = index_file(ix, f, digest, cache, match)
                 except DibaoError as exc:
-                    if exc.exit_code not in (3,):   # tool missing/failed: stop, the message says what to do
+                    if exc.exit_code not in (3, 6):   # tool missing: stop, the message says how to install
                         raise
                     out["problems"].append({"path": str(f), "reason": exc.message})
                     row["status"] = "problem"

@@ -82,14 +82,15 @@ def _load_manifest(p: Path) -> dict:
     return m
 
 
-def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: Path) -> tuple[list[Doc], list]:
-    """Index documents (one per page) of one household folder, and problems met."""
+def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: Path) -> tuple[list[Doc], list, bool]:
+    """Index documents (one per page) of one household folder, problems met, and whether every
+    page was read (False when OCR failed somewhere: the household is tried again next time)."""
     hh = manifest["household"]
     case_no = str(hh["case_no"])
     group = ARCHIVE_GROUP + case_no
     base = dict(household=case_no, head=hh.get("head") or "", village=hh.get("village") or "",
                 town=hh.get("town") or "", type=hh.get("type") or "")
-    docs, problems = [], []
+    docs, problems, complete = [], [], True
     for vol in manifest["volumes"]:
         category = vol.get("category") or ""
         pdf = manifest_path.parent / str(vol.get("file", ""))
@@ -105,11 +106,19 @@ def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: P
                     force.add(p)
                     if d.get("source_sha256"):
                         hints[p] = f"{d['source_sha256']}:{p - first}"
+        failures: list = []
         try:
-            texts = pdf_pages(pdf, cache, force_ocr=force, key_hint=hints)
+            texts = pdf_pages(pdf, cache, force_ocr=force, key_hint=hints, failures=failures)
         except InputError as exc:
             problems.append({"path": str(pdf), "reason": exc.message})
+            complete = False
             continue
+        if failures:
+            complete = False
+            pages = "、".join(str(p) for p, _ in sorted(failures, key=lambda f: f[0]))
+            first = failures[0][1]
+            problems.append({"path": str(pdf), "reason": f"第 {pages} 页没有识别出文字（{first.message}）"
+                             + (f"；{first.hint}" if first.hint else "") + "；下次运行 dibao index 会再试"})
         rel = _rel(pdf, root)
         for i, text in enumerate(texts, start=1):
             d = owner.get(i, {})
@@ -121,7 +130,7 @@ def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: P
                             title=d.get("title") or f"{category}（第{i}页）", date=str(d.get("date") or ""),
                             year=int(year) if str(year or "").isdigit() else None, path=rel, page=i,
                             source="archive", **base))
-    return docs, problems
+    return docs, problems, complete
 
 
 def _workspace_words(manifests) -> list[str]:
@@ -178,9 +187,9 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
             if old == fp:
                 stats.unchanged += 1
             else:
-                docs, problems = household_docs(p, m, cache, ws)
+                docs, problems, complete = household_docs(p, m, cache, ws)
                 stats.problems.extend(problems)
-                stats.pages += ix.replace(group, docs, fingerprint=fp)
+                stats.pages += ix.replace(group, docs, fingerprint=fp if complete else dict(fp, incomplete=True))
                 if old is None:
                     stats.added += 1
                 else:

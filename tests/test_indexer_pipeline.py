@@ -284,3 +284,18 @@ def test_schema_mismatch_then_rebuild(ws, backend):
         search(ws, backend, "张三丰")
     stats = index_archive(ws, backend=backend, rebuild=True)
     assert stats.added == 2 and search(ws, backend, "张三丰").total == 4
+
+
+def test_missing_tesseract_indexes_text_and_retries_later(ws, backend, monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **kw: None if name == "tesseract" else real_which(name, *a, **kw))
+    ocr_mod.find_tesseract.cache_clear()
+    stats = index_archive(ws, backend=backend)
+    assert stats.added == 2 and stats.ocr_pages == 0
+    assert len(stats.problems) == 1 and "tesseract" in stats.problems[0]["reason"]
+    assert search(ws, backend, "张三丰").total == 4 and search(ws, backend, "残疾证").total == 0
+    monkeypatch.setattr(shutil, "which", real_which)
+    ocr_mod.find_tesseract.cache_clear()
+    again = index_archive(ws, backend=backend)
+    assert (again.updated, again.unchanged, again.ocr_pages) == (1, 1, 1) and not again.problems
+    assert search(ws, backend, "残疾证").total == 1

@@ -342,8 +342,8 @@ def test_cli_demo_runs_every_stage(tmp_path):
     from cli import main
 
     out = tmp_path / "full"
-    res = CliRunner().invoke(main, ["demo", "--out", str(out), "-n", "3", "--seed", "9", "--profile", "fenxi"])
+    res = CliRunner().invoke(main, ["demo", "--out", str(out), "-n", "2", "--seed", "9", "--profile", "fenxi"])
     assert res.exit_code == 0, res.output
-    assert "检查了 3 户记录，全部通过" in res.output
+    assert "检查了 2 户记录，全部通过" in res.output
     assert "结果：" in res.output and str(out) in res.output
     assert json.loads((out / PLANTED_NAME).read_text("utf-8"))["profile"] == "fenxi"

@@ -13,13 +13,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from archive.errors import ConfigError, InputError
+from archive.errors import ConfigError, InputError, ToolMissing
 from archive.fsutil import sha256_bytes
 from indexer import analysis
 from indexer.engine import Doc
 from indexer.extract import pdf_pages
 from indexer.index import META_FILE, STATE_FILE, available_backends, open_index, rebuild_index
-from indexer.ocr import OcrCache
+from indexer.ocr import OcrCache, find_tesseract
 
 ARCHIVE_GROUP = "a/"
 COMMIT_EVERY = 200   # households between intermediate commits
@@ -118,7 +118,9 @@ def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: P
             pages = "、".join(str(p) for p, _ in sorted(failures, key=lambda f: f[0]))
             first = failures[0][1]
             problems.append({"path": str(pdf), "reason": f"第 {pages} 页没有识别出文字（{first.message}）"
-                             + (f"；{first.hint}" if first.hint else "") + "；下次运行 dibao index 会再试"})
+                             + (f"；{first.hint}" if first.hint else "") + "；下次运行 dibao index 会再试",
+                             "kind": "tool_missing" if isinstance(first, ToolMissing) else "ocr_failed",
+                             "pages": len(failures)})
         rel = _rel(pdf, root)
         for i, text in enumerate(texts, start=1):
             d = owner.get(i, {})
@@ -215,6 +217,18 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
         ix.close()
     stats.ocr_pages, stats.ocr_cached = cache.ocr_pages, cache.cached
     stats.seconds = round(time.monotonic() - t0, 2)
+    unread = sum(p.get("pages", 0) for p in stats.problems if p.get("kind") == "tool_missing")
+    if unread:   # the rest is indexed and committed; say what to install (exit code 5)
+        first = next(p for p in stats.problems if p.get("kind") == "tool_missing")
+        try:
+            find_tesseract()
+        except ToolMissing as exc:
+            first_hint = exc.hint
+            what = exc.message
+        else:
+            first_hint, what = None, first["reason"]
+        raise ToolMissing(f"{unread} 页扫描件没有识别文字：{what}。其余内容已编入索引，装好后再运行 dibao index 会补上",
+                          hint=first_hint)
     return stats
 
 

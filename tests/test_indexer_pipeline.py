@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.errors import ToolMissing
 from archive.fsutil import sha256_file
 from indexer import IndexVersionError, available_backends
 from indexer import ocr as ocr_mod
@@ -290,9 +291,10 @@ def test_missing_tesseract_indexes_text_and_retries_later(ws, backend, monkeypat
     real_which = shutil.which
     monkeypatch.setattr(shutil, "which", lambda name, *a, **kw: None if name == "tesseract" else real_which(name, *a, **kw))
     ocr_mod.find_tesseract.cache_clear()
-    stats = index_archive(ws, backend=backend)
-    assert stats.added == 2 and stats.ocr_pages == 0
-    assert len(stats.problems) == 1 and "tesseract" in stats.problems[0]["reason"]
+    with pytest.raises(ToolMissing) as err:   # exit code 5, with the install command
+        index_archive(ws, backend=backend)
+    assert "1 页扫描件" in err.value.message and "apt install tesseract-ocr" in err.value.user_message()
+    # ... but everything with a text layer was indexed and committed
     assert search(ws, backend, "张三丰").total == 4 and search(ws, backend, "残疾证").total == 0
     monkeypatch.setattr(shutil, "which", real_which)
     ocr_mod.find_tesseract.cache_clear()

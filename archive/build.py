@@ -23,14 +23,11 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
-import hashlib
-import io
 import json
 import logging
 import os
 import shutil
 import time
-import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +36,8 @@ from archive import __version__
 from archive.attachments import collect, household_scan_dir
 from archive.errors import ConfigError, DibaoError, InputError, OutputError, ToolMissing
 from archive.fsutil import ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
-from archive.manifest import (MANIFEST_NAME, SUMMARY_NAME, HashCache, canonical, file_inputs, find_manifests, input_hash,
-                              outputs_intact)
+from archive.manifest import (MANIFEST_NAME, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
+                              input_hash, outputs_intact, template_key)
 from archive.model import safe_filename
 
 log = logging.getLogger("dibao.build")
@@ -87,16 +84,6 @@ class BuildReport:
 
 
 # --------------------------------------------------------------------------- helpers
-
-def docx_key(data: bytes) -> str:
-    """Content hash of a .docx: its parts, not the zip (which carries the time of writing)."""
-    h = hashlib.sha256(b"dibao-form-pdf-1\0")
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for name in sorted(zf.namelist()):
-            h.update(name.encode("utf-8") + b"\0")
-            h.update(hashlib.sha256(zf.read(name)).digest())
-    return h.hexdigest()
-
 
 def household_folder(out: Path, village: str, case_no: str, head: str) -> Path:
     return out / safe_filename(village) / f"{safe_filename(case_no)}_{safe_filename(head)}"
@@ -189,10 +176,7 @@ class Builder:
         if form_id not in self._templates:
             from archive import forms
 
-            try:
-                self._templates[form_id] = forms.template_hash(form_id)
-            except DibaoError:
-                self._templates[form_id] = "missing"
+            self._templates[form_id] = template_key(form_id)
         return self._templates[form_id]
 
     def fingerprint(self, item: Item, form_ids, case_no: str, listed: list[str]) -> tuple[dict, str]:

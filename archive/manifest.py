@@ -14,9 +14,11 @@ the recorded size and mtime is a finished household.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import threading
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +45,28 @@ def code_hash() -> str:
         except OSError:
             h.update(f.name.encode() + b"\0missing")
     return h.hexdigest()[:16]
+
+
+def docx_key(data: bytes) -> str:
+    """Content hash of a .docx: its parts, not the zip (which carries the time of writing)."""
+    h = hashlib.sha256(b"dibao-form-pdf-1\0")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in sorted(zf.namelist()):
+            h.update(name.encode("utf-8") + b"\0")
+            h.update(hashlib.sha256(zf.read(name)).digest())
+    return h.hexdigest()
+
+
+def template_key(form_id: str) -> str:
+    """Hash of a form template's content (its parts, so re-saving the same .docx changes nothing)."""
+    from archive.errors import DibaoError
+    from archive.forms import RENDERER_VERSION, catalog
+
+    try:
+        data = catalog.get(form_id).path.read_bytes()
+        return sha256_bytes(f"{RENDERER_VERSION}\0{docx_key(data)}".encode())
+    except (DibaoError, OSError, zipfile.BadZipFile):
+        return "missing"
 
 
 def canonical(obj) -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from archive.errors import ConfigError
 from archive.fsutil import TMP_PREFIX, sha256_file
-from archive.manifest import MANIFEST_NAME, SUMMARY_NAME, find_manifests, scan_folder_files, rel_to
+from archive.manifest import MANIFEST_NAME, SUMMARY_NAME, find_manifests, rel_to, scan_folder_files, template_key
 
 KIND_TEXT = {
     "changed": "输出文件已被改动（与生成时的校验值不符）",
@@ -129,8 +129,6 @@ def verify(ws, out: Path | None = None, sources: bool = True) -> VerifyReport:
 
 
 def _check_sources(ws, m: dict, case: str, rep: VerifyReport) -> None:
-    from archive import forms
-
     inputs = m.get("inputs") or {}
     root = ws.root
     rec = inputs.get("record") or {}
@@ -154,7 +152,7 @@ def _check_sources(ws, m: dict, case: str, rep: VerifyReport) -> None:
             rep.findings.append(Finding("source_new", rel, case))
     for form_id, sha in (inputs.get("templates") or {}).items():
         try:
-            now = forms.template_hash(form_id)
+            now = template_key(form_id)
         except Exception:  # noqa: BLE001 - a template that no longer exists counts as changed
             now = None
         if now != sha:

@@ -142,7 +142,7 @@ def _workspace_words(manifests) -> list[str]:
         words.update(x for x in (hh.get("village"), hh.get("town"), hh.get("county"), hh.get("type")) if x)
         for vol in m.get("volumes", []):
             words.update(d.get("title") for d in vol.get("documents") or [] if d.get("title"))
-    return sorted(w for w in words if isinstance(w, str) and 2 <= len(w) <= 20)
+    return sorted(w for w in words if isinstance(w, str) and 2 <= len(w) <= 12 and analysis.is_cjk(w))
 
 
 def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str = "auto", progress=None,

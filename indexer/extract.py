@@ -97,6 +97,44 @@ def page_fingerprint(reader, index: int) -> str:
     return h.hexdigest()
 
 
+def _largest_image_width(resources, depth: int = 0) -> int:
+    """Pixel width of the widest image drawn through a page's (or form's) resources."""
+    if resources is None or depth > 3:
+        return 0
+    xobjects = resources.get_object().get("/XObject")
+    if xobjects is None:
+        return 0
+    best = 0
+    xobjects = xobjects.get_object()
+    for name in xobjects:
+        obj = xobjects[name].get_object()
+        sub = obj.get("/Subtype")
+        if sub == "/Image":
+            best = max(best, int(obj.get("/Width", 0) or 0))
+        elif sub == "/Form":
+            best = max(best, _largest_image_width(obj.get("/Resources"), depth + 1))
+    return best
+
+
+def scan_dpi(reader, index: int) -> int:
+    """Resolution to render a scanned page at: its image's own, within [MIN_DPI, DPI].
+
+    Rendering a 150 dpi scan at 300 dpi makes four times the pixels for tesseract to read
+    and reads no better; a page with no image is rendered at DPI.
+    """
+    from indexer.ocr import DPI, MIN_DPI
+
+    try:
+        page = reader.pages[index]
+        width_in = float(page.mediabox.width) / 72
+        px = _largest_image_width(page.get("/Resources"))
+    except Exception:  # noqa: BLE001 - an odd page falls back to the default resolution
+        return DPI
+    if not px or width_in <= 0:
+        return DPI
+    return max(MIN_DPI, min(DPI, round(px / width_in)))
+
+
 def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint: dict | None = None,
               failures: list | None = None) -> list[str]:
     """Text of every page of a PDF, OCR'd where needed.
@@ -112,17 +150,18 @@ def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint:
     todo = [i + 1 for i, t in enumerate(texts) if (i + 1) in force_ocr or not has_text(t)]
     if not todo:
         return texts
-    reader = None
-    keys = {}
+    reader = _reader(pdf)
+    keys, dpis = {}, {}
     for p in todo:
+        dpis[p] = scan_dpi(reader, p - 1)
         if key_hint and p in key_hint:
-            keys[p] = cache.key("pdf-page", key_hint[p])
+            keys[p] = cache.key("pdf-page", key_hint[p], dpis[p])
         else:
-            reader = reader or _reader(pdf)
-            keys[p] = cache.key("pdf-page", page_fingerprint(reader, p - 1))
+            keys[p] = cache.key("pdf-page", page_fingerprint(reader, p - 1), dpis[p])
+
     def read(p):
         try:
-            return cache.pdf_page_text(pdf, p, keys[p])
+            return cache.pdf_page_text(pdf, p, keys[p], dpi=dpis[p])
         except (ToolMissing, ToolFailed, InputError) as exc:
             if failures is None:
                 raise

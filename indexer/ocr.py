@@ -24,7 +24,8 @@ from archive.fsutil import atomic_write_text, ensure_dir
 
 LANG = "chi_sim"
 PSM = 4
-DPI = 300
+DPI = 300          # rendering resolution for pages without an embedded scan image
+MIN_DPI = 150      # scans are read at their own resolution, within [MIN_DPI, DPI]
 OCR_TIMEOUT = 180
 RASTER_TIMEOUT = 120
 CACHE_VERSION = "ocr1"
@@ -146,12 +147,12 @@ class OcrCache:
             self.put(key, text)
         return text
 
-    def pdf_page_text(self, pdf, page: int, key: str) -> str:
-        """OCR text of one PDF page (rasterised at 300 dpi first), cached under key."""
+    def pdf_page_text(self, pdf, page: int, key: str, dpi: int = DPI) -> str:
+        """OCR text of one PDF page (rasterised at `dpi` first), cached under key."""
         text = self.get(key)
         if text is None:
             with tempfile.TemporaryDirectory(prefix="dibao-ocr-") as tmp:
-                png = rasterize_page(pdf, page, tmp)
+                png = rasterize_page(pdf, page, tmp, dpi=dpi)
                 text = ocr_image(png)
             with self._lock:
                 self.ocr_pages += 1

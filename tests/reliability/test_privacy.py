@@ -138,6 +138,16 @@ def test_index_is_private(built_ws, tmp_path):
     assert proc.returncode in (0, 1), proc.stderr
     assert_clean_output(proc)
     assert _private(ws / ".dibao") == []
+    # searching by a full ID number finds the household and prints the number masked
+    from tests.reliability.corpus import good_record
+
+    head_id = good_record("GOOD-02", 82)["members"][0]["id_number"]
+    found = dibao(["search", head_id], cwd=ws)
+    assert found.returncode == EXIT_OK, found.stderr
+    assert_clean_output(found)
+    assert "GOOD-02" in found.stdout and head_id not in found.stdout
+    index_files = [p for p in (ws / ".dibao" / "index").rglob("*") if p.is_file()]
+    assert index_files and not any(head_id.encode() in p.read_bytes() for p in index_files)
 
 
 def test_privacy_section_written():

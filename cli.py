@@ -535,7 +535,8 @@ def index(ctx, rebuild, backend, out, as_json):
         try:
             stats = index_archive(ws.root, archive_dir=out, backend=backend or ws.config.search_backend,
                                   progress=progress, rebuild=rebuild,
-                                  lookup=_households_lookup(ws) if rebuild else None)
+                                  lookup=_households_lookup(ws) if rebuild else None,
+                                  ocr_photos=bool(ws.config.raw.get("search", {}).get("ocr_photos", False)))
         finally:
             progress.close()
     if as_json:

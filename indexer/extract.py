@@ -136,18 +136,21 @@ def scan_dpi(reader, index: int) -> int:
 
 
 def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint: dict | None = None,
-              failures: list | None = None) -> list[str]:
+              failures: list | None = None, skip_ocr: set[int] | None = None) -> list[str]:
     """Text of every page of a PDF, OCR'd where needed.
 
     force_ocr: 1-based pages to OCR whatever their text layer says (manifest text_layer false).
     key_hint:  1-based page -> a content key known by the caller (e.g. the source scan's sha256),
                used instead of hashing the page.
+    skip_ocr:  1-based pages never to OCR (photographs, when the workspace says so).
     failures:  if given, pages whose OCR failed (tool missing, time-out, bad page) are appended
                as (page, DibaoError) and keep their text layer; otherwise the error is raised.
     """
     texts = pdf_page_texts(pdf)
     force_ocr = force_ocr or set()
-    todo = [i + 1 for i, t in enumerate(texts) if (i + 1) in force_ocr or not has_text(t)]
+    skip_ocr = skip_ocr or set()
+    todo = [i + 1 for i, t in enumerate(texts)
+            if (i + 1) not in skip_ocr and ((i + 1) in force_ocr or not has_text(t))]
     if not todo:
         return texts
     reader = _reader(pdf)

@@ -301,3 +301,20 @@ def test_missing_tesseract_indexes_text_and_retries_later(ws, backend, monkeypat
     again = index_archive(ws, backend=backend)
     assert (again.updated, again.unchanged, again.ocr_pages) == (1, 1, 1) and not again.problems
     assert search(ws, backend, "残疾证").total == 1
+
+
+def test_photographs_indexed_by_title_without_ocr_unless_asked(library, tmp_path, ocr_calls):
+    ws = tmp_path / "照片"
+    ws.mkdir()
+    photo = render_png(ws / "photo.png", ["入户调查 水印 黄沙村"])
+    make_household(library, ws / "archive", "HS-2025-009", "周照", "黄沙村", "农村低保", [
+        ("日常管理类", [photo],
+         [_doc(1, "入户照片（2025年，第1份）", 1, kind="scan", text_layer=False, attachment_type="入户照片",
+               source="scans/HS-2025-009/入户照片_2025_1.jpg", source_sha256=sha256_file(photo),
+               date="2025-03-20", year=2025)]),
+    ])
+    stats = index_archive(ws, backend="auto")
+    assert stats.ocr_pages == 0 and not ocr_calls
+    assert hh(search_workspace(ws, "入户照片", filters={"year": "2025"})) == ["HS-2025-009"]
+    stats = index_archive(ws, backend="auto", ocr_photos=True)   # the setting changed: re-read with OCR
+    assert stats.updated == 1 and stats.ocr_pages == 1 and len(ocr_calls) == 1

@@ -31,7 +31,7 @@ from archive.model import (AnnualReview, Application, Change, Decision, Expense,
                            PeriodicCheck, Publicity, Refusal, Reinvestigation, Visit)
 
 
-@dataclass
+@dataclass(slots=True)
 class Subject:
     key: str                    # identity within a rule: "" | member name | "2024" | event key
     label: str                  # Chinese, shown in the 缺件清单: "李四", "2024年度", "入户调查 2024-03-05"

@@ -34,8 +34,8 @@ _DEFAULT_WHY = {
 }
 
 
-def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date) -> list[Gap]:
-    facts = Facts(hh, as_of, ruleset.annual_review_due)
+def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: Facts | None = None) -> list[Gap]:
+    facts = facts or Facts(hh, as_of, ruleset.annual_review_due)
     subject_cache: dict[tuple, list[Subject]] = {}
     filters: dict[str, bool] = {}
     gaps: list[Gap] = []

@@ -70,7 +70,7 @@ def audit_household(hh: Household, root: Path, config, ruleset: RuleSet, as_of: 
                     record: str = "", has_folder: bool | None = None) -> HouseholdAudit:
     scans = list_scans(hh, root, has_folder=has_folder)
     facts = Facts(hh, as_of, ruleset.annual_review_due)
-    gaps = engine.evaluate(hh, scans, ruleset, config, as_of)
+    gaps = engine.evaluate(hh, scans, ruleset, config, as_of, facts)
     flags = checks.household_flags(hh, facts, config)
     living_ids = [(ids.normalize(m.id_number), m.name) for m in facts.living if m.id_number]
     return HouseholdAudit(case_no=hh.case_no, head=hh.head.name, town=hh.town, village=hh.village,

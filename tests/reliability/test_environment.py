@@ -332,6 +332,11 @@ def test_killed_mid_index_then_rerun(built_ws, tmp_path):
     assert_clean_output(found)
     for case in built_ws["good_cases"][1:]:
         assert case in found.stdout, case
+    # odd queries: an answer or a Chinese usage message (exit 3), never a traceback
+    for q in ('"', '"未闭合', "AND", "(", "村:", "", "+++", "低保" * 3000, "😀", "𠮷", "a:b"):
+        proc = dibao(["search", q], cwd=ws)
+        assert proc.returncode in (EXIT_OK, 3), (q[:20], proc.stderr)
+        assert_clean_output(proc)
     assert corpus.source_hashes(ws) == before
 
 

@@ -267,23 +267,28 @@ def _wait_for(pred, timeout: float) -> bool:
                    "'输出目录里已有别的文件，不是 dibao 生成的卷宗目录' when the first build was killed before "
                    "any manifest.json was written (only volumes of the first household exist)")
 def test_killed_mid_build_then_rerun(built_ws, tmp_path):
+    """SIGKILL while the first build writes its first volumes (before any manifest): no partial PDF
+    under a final name, sources untouched, and the rerun completes every good household."""
     ws = copy_ws(built_ws["root"], tmp_path / "ws")
-    shutil.rmtree(ws / "archive")
     before = corpus.source_hashes(ws)
-    p = _popen_cli(["build", "--jobs", "2"], ws)
-    # kill once the first volume is being written
-    started = _wait_for(lambda: any((ws / "archive").rglob("*.pdf")) or any((ws / "archive").rglob(".dibao-tmp-*")),
-                        120)
-    _kill_group(p)
-    assert started, "the build never started writing"
-    assert not visible_partials(ws / "archive")
+    out = ws / "archive"
+    for _attempt in range(3):  # the kill must land before the first manifest.json
+        shutil.rmtree(out, ignore_errors=True)
+        p = _popen_cli(["build", "--jobs", "2"], ws)
+        started = _wait_for(lambda: any(out.rglob("*.pdf")) or any(out.rglob(".dibao-tmp-*")), 120)
+        _kill_group(p)
+        assert started, "the build never started writing"
+        if not any(out.rglob("manifest.json")):
+            break
+    else:
+        pytest.skip("could not stop the build before its first manifest (machine too fast or too slow)")
+    assert not visible_partials(out), visible_partials(out)
     assert corpus.source_hashes(ws) == before
     proc = dibao(["build", "--json"], cwd=ws)
-    assert proc.returncode == EXIT_PROBLEMS, proc.stderr
-    rep = json.loads(proc.stdout)
-    assert set(rep["built_households"]) | set(built_ws["good_cases"]) <= set(rep["built_households"]) | {
-        m.parent.name.split("_")[0] for m in (ws / "archive").rglob("manifest.json")}
-    assert not list((ws / "archive").rglob(".dibao-tmp-*"))
+    assert proc.returncode == EXIT_PROBLEMS, proc.stderr  # the corpus's bad records, nothing else
+    built = {m.parent.name.split("_")[0] for m in out.rglob("manifest.json")}
+    assert set(built_ws["good_cases"]) <= built, built
+    assert not list(out.rglob(".dibao-tmp-*"))
     assert dibao(["verify"], cwd=ws).returncode == EXIT_OK
 
 

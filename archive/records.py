@@ -200,9 +200,8 @@ def read_json(path: Path) -> tuple[dict | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         hint = "用记事本或 WPS 打开后“另存为”UTF-8 编码"
-        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            hint = "文件是 UTF-16 编码；" + hint
-        return None, [Problem(p, "", f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节起无法识别，可能是 GBK）", hint)]
+        guess = "UTF-16（记事本的“Unicode”）" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "GBK"
+        return None, [Problem(p, "", f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节起无法识别，可能是 {guess}）", hint)]
     if not text.strip():
         return None, [Problem(p, "", "文件是空的", "填入该户记录，或删除此文件")]
     try:

@@ -126,3 +126,10 @@ def index_copy(built_ws, tmp_path: Path) -> Path:
     for m in (ws / "archive").glob(f"*/{built_ws['scan_case']}_*"):
         shutil.rmtree(m)
     return ws
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests on the built workspace need LibreOffice and about 30 s of building: mark them slow."""
+    for item in items:
+        if "built_ws" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

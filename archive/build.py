@@ -35,8 +35,8 @@ from pathlib import Path
 from archive import __version__
 from archive.attachments import collect, household_scan_dir
 from archive.errors import ConfigError, DibaoError, InputError, OutputError, ToolMissing
-from archive.fsutil import ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
-from archive.manifest import (MANIFEST_NAME, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
+from archive.fsutil import atomic_write_text, ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
+from archive.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
                               input_hash, outputs_intact, template_key)
 from archive.model import safe_filename
 
@@ -391,6 +391,7 @@ class Builder:
         t0 = time.monotonic()
         self._check_out()
         ensure_dir(self.out)
+        self._mark_out()
         remove_stale_temps(self.out)
         if self.tmp_dir.exists():
             shutil.rmtree(self.tmp_dir, ignore_errors=True)
@@ -426,7 +427,7 @@ class Builder:
         hint = "用 --out 指定一个新的空目录，或原来生成卷宗的目录"
         if out == self.ws.root or out in self.ws.root.parents:
             raise ConfigError("输出目录不能是工作区本身或它的上级目录", path=out, hint=hint)
-        if not out.is_dir() or (out / SUMMARY_NAME).exists():
+        if not out.is_dir() or (out / SUMMARY_NAME).exists() or (out / OUT_MARKER).exists():
             return
         try:
             entries = [p for p in out.iterdir() if not p.name.startswith(".")]
@@ -434,6 +435,13 @@ class Builder:
             return
         if entries and not any(p.is_dir() and any(p.glob(f"*/{MANIFEST_NAME}")) for p in entries):
             raise ConfigError("输出目录里已有别的文件，不是 dibao 生成的卷宗目录，没有写入", path=out, hint=hint)
+
+    def _mark_out(self) -> None:
+        """Mark the folder as dibao's before anything is written, so a build killed before its
+        first manifest can be rerun into the same folder."""
+        marker = self.out / OUT_MARKER
+        if not marker.exists():
+            atomic_write_text(marker, "dibao archive output folder\n")
 
     def _discover(self, village, household) -> tuple[list[Item], set[str]]:
         items: list[Item] = []

@@ -28,6 +28,7 @@ from archive.fsutil import atomic_write_text, sha256_bytes, sha256_file
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 SUMMARY_NAME = "build-summary.json"
+OUT_MARKER = ".dibao-archive"   # written first: marks a folder as a dibao archive output
 HASH_CACHE = "scan-hashes.json"
 
 # Code that lays out volumes: a new version of any of it rebuilds everything.  Form rendering is

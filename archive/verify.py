@@ -16,7 +16,7 @@ from pathlib import Path
 
 from archive.errors import ConfigError
 from archive.fsutil import TMP_PREFIX, sha256_file
-from archive.manifest import MANIFEST_NAME, SUMMARY_NAME, find_manifests, rel_to, scan_folder_files, template_key
+from archive.manifest import MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, find_manifests, rel_to, scan_folder_files, template_key
 
 KIND_TEXT = {
     "changed": "输出文件已被改动（与生成时的校验值不符）",
@@ -86,7 +86,7 @@ def verify(ws, out: Path | None = None, sources: bool = True) -> VerifyReport:
     if not out.is_dir():
         raise ConfigError("没有找到已生成的卷宗目录", path=out, hint="先运行 dibao build；如果卷宗在别处，用 --out 指定")
     rep = VerifyReport(out=out)
-    known: set[Path] = {out / SUMMARY_NAME}
+    known: set[Path] = {out / SUMMARY_NAME, out / OUT_MARKER}
     for case, found in sorted(find_manifests(out).items()):
         for folder, m in found:
             rep.households += 1

@@ -649,12 +649,13 @@ AUDIT_KINDS = ("缺表", "待签字归档", "缺扫描件", "缺照片", "缺数
 @click.option("--prepare", type=click.Path(path_type=Path, file_okay=False),
               help="在此目录按村写出：待打印表单.pdf（缺的表，按记录预填）和 补件清单（扫描件、数据）")
 @click.option("--detail", is_flag=True, help="屏幕上每项都列出原因、依据和怎么补")
+@click.option("--all", "show_all", is_flag=True, help="户数很多（超过2000户）时也在屏幕上逐户列出")
 @click.option("--date", "as_of", help="审计日期 年-月-日（默认今天）：按这一天判断该有哪些年审、是否超时")
 @click.option("--rules", type=click.Path(path_type=Path, dir_okay=False),
               help="审计规则文件（默认：工作区的 audit-rules.toml，否则本地区自带的规则）")
 @click.pass_obj
 @handle_errors
-def audit(state, village, kinds, as_json, xlsx, pdf, prepare, detail, as_of, rules):
+def audit(state, village, kinds, as_json, xlsx, pdf, prepare, detail, show_all, as_of, rules):
     """查缺补漏（缺什么补什么）：逐户列出缺件清单，按村、按镇统计完成率，并给出核查提示。
 
     \b
@@ -690,7 +691,7 @@ def audit(state, village, kinds, as_json, xlsx, pdf, prepare, detail, as_of, rul
     if as_json:
         click.echo(json.dumps(audit_json(result), ensure_ascii=False, indent=2))
     elif not (xlsx or pdf or prepare):
-        click.echo(render_text(result, verbose=detail))
+        click.echo(render_text(result, verbose=detail, full=True if show_all else None))
     else:
         click.echo(headline(result))
     if xlsx:

@@ -47,6 +47,16 @@ def test_gaps_exit_1_and_text_report(ws3):
     assert "依据：" in detail and "怎么补：" in detail
 
 
+def test_large_workspace_lists_villages_only_unless_all(ws3, monkeypatch):
+    import archive.audit.report as report
+
+    monkeypatch.setattr(report, "SCREEN_LIMIT", 2)
+    res = run(ws3)
+    assert "【永安镇 东关村】" in res.output and "YA-001" not in res.output and "--all" in res.output
+    assert "YA-001" in run(ws3, "--all").output
+    assert "YA-003" in run(ws3, "--village", "西关村").output
+
+
 def test_kind_and_village_filters(ws3):
     res = run(ws3, "--kind", "缺扫描件", "--json")
     data = json.loads(res.output)

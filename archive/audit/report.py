@@ -95,9 +95,17 @@ def headline(result, summary: Summary | None = None) -> str:
     return text + "。"
 
 
-def render_text(result, verbose: bool = False) -> str:
-    """The plain report `dibao audit` prints: header, per village the worklist, then the summary."""
+SCREEN_LIMIT = 2000   # households: above this the screen report lists villages only (unless asked for all)
+
+
+def render_text(result, verbose: bool = False, full: bool | None = None) -> str:
+    """The plain report `dibao audit` prints: header, per village the worklist, then the summary.
+
+    For more than SCREEN_LIMIT households (a whole county) the household lines are left out
+    unless `full`: the Excel / PDF report or --village is the way to read them."""
     s = summarize(result)
+    if full is None:
+        full = len(result.households) <= SCREEN_LIMIT
     out = [f"低保档案审计（缺什么补什么）  审计日期 {result.as_of.isoformat()}",
            f"规则：{result.rules.title or result.rules.path}（{result.rules.path}）"]
     if result.village:
@@ -113,7 +121,7 @@ def render_text(result, verbose: bool = False) -> str:
         t = tallies[(town, village)]
         out.append(f"【{town} {village}】{t.households} 户，齐全 {t.complete} 户（{t.rate_text()}），"
                    f"缺件 {t.missing} 项：{kinds_line(t)}" + (f"；核查提示：{flags_line(t)}" if t.flags else ""))
-        for h in hs:
+        for h in (hs if full else ()):
             if not h.gaps and not h.flags:
                 continue
             where = f"{h.group} " if h.group else ""
@@ -138,12 +146,15 @@ def render_text(result, verbose: bool = False) -> str:
         out.append("")
     if len(s.towns) > 1 or len(s.villages) > 1:
         out.append("【汇总】")
-        for town, t in s.villages:
+        for town, t in (s.villages if full else ()):
             out.append(f"  {town} {t.name}：{t.households} 户，齐全 {t.complete} 户，完成率 {t.rate_text()}，"
                        f"缺件 {t.missing} 项")
         for t in s.towns:
             out.append(f"  {t.name} 合计：{t.households} 户，齐全 {t.complete} 户，完成率 {t.rate_text()}")
     out.extend(result.notes)
+    if not full:
+        out.append(f"（共 {len(result.households)} 户，屏幕上只列各村统计。逐户清单：dibao audit --village 村名，"
+                   "或 --xlsx 文件 / --pdf 文件，或加 --all 全部列出）")
     out.append(headline(result, s))
     return "\n".join(out)
 

@@ -103,8 +103,14 @@ def _parse(path: Path) -> tuple[Household | None, str]:
 _STATE: dict = {}
 
 
-def _init_worker(root: str, config_path: str, rules_path: str, as_of: dt.date, folders: frozenset[str] | None):
+def _init_worker(root: str, config_path: str, rules_path: str, as_of: dt.date, folders: frozenset[str] | None,
+                 child: bool = False):
     from archive.workspace import open_workspace
+
+    if child:   # Ctrl-C is the parent's to handle: it stops the pool and says so in Chinese
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     ws = open_workspace(Path(root))
     _STATE.update(root=ws.root, config=ws.config, rules=load_rules(Path(rules_path)), as_of=as_of, folders=folders)
@@ -180,7 +186,8 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
     else:
         chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
         ctx = get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=args) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(*args, True)) as pool:
             for got, years in pool.map(_audit_chunk, chunks):
                 results.extend(got)
                 unknown.update(years)

@@ -22,8 +22,8 @@ from pathlib import Path
 from archive.calc import compute
 from archive.demo_history import Draft, HistoryMaker
 from archive.demo_people import NEARBY, IdIssuer, locality
-from archive.demo_plan import (RECORD_KINDS, apply_record_gap, choose_planted, late_review_gap, over_standard_gap,
-                               pick_kinds, remove_review, scenarios)
+from archive.demo_plan import (RECORD_KINDS, SCAN_KINDS, apply_record_gap, choose_planted, late_review_gap,
+                               over_standard_gap, pick_kinds, remove_review, scenarios)
 from archive.demo_scans import SIGNED_SHARE, apply_scan_gap, plan, render_all, signed_jobs, slim
 from archive.errors import InputError
 from archive.fsutil import TMP_PREFIX, atomic_write_text, ensure_dir, output_error
@@ -36,7 +36,6 @@ PLANTED_NAME = "demo-planted.json"
 PLANTED_VERSION = 1
 KEY_ORDER = tuple(Household.model_fields)
 PROVINCES = {"yueyang": "湖南省", "fenxi": "山西省", "ezhou": "湖北省"}
-SCAN_GAPS = ("missing_disability_certificate", "missing_photos", "missing_check_report")
 
 # What a complete demo household satisfies (the audit's yardstick); written into demo-planted.json.
 PLANTED_RULES = {
@@ -119,7 +118,7 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
             if scans:
                 jobs = plan(scan_rng, d, profile, review_form, tekun_form)
                 for k in mine:
-                    if k in SCAN_GAPS or k.startswith("missing_scan"):
+                    if k in SCAN_KINDS:
                         entries.append(apply_scan_gap(gap_rng, jobs, k, d))
                 work.append((rec, jobs))
                 if scan_rng.random() < SIGNED_SHARE:

@@ -208,7 +208,7 @@ def apply_record_gap(rng: random.Random, d: Draft, kind: str, config, fenxi: boo
 def _missing_field(rng: random.Random, d: Draft, fenxi: bool) -> dict:
     rec = d.record
     evs = rec["events"]
-    cands: list[tuple[str, callable]] = []
+    cands: list[tuple[str, object]] = []
     for i, m in enumerate(rec["members"]):
         if m["relation"] != "本人" and m.get("id_number"):
             cands.append((f"members[{i}].id_number", lambda m=m: m.pop("id_number")))

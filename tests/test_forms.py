@@ -418,3 +418,20 @@ def test_committed_templates_are_the_generators_output(tmp_path):
         build().end(tmp_path / f"{form_id}.docx")
         committed = (catalog.TEMPLATE_DIR / f"{form_id}.docx").read_bytes()
         assert (tmp_path / f"{form_id}.docx").read_bytes() == committed, f"{form_id}: run tools/make_templates.py"
+
+
+def test_application_chain_and_change_form_apply_in_every_profile():
+    """The seeds' only application-chain forms (汾西 附件1–11) and change form (鄂州 附件1) serve every
+    county; annual review forms stay with their own profile (so build and audit agree)."""
+    from archive.config import parse_config
+    from archive.model import Household
+    from tests.helpers import record
+
+    hh = Household.model_validate(record(events=record()["events"] + [
+        {"type": "变更", "date": "2024-06-01", "reason": "增加保障人口",
+         "before": {"covered_count": 1}, "after": {"covered_count": 2}}]))
+    yue = parse_config({"profile": {"name": "yueyang"}})
+    assert forms.applicable("fenxi-01", hh, yue) and forms.applicable("fenxi-04", hh, yue)
+    assert forms.applicable("ezhou-01", hh, yue)
+    assert not forms.applicable("fenxi-12", hh, yue) and not forms.applicable("ezhou-02", hh, yue)
+    assert forms.applicable("yueyang-01", hh, yue)

@@ -39,12 +39,18 @@ def events_for(spec, hh: Household) -> list:
     return hh.events_of(spec.event)
 
 
+# The application → review → confirmation chain (seed 002 附件1–11) and the change form (seed 000
+# 附件1) are the only templates of those steps in the seeds, and every household needs them
+# whatever its county: they apply in every profile.  Review forms stay with their own profile.
+SHARED_FORMS = frozenset({f"fenxi-{n:02d}" for n in range(1, 12)} | {"ezhou-01"})
+
+
 def applicable(spec, hh: Household, config) -> bool:
     """Does this household need this form at all (in the workspace's profile)?"""
     if spec.is_list:
         return False
     prof = getattr(config, "profile", "custom") if config is not None else "custom"
-    if prof in ("fenxi", "ezhou", "yueyang") and _profile_of(spec.id) != prof:
+    if prof in ("fenxi", "ezhou", "yueyang") and spec.id not in SHARED_FORMS and _profile_of(spec.id) != prof:
         return False
     fid = spec.id
     if fid == "fenxi-05":

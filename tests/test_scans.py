@@ -510,14 +510,19 @@ def test_pdf_pages_placed_on_a4(tmp_path):
         assert page.cropbox == page.mediabox and "/TrimBox" not in page
 
 
-def test_pdf_content_is_scaled_and_centred(tmp_path):
-    from reportlab.pdfgen import canvas
+def _text_pdf(path: Path, text: str, size_pt=(612, 792)) -> Path:
+    from fpdf import FPDF
 
-    p = tmp_path / "letter.pdf"
-    c = canvas.Canvas(str(p), pagesize=(612, 792))
-    c.setFont("Helvetica", 24)
-    c.drawString(100, 700, "Household report 2025")
-    c.save()
+    pdf = FPDF(unit="pt", format=size_pt)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=24)
+    pdf.text(100, 92, text)
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_content_is_scaled_and_centred(tmp_path):
+    p = _text_pdf(tmp_path / "letter.pdf", "Household report 2025")
     res = convert(p)
     page = reader(res.pdf).pages[0]
     assert_a4(page, landscape=False)
@@ -527,13 +532,7 @@ def test_pdf_content_is_scaled_and_centred(tmp_path):
 
 
 def test_has_text_layer_per_page(tmp_path, jpeg):
-    from reportlab.pdfgen import canvas
-
-    text_pdf = tmp_path / "text.pdf"
-    c = canvas.Canvas(str(text_pdf))
-    c.drawString(72, 700, "Verification report")
-    c.showPage()
-    c.save()
+    text_pdf = _text_pdf(tmp_path / "text.pdf", "Verification report", (595, 842))
     w = pypdf.PdfWriter()
     w.append(text_pdf)
     w.append(io.BytesIO(convert(jpeg).pdf))

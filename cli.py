@@ -536,7 +536,8 @@ def index(ctx, rebuild, backend, out, as_json):
             stats = index_archive(ws.root, archive_dir=out, backend=backend or ws.config.search_backend,
                                   progress=progress, rebuild=rebuild,
                                   lookup=_households_lookup(ws) if rebuild else None,
-                                  ocr_photos=bool(ws.config.raw.get("search", {}).get("ocr_photos", False)))
+                                  ocr_photos=bool(ws.config.raw.get("search", {}).get("ocr_photos", False)),
+                                  ocr_timeout=ws.config.ocr_timeout)
         finally:
             progress.close()
     if as_json:
@@ -576,7 +577,7 @@ def index_add(state, paths, case_no, as_json):
     with ws.lock("index"):
         try:
             out = add_historical(list(paths), ws.root, backend=backend, lookup=_households_lookup(ws),
-                                 progress=progress, household=case_no)
+                                 progress=progress, household=case_no, ocr_timeout=ws.config.ocr_timeout)
         finally:
             progress.close()
     if as_json:

@@ -23,7 +23,7 @@ from archive.ids import mask
 from indexer import analysis as an
 from indexer.engine import Doc
 from indexer.extract import IMAGE_SUFFIXES, docx_text, image_pages, pdf_pages
-from indexer.ocr import OcrCache
+from indexer.ocr import OCR_TIMEOUT, OcrCache
 
 HIST_GROUP = "h/"
 CATEGORY = "历史档案"
@@ -180,7 +180,7 @@ def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict 
 
 
 def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", lookup=None, progress=None,
-                   key=None, household: str | None = None) -> dict:
+                   key=None, household: str | None = None, ocr_timeout: float = OCR_TIMEOUT) -> dict:
     """Add old archive files to the index.
 
     paths: files or folders (.pdf, .docx, .jpg/.png/.tif…).  lookup: see make_matcher.
@@ -203,7 +203,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
             entry = {"case_no": household.strip()}
         match = lambda path, text, entry=entry: entry  # noqa: E731
     registry = _load_registry(wp["registry"])
-    cache = OcrCache(wp["ocr_cache"])
+    cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout)
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
     ix = open_index(wp["index"], backend, key=key if key is not None else wp["key"], root=ws)
     try:

@@ -100,8 +100,9 @@ def rasterize_page(pdf, page: int, out_dir, dpi: int = DPI, timeout: int = RASTE
 class OcrCache:
     """OCR text by content key; counts what was read and what came from the cache."""
 
-    def __init__(self, folder=None):
+    def __init__(self, folder=None, timeout: float = OCR_TIMEOUT):
         self.folder = Path(folder) if folder else None
+        self.timeout = timeout   # seconds one page may take ([limits] ocr_timeout)
         self.ocr_pages = 0
         self.cached = 0
         self._lock = threading.Lock()
@@ -141,7 +142,7 @@ class OcrCache:
         key = key or self.key("image", sha256_file(image_path))
         text = self.get(key)
         if text is None:
-            text = ocr_image(image_path)
+            text = ocr_image(image_path, timeout=self.timeout)
             with self._lock:
                 self.ocr_pages += 1
             self.put(key, text)
@@ -153,7 +154,7 @@ class OcrCache:
         if text is None:
             with tempfile.TemporaryDirectory(prefix="dibao-ocr-") as tmp:
                 png = rasterize_page(pdf, page, tmp, dpi=dpi)
-                text = ocr_image(png)
+                text = ocr_image(png, timeout=self.timeout)
             with self._lock:
                 self.ocr_pages += 1
             self.put(key, text)

@@ -19,7 +19,7 @@ from indexer import analysis
 from indexer.engine import Doc
 from indexer.extract import pdf_pages
 from indexer.index import META_FILE, STATE_FILE, available_backends, open_index, rebuild_index
-from indexer.ocr import OcrCache, find_tesseract
+from indexer.ocr import OCR_TIMEOUT, OcrCache, find_tesseract
 
 ARCHIVE_GROUP = "a/"
 COMMIT_EVERY = 200   # households between intermediate commits
@@ -159,7 +159,8 @@ def _workspace_words(manifests) -> list[str]:
 
 
 def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str = "auto", progress=None,
-                  rebuild: bool = False, key=None, extra_words=(), lookup=None, ocr_photos: bool = False) -> IndexStats:
+                  rebuild: bool = False, key=None, extra_words=(), lookup=None, ocr_photos: bool = False,
+                  ocr_timeout: float = OCR_TIMEOUT) -> IndexStats:
     """Bring the index up to date with the archive folder.
 
     progress(done, total, label) is called after each household.  With rebuild=True the
@@ -177,7 +178,7 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
     key = key if key is not None else paths["key"]
     opener = rebuild_index if rebuild else open_index
     ix = opener(paths["index"], backend, key=key, root=ws)
-    cache = OcrCache(paths["ocr_cache"])
+    cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout)
     stats = IndexStats(backend=ix.backend_name)
     try:
         manifests, broken = [], set()

@@ -104,3 +104,16 @@ def test_report_text_masks_ids():
     assert "试试" in none
     stats = IndexStats(added=1, problems=[{"path": f"/x/{ID}.pdf", "reason": "坏了"}])
     assert ID not in format_stats(stats)
+
+
+def test_configured_ocr_timeout_reaches_tesseract(monkeypatch, tmp_path):
+    from PIL import Image
+
+    from indexer import ocr
+
+    seen = []
+    monkeypatch.setattr(ocr, "ocr_image", lambda path, timeout=0: seen.append(timeout) or "识别文字")
+    png = tmp_path / "a.png"
+    Image.new("L", (20, 20), 255).save(png)
+    assert ocr.OcrCache(tmp_path / "cache", timeout=7).image_text(png) == "识别文字"
+    assert seen == [7]

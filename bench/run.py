@@ -25,8 +25,10 @@ from bench.report import write  # noqa: E402
 
 ALL = ("forms", "build", "rebuild", "index", "audit")
 
-FULL = {"forms": 24, "build_hh": 30, "big_hh": 1000, "index_demo_hh": 3,
-        "index_runs": [("tantivy", 20_000), ("tantivy", 200_000), ("whoosh", 6_000)], "parallel_from": 100_000,
+FULL = {"forms": 24, "build_hh": 30, "big_hh": 1000, "index_demo_hh": 1,
+        "index_runs": [("tantivy", 10_000), ("tantivy", 20_000), ("tantivy", 200_000), ("whoosh", 20_000),
+                       ("whoosh", 200_000)],
+        "parallel_from": 1_000_000,
         "audit_sizes": [10_000, 100_000], "audit_repeat": {10_000: 3, 100_000: 2}}
 QUICK = {"forms": 8, "build_hh": 6, "big_hh": 40, "index_demo_hh": 2,
          "index_runs": [("tantivy", 4_000), ("whoosh", 2_000)], "parallel_from": 100_000,
@@ -39,6 +41,8 @@ def main() -> None:
     ap.add_argument("--only", default=",".join(ALL), help="comma-separated subset of: " + ", ".join(ALL))
     ap.add_argument("--repeat", type=int, default=3, help="runs per cheap measurement (median reported)")
     ap.add_argument("--out", type=Path, default=None, help="results file (default bench/results.md; --quick: bench/work/)")
+    ap.add_argument("--merge", action="store_true",
+                    help="add to the figures already in the results file, and reuse a built demo workspace")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite bench/results.md from bench/results.json (after editing bench/notes.md)")
     args = ap.parse_args()
@@ -57,6 +61,13 @@ def main() -> None:
              "load_start": loadavg(), "command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]]),
              "quick": args.quick, "repeat": args.repeat, "config": {k: v for k, v in cfg.items() if k != "audit_repeat"}, "results": {},
              "log": []}
+    if args.merge and out_md.with_suffix(".json").exists():
+        old = json.loads(out_md.with_suffix(".json").read_text(encoding="utf-8"))
+        old["results"].update(state["results"])
+        old["log"].append(f"--- merged run: {state['command']} started {state['started']} (load {state['load_start']})")
+        old.pop("finished", None)
+        old.setdefault("commands", [old["command"]]).append(state["command"])
+        state = old
 
     def log(msg: str) -> None:
         line = f"[{time.strftime('%H:%M:%S')} load {loadavg()}] {msg}"
@@ -73,9 +84,14 @@ def main() -> None:
     r = args.repeat
     ws_build = WORK / f"ws-{cfg['build_hh']}"
     need_ws = any(x in only for x in ("forms", "build", "rebuild", "index"))
-    if need_ws:
+    built = ws_build.is_dir() and sum(1 for _ in ws_build.glob("archive/*/*/manifest.json")) == cfg["build_hh"]
+    reuse = args.merge and built and not any(x in only for x in ("forms", "build"))
+    if reuse:
+        log(f"reusing the built demo workspace {ws_build}")
+    elif need_ws:
         _, secs = build_bench.demo(ws_build, cfg["build_hh"], scans=True)
         log(f"dibao demo --households {cfg['build_hh']} (with scans): {secs:.1f} s")
+    if need_ws:
         from archive.workspace import open_workspace
 
         ws = open_workspace(ws_build)
@@ -87,7 +103,7 @@ def main() -> None:
             f"{res['ratio2']:.1f}x")
         save()
 
-    if "build" in only or "rebuild" in only or "index" in only:
+    if not reuse and ("build" in only or "rebuild" in only or "index" in only):
         jobs_list = (1, 2) if "build" in only else (2,)
         res = build_bench.full_build(ws_build, jobs_list, repeat={1: 1, 2: 1}, log=log)
         if "build" in only:

@@ -26,8 +26,7 @@ from bench.report import write  # noqa: E402
 ALL = ("forms", "build", "rebuild", "index", "audit")
 
 FULL = {"forms": 24, "build_hh": 30, "big_hh": 1000, "index_demo_hh": 1,
-        "index_runs": [("tantivy", 10_000), ("tantivy", 20_000), ("tantivy", 200_000), ("whoosh", 20_000),
-                       ("whoosh", 200_000)],
+        "index_runs": [("tantivy", 10_000), ("tantivy", 20_000), ("tantivy", 200_000), ("whoosh", 20_000)],
         "parallel_from": 1_000_000,
         "audit_sizes": [10_000, 100_000], "audit_repeat": {10_000: 3, 100_000: 2}}
 QUICK = {"forms": 8, "build_hh": 6, "big_hh": 40, "index_demo_hh": 2,

@@ -98,10 +98,6 @@ def title_at(loc) -> str:
     return title
 
 
-def field_title(name: str) -> str:
-    return title_at([name])
-
-
 def json_path(loc: Iterable) -> str:
     """('events', 0, '入户调查', 'date') -> events[0].date  (the discriminator tag is skipped)."""
     out = ""
@@ -414,7 +410,8 @@ def _check_dates(hh: Household, add, today: dt.date) -> None:
         check(f"events[{i}].date", e.date, f"{e.type}日期")
         for attr in ("end", "accepted", "review_date", "notified"):
             v = getattr(e, attr, None)
-            check(f"events[{i}].{attr}", v, f"{e.type}的{field_title(attr)}")
+            if v is not None:
+                check(f"events[{i}].{attr}", v, f"{e.type}的{type(e).model_fields[attr].title}")
     for i, p in enumerate(hh.payments):
         y, mth = map(int, p.month.split("-"))
         if (y, mth) > (today.year, today.month):

@@ -141,3 +141,12 @@ def test_schema_command(tmp_path):
     s = json.loads(r.output)
     assert s["properties"]["case_no"]["title"] == "对象编号"
     assert "members" in s["required"]
+
+
+def test_event_date_messages_use_the_field_title(ws):
+    rec = record("J-1")
+    rec["events"].append({"type": "审核公示", "date": "2023-03-20", "end": "2099-01-01"})
+    write(ws / "households" / "j.json", rec)
+    r = run(ws)
+    assert r.exit_code == 1
+    assert "审核公示的公示结束日期 2099-01-01 在今天之后" in r.output

@@ -1,0 +1,129 @@
+"""Archive volume commands: build, verify (archive/build, archive/verify).
+
+Registered and wrapped in the error handler by cli.py (see archive/commands/__init__.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive.commands.common import duration
+from archive.errors import ProblemsFound
+
+
+class _BuildProgress:
+    """Progress bar on stderr: households done, total, ETA."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if total:
+            self.bar = click.progressbar(length=total, label="生成卷宗", show_pos=True, show_eta=True,
+                                         file=sys.stderr, item_show_func=lambda x: x or "")
+            self.bar.__enter__()
+
+    def __call__(self, label: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1, label)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="卷宗输出目录（默认：工作区下的 archive/）")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="同时转换表单的 LibreOffice 进程数（默认：CPU 核数）")
+@click.option("--village", help="只生成这个村（社区）的户")
+@click.option("--household", "case_no", metavar="对象编号", help="只生成这一户")
+@click.option("--prune", is_flag=True, help="删除已没有家庭记录的户的卷宗")
+@click.option("--force", is_flag=True, help="不论有无改动，全部重新生成")
+@click.option("--json", "as_json", is_flag=True, help="结束时以 JSON 输出统计")
+@click.pass_obj
+def build(state, out, jobs, village, case_no, prune, force, as_json):
+    """生成卷宗：一村一盒、一户一档，每户审批类、日常管理类、财务类三卷 PDF。
+
+    \b
+    每卷依次为：案卷封面、卷内目录、文件（表单及其佐证扫描件）、备考表；
+    有签字扫描件的表单用扫描件，没有的用系统生成的表单并标“未签字”。
+    只重新生成有改动的户（记录、扫描件、模板或配置变了）；没有改动时几秒内结束。
+    输出：archive/<村>/<对象编号>_<户主>/ 下三卷 PDF 和 manifest.json，
+    每村一份 盒内目录.pdf，全镇一份 汇总.pdf。
+    退出码：0 全部成功；1 有户生成失败（原因列在最后）；7 工作区正被另一个任务使用。
+
+    \b
+    例：dibao build
+        dibao build --jobs 2
+        dibao build --village 三和村
+        dibao build --household HS-2021-001 --force
+        dibao build --prune          删除已删记录的户的卷宗
+    """
+    from archive.build import build as run_build
+
+    progress = _BuildProgress()
+    try:
+        rep = run_build(state.ws, out=out, jobs=jobs, village=village, household=case_no, prune=prune,
+                        force=force, progress=progress)
+    finally:
+        progress.close()
+    if as_json:
+        click.echo(json.dumps(rep.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"卷宗生成完毕，用时 {duration(rep.seconds)}：")
+        click.echo(f"  新生成 {len(rep.built)} 户，未改动 {rep.unchanged} 户，失败 {len(rep.failed)} 户；"
+                   f"新生成 {rep.pages} 页")
+        if rep.converted or rep.cached:
+            click.echo(f"  表单：转换 {rep.converted} 张，沿用已转换的 {rep.cached} 张")
+        if rep.incomplete:
+            click.echo(f"  材料不全 {len(rep.incomplete)} 户（缺件见各卷备考表，或运行 dibao audit）："
+                       + "、".join(rep.incomplete[:10]) + ("等" if len(rep.incomplete) > 10 else ""))
+        for p in rep.problems:
+            click.echo(f"  扫描件无法归档 [{p['case_no']}] {p['path']}：{p['reason']}")
+        for n in rep.notes[:20]:
+            click.echo(f"  未归档 [{n['case_no']}] {n['note']}")
+        if len(rep.notes) > 20:
+            click.echo(f"  ……另有 {len(rep.notes) - 20} 个文件未归档（见各户 manifest.json 的 notes）")
+        for f in rep.failed:
+            click.echo(f"  失败 [{f.case_no}] {f.path}：{f.reason}")
+        if rep.orphans:
+            click.echo(f"  以下 {len(rep.orphans)} 户已没有家庭记录，卷宗仍保留（加 --prune 删除）：" + "、".join(rep.orphans[:10]))
+        if rep.removed:
+            click.echo(f"  已删除 {len(rep.removed)} 户已无记录的卷宗：" + "、".join(rep.removed[:10]))
+        click.echo(f"  输出目录：{rep.out}")
+    if rep.failed:
+        raise ProblemsFound("")
+
+
+@click.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="卷宗目录（默认：工作区下的 archive/）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核对结果")
+@click.pass_obj
+def verify(state, out, as_json):
+    """核对卷宗（固定性检查）：重新计算每个输出文件和源文件的校验值，与清单比对。
+
+    报告被改动、缺失的文件，以及输出目录中清单之外的文件。发现不一致时退出码为 1。
+
+    \b
+    例：dibao verify
+        dibao verify --json > 核对结果.json
+    """
+    from archive.verify import verify as run_verify
+
+    rep = run_verify(state.ws, out)
+    if as_json:
+        click.echo(json.dumps(rep.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for f in rep.findings:
+            click.echo(f.render())
+        click.echo(rep.summary())
+    if not rep.ok:
+        raise ProblemsFound("")
+
+
+COMMANDS = (build, verify)

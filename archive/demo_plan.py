@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from archive.demo_history import Draft, Scenario
 from archive.demo_people import Locality
+from archive.records import title_at
 from archive.workdays import add_workdays, workdays_between
 
 PLANTED_SHARE = 0.22
@@ -27,10 +28,6 @@ RECORD_KINDS = ("missing_annual_review", "missing_field", "late_refusal_notice",
 # kinds applied to the scan plan
 SCAN_KINDS = ("missing_scan:户口簿", "missing_scan:身份证", "missing_scan:expense", "missing_scan:照料护理协议",
               "missing_disability_certificate", "missing_photos", "missing_check_report")
-
-FIELD_TITLES = {"accepted": "受理日期", "household_rep": "被调查家庭成员代表", "town_opinion": "乡（镇）审核意见",
-                "id_number": "身份证号", "official_relative": "近亲属备案", "caregiver": "照料护理人"}
-
 
 def _app_date(rng: random.Random, year: int) -> dt.date:
     return dt.date(year, rng.randint(2, 8), rng.randint(1, 28))
@@ -208,27 +205,25 @@ def apply_record_gap(rng: random.Random, d: Draft, kind: str, config, fenxi: boo
 def _missing_field(rng: random.Random, d: Draft, fenxi: bool) -> dict:
     rec = d.record
     evs = rec["events"]
-    cands: list[tuple[str, object]] = []
+    # (JSON path, pydantic location for the field's title, how to drop it)
+    cands: list[tuple[str, tuple, object]] = []
     for i, m in enumerate(rec["members"]):
         if m["relation"] != "本人" and m.get("id_number"):
-            cands.append((f"members[{i}].id_number", lambda m=m: m.pop("id_number")))
+            cands.append((f"members[{i}].id_number", ("members", i, "id_number"), lambda m=m: m.pop("id_number")))
     for i, e in enumerate(evs):
-        if e["type"] == "申请" and e.get("accepted") and d.facts.get("gen_gap") != "late_review":
-            cands.append((f"events[{i}].accepted", lambda e=e: e.pop("accepted")))
-        if e["type"] == "入户调查" and e.get("household_rep"):
-            cands.append((f"events[{i}].household_rep", lambda e=e: e.pop("household_rep")))
-        if e["type"] == "年度审核" and e.get("town_opinion"):
-            cands.append((f"events[{i}].town_opinion", lambda e=e: e.pop("town_opinion")))
+        for type_, key in (("申请", "accepted"), ("入户调查", "household_rep"), ("年度审核", "town_opinion")):
+            if e["type"] == type_ and e.get(key) and not (key == "accepted" and d.facts.get("gen_gap") == "late_review"):
+                cands.append((f"events[{i}].{key}", ("events", i, type_, key), lambda e=e, key=key: e.pop(key)))
     if rec.get("official_relative"):
-        cands.append(("official_relative", lambda: rec.pop("official_relative")))
+        cands.append(("official_relative", ("official_relative",), lambda: rec.pop("official_relative")))
     ep = rec.get("extreme_poverty") or {}
     if ep.get("caregiver"):
-        cands.append(("extreme_poverty.caregiver", lambda: ep.pop("caregiver")))
+        cands.append(("extreme_poverty.caregiver", ("extreme_poverty", "caregiver"), lambda: ep.pop("caregiver")))
     # the rarer, more telling gaps first when present
     special = [c for c in cands if c[0] in ("official_relative", "extreme_poverty.caregiver")]
-    path, drop = rng.choice(special) if special and rng.random() < 0.6 else rng.choice(cands)
+    path, loc, drop = rng.choice(special) if special and rng.random() < 0.6 else rng.choice(cands)
     drop()
-    out = {"kind": "missing_field", "field": path, "title": FIELD_TITLES[path.rsplit(".", 1)[-1]]}
+    out = {"kind": "missing_field", "field": path, "title": title_at(loc)}
     if path.startswith("events["):
         out["event"] = evs[int(path[7:path.index("]")])]["id"]
     if path.startswith("members["):

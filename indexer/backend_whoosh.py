@@ -9,7 +9,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.index import LockError
 
 from archive.errors import WorkspaceBusy
-from indexer.engine import INT_FIELDS, KEYWORD_FIELDS, STORED_FIELDS, TOKEN_FIELDS, All, Bool, Phrase, Term
+from indexer.engine import INT_FIELDS, KEYWORD_FIELDS, STORED_FIELDS, TOKEN_FIELDS, All, Bool, Found, Phrase, Term
 
 _PHRASE = {"words": False, "seq": True, "ids": False}
 
@@ -101,17 +101,20 @@ class WhooshBackend:
             return base
         raise TypeError(f"unknown query node {node!r}")
 
-    def search(self, node, limit: int):
+    def search(self, node, limit: int) -> Found:
         with self.ix.searcher() as s:
             # optimize=False: whoosh 2.7's block-quality skipping loops forever in
             # AndMaybe (seen with limit=1), and the exact total needs every match anyway.
             res = s.search(self._q(node), limit=max(1, limit), optimize=False)
-            total = len(res)
-            return total, [(float(h.score or 0.0), dict(h.fields())) for h in res]
+            return Found(len(res), [(float(h.score or 0.0), dict(h.fields())) for h in res])
 
     def values(self, field: str) -> list[str]:
         with self.ix.searcher() as s:
             return sorted(t.decode("utf-8") if isinstance(t, bytes) else t for t in s.reader().lexicon(field))
+
+    def exists(self, field: str, value: str) -> bool:
+        with self.ix.searcher() as s:
+            return s.reader().doc_frequency(field, value) > 0
 
     def count(self) -> int:
         return self.ix.doc_count()

@@ -8,8 +8,9 @@ all a new engine (e.g. a search server) has to provide:
     add(docs)                 add analysed documents (dicts of FIELDS)
     delete(field, value)      delete every document with that exact term
     commit()                  make changes durable and visible
-    search(node, limit)       -> (total, [(score, stored dict), ...])
+    search(node, limit)       -> Found(total, rows=[(score, stored dict), ...], exact, at_most)
     values(field)             distinct indexed values of a keyword field
+    exists(field, value)      whether a keyword field holds that exact value
     count()                   number of live documents
     close()
 """
@@ -123,16 +124,42 @@ class Hit:
 
 
 @dataclass
+class Found:
+    """What a backend's search returns: the best `limit` rows and how many documents match.
+
+    ``exact`` is False when the engine did not count every match (a very common phrase):
+    ``total`` is then a lower bound (that many matches were verified) and ``at_most`` an
+    upper bound (e.g. the documents holding every character pair of the phrase).
+    """
+
+    total: int
+    rows: list[tuple[float, dict]]
+    exact: bool = True
+    at_most: int | None = None
+
+
+@dataclass
 class SearchResult:
+    """Hits of one search.
+
+    total        matching pages; exact when ``total_exact`` is true, otherwise a lower bound
+                 (at least this many pages match: a very common phrase is not counted to the end)
+    total_exact  whether ``total`` is the exact number of matching pages
+    total_max    when not exact: an upper bound (at most this many pages match), else None
+    """
+
     hits: list[Hit]
     total: int
     query: str = ""
     suggestion: str | None = None        # Chinese advice when nothing was found
     suggested_query: str | None = None   # a looser query that does find something
     notes: list[str] = field(default_factory=list)
+    total_exact: bool = True
+    total_max: int | None = None
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "total": self.total, "hits": [h.to_dict() for h in self.hits],
+        return {"query": self.query, "total": self.total, "total_exact": self.total_exact,
+                "total_max": self.total_max, "hits": [h.to_dict() for h in self.hits],
                 "suggestion": self.suggestion, "suggested_query": self.suggested_query, "notes": self.notes}
 
 
@@ -142,7 +169,8 @@ class Backend(Protocol):
     def add(self, docs: list[dict]) -> None: ...
     def delete(self, field: str, value: str) -> None: ...
     def commit(self) -> None: ...
-    def search(self, node, limit: int) -> tuple[int, list[tuple[float, dict]]]: ...
+    def search(self, node, limit: int) -> Found: ...
     def values(self, field: str) -> list[str]: ...
+    def exists(self, field: str, value: str) -> bool: ...
     def count(self) -> int: ...
     def close(self) -> None: ...

@@ -30,6 +30,7 @@ from archive.ids import mask, redact_ids
 from indexer import analysis as an
 from indexer.engine import SCHEMA_VERSION, Doc, Hit, SearchResult
 from indexer.query import AndQ, Compiler, Field, NotQ, OrQ, PhraseQ, Word, parse, to_text
+from indexer.report import total_text
 from indexer.snippet import make_snippet
 
 BACKENDS = ("tantivy", "whoosh")
@@ -270,11 +271,12 @@ class SearchIndex:
         return result
 
     def _run(self, ast, limit: int) -> SearchResult:
-        comp = Compiler(self.key, self.backend.values)
+        comp = Compiler(self.key, self.backend.values, self.backend.exists)
         node = comp.compile(ast)
-        total, rows = self.backend.search(node, limit)
-        hits = [self._hit(score, row, comp.highlights) for score, row in rows]
-        return SearchResult(hits=hits, total=total, notes=comp.notes)
+        found = self.backend.search(node, limit)
+        hits = [self._hit(score, row, comp.highlights) for score, row in found.rows]
+        return SearchResult(hits=hits, total=found.total, notes=comp.notes, total_exact=found.exact,
+                            total_max=None if found.exact else found.at_most)
 
     def _hit(self, score: float, row: dict, highlights) -> Hit:
         year = row.get("year") or ""
@@ -305,7 +307,8 @@ class SearchIndex:
             if r.total:
                 q = redact_ids(to_text(candidate))
                 result.suggested_query = q
-                result.suggestion = f"没有找到。{why}后有 {r.total} 条结果，可以试试：dibao search '{q}'"
+                found = total_text(r.total, r.total_exact)
+                result.suggestion = f"没有找到。{why}后能找到 {found}，可以试试：dibao search '{q}'"
                 return
         result.suggestion = "没有找到。请换一个词，或只输入姓名中的两个字、身份证号后4位或后6位再试"
 

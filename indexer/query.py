@@ -18,6 +18,9 @@
 繁体与简体、全角与半角视为相同；OCR 在汉字之间多出的空格不影响查找。
 索引里不存完整的身份证号和银行卡号（只存遮蔽后的号码和加密摘要），结果中显示为 4306**********1993。
 没有结果时会提示放宽条件（去掉筛选、拆开短语、改用 OR）。
+很常见的词句（如表格上印好的套话，出现在大部分页上）不逐页数完：结果显示“至少 N 页（最多 M 页）”，
+列出的是核对过、确实含这句话的页；加上村、年度、类别等条件可缩小范围（范围够小时给出准确页数）。
+--json 输出中 total 为页数，total_exact 为 false 时 total 是下限、total_max 是上限。
 """
 
 from __future__ import annotations
@@ -213,11 +216,14 @@ def walk(node):
 # ---------------------------------------------------------------- compiling
 
 class Compiler:
-    """Turns the AST into engine nodes.  values(field) lists a keyword field's values."""
+    """Turns the AST into engine nodes.  values(field) lists a keyword field's values;
+    exists(field, value), if given, tells whether a value is indexed (a fast path that
+    spares listing every value, e.g. thousands of household numbers, for an exact filter)."""
 
-    def __init__(self, key: bytes, values):
+    def __init__(self, key: bytes, values, exists=None):
         self.key = key
         self.values = values
+        self.exists = exists
         self.notes: list[str] = []
         self.highlights: list[str] = []   # regex sources for snippets
         self._values_cache: dict[str, list[str]] = {}
@@ -332,11 +338,17 @@ class Compiler:
             if src is None:
                 raise InputError(f"来源“{value}”看不懂", field="source", hint="写 source:档案 或 source:历史")
             return Term("source", src)
+        typed = value
         if name == "household":
             value = value.upper()
+        if self.exists is not None:
+            for v in dict.fromkeys((value, typed)):
+                if self.exists(name, v):
+                    return Term(name, v)
         known = self._field_values(name)
-        exact = [v for v in known if an.normalize(v) == value or (name == "household" and v.upper() == value)]
-        chosen = exact or [v for v in known if value.lower() in an.normalize(v).lower()]
+        normed = [(v, v if v.isascii() else an.normalize(v)) for v in known]   # ASCII is already normal
+        exact = [v for v, n in normed if n == value or (name == "household" and v.upper() == value)]
+        chosen = exact or [v for v, n in normed if value.lower() in n.lower()]
         if not chosen:
             shown = "、".join(known[:12]) + ("等" if len(known) > 12 else "")
             self.notes.append(f"索引里没有{label}为“{value}”的记录" + (f"；已有的{label}：{shown}" if shown else ""))

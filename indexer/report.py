@@ -6,6 +6,13 @@ from archive.ids import redact_ids
 from indexer.engine import SearchResult
 
 
+def total_text(total: int, exact: bool = True, at_most: int | None = None) -> str:
+    """How many pages matched, truthfully: "12 页", or "至少 40 页（最多 121,300 页）" when not counted to the end."""
+    if exact:
+        return f"{total:,} 页"
+    return f"至少 {total:,} 页" + (f"（最多 {at_most:,} 页）" if at_most else "")
+
+
 def format_result(result: SearchResult) -> str:
     lines = []
     if result.total == 0:
@@ -15,7 +22,12 @@ def format_result(result: SearchResult) -> str:
             lines.append(result.suggestion)
         return redact_ids("\n".join(lines))
     shown = len(result.hits)
-    lines.append(f"找到 {result.total} 页" + (f"（显示前 {shown} 页，可用 --limit 显示更多）" if shown < result.total else "") + "：")
+    if result.total_exact:
+        more = f"（显示前 {shown} 页，可用 --limit 显示更多）" if shown < result.total else ""
+        lines.append(f"找到 {result.total:,} 页{more}：")
+    else:   # a very common phrase: not counted to the end (see SearchResult.total_exact)
+        lines.append(f"找到{total_text(result.total, False, result.total_max)}：符合的页很多，没有逐页数完，"
+                     f"下面是核对过的前 {shown} 页。加上村、年度、类别等条件（如 --village、--year）可缩小范围：")
     for n, h in enumerate(result.hits, start=1):
         who = " ".join(x for x in (h.household, h.head, h.village) if x) or "（未对应到户）"
         what = " · ".join(x for x in (h.category, h.title, h.date or (str(h.year) if h.year else ""),

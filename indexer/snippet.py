@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 OPEN, CLOSE = "【", "】"
 _WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=64)
+def _pattern(patterns: tuple[str, ...]):
+    """One regex for a query's highlight patterns (compiled once per query, not per hit)."""
+    return re.compile("|".join(f"(?:{p})" for p in sorted(set(patterns), key=len, reverse=True)), re.IGNORECASE)
 
 
 def make_snippet(text: str, patterns: list[str], width: int = 90) -> str:
@@ -15,16 +22,18 @@ def make_snippet(text: str, patterns: list[str], width: int = 90) -> str:
         return ""
     spans = []
     if patterns:
-        rx = re.compile("|".join(f"(?:{p})" for p in sorted(set(patterns), key=len, reverse=True)), re.IGNORECASE)
-        spans = [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+        spans = [m.span() for m in _pattern(tuple(patterns)).finditer(text) if m.end() > m.start()]
     if not spans:
         return text[:width] + ("…" if len(text) > width else "")
-    # Pick the window start (at a match) that covers the most matches.
-    best, best_n = spans[0][0], 0
-    for s, _ in spans:
-        n = sum(1 for a, b in spans if a >= s and b <= s + width)
-        if n > best_n:
-            best, best_n = s, n
+    # Pick the window start (at a match) that covers the most matches.  Matches do not
+    # overlap, so their ends grow with their starts: count with a moving end pointer.
+    best, best_n, j = spans[0][0], 0, 0
+    for i, (s, _) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + width:
+            j += 1
+        if j - i > best_n:
+            best, best_n = s, j - i
     start = max(0, best - width // 4)
     end = min(len(text), start + width)
     start = max(0, end - width)

@@ -94,10 +94,19 @@ def documents(count: int, seed: int = 8) -> list[Doc]:
     return docs
 
 
+QUERY_KINDS = ("name", "ID tail 4", "ID tail 6", "quoted phrase", "word + village", "name + title + category",
+               "full ID", "word + village + year")
+
+
 def queries(docs: list[Doc], count: int = 200, seed: int = 3) -> list[tuple[str, dict | None]]:
     """A fixed mix of (query, filters): names, ID tails, phrases, words with filters, full IDs, boolean."""
+    return [(q, f) for _kind, q, f in queries_by_kind(docs, count, seed)]
+
+
+def queries_by_kind(docs: list[Doc], count: int = 200, seed: int = 3) -> list[tuple[str, str, dict | None]]:
+    """The same queries as `queries`, each with its kind (one of QUERY_KINDS)."""
     rng = random.Random(seed)
-    out: list[tuple[str, dict | None]] = []
+    out: list[tuple[str, str, dict | None]] = []
     pick = lambda: docs[rng.randrange(len(docs))]  # noqa: E731
     import re
     while len(out) < count:
@@ -105,19 +114,20 @@ def queries(docs: list[Doc], count: int = 200, seed: int = 3) -> list[tuple[str,
         d = pick()
         ids = re.findall(r"\d{17}[\dX]", d.text)
         if kind == 0:
-            out.append((d.head, None))                                        # a head's name
+            out.append((QUERY_KINDS[0], d.head, None))                                     # a head's name
         elif kind == 1 and ids:
-            out.append((ids[0][-4:], None))                                   # ID tail 4
+            out.append((QUERY_KINDS[1], ids[0][-4:], None))                                # ID tail 4
         elif kind == 2 and ids:
-            out.append((ids[-1][-6:], None))                                  # ID tail 6
+            out.append((QUERY_KINDS[2], ids[-1][-6:], None))                               # ID tail 6
         elif kind == 3:
-            out.append((f'"{rng.choice(PHRASES)[:8]}"', None))                # a phrase
+            out.append((QUERY_KINDS[3], f'"{rng.choice(PHRASES)[:8]}"', None))             # a phrase
         elif kind == 4:
-            out.append((rng.choice(["年度审核", "入户调查", "残疾", "公示", "停止发放"]), {"village": d.village}))
+            out.append((QUERY_KINDS[4], rng.choice(["年度审核", "入户调查", "残疾", "公示", "停止发放"]),
+                        {"village": d.village}))
         elif kind == 5:
-            out.append((d.head + " " + rng.choice(TITLES)[:4], {"category": d.category}))
+            out.append((QUERY_KINDS[5], d.head + " " + rng.choice(TITLES)[:4], {"category": d.category}))
         elif kind == 6 and ids:
-            out.append((ids[0], None))                                        # a full ID number
+            out.append((QUERY_KINDS[6], ids[0], None))                                     # a full ID number
         else:
-            out.append((rng.choice(["低保", "护理", "收入"]) + " " + d.village, {"year": d.year}))
+            out.append((QUERY_KINDS[7], rng.choice(["低保", "护理", "收入"]) + " " + d.village, {"year": d.year}))
     return out

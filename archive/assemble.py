@@ -97,9 +97,6 @@ def _cached_form(path: Path, title: str):
 
 def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
     """Documents of one category (without cover, contents, remarks); payment sheet pages go into book."""
-    import pypdf
-
-    from archive.scans import has_text_layer
     from archive.volume import Doc, reader_of
 
     hh = job.hh
@@ -124,9 +121,13 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
             results = [(s, r) for s, r in results if r is not None]
             if not results:
                 continue
+            from archive.scans import has_text_layer
+
             if len(results) == 1:
                 data = results[0][1].pdf
             else:  # a signed form scanned as several files: one document
+                import pypdf
+
                 w = pypdf.PdfWriter()
                 for _, r in results:
                     w.append(reader_of(r.pdf))
@@ -362,7 +363,7 @@ def refresh_boxes(builder, changed: bool) -> None:
 
         from archive.pages import Book
 
-        book = Book()
+        book = Book(font_cache=builder.cache_dir / "fonts")
         sections = [draw(book) for *_, draw in todo]
         reader = pypdf.PdfReader(io.BytesIO(book.output()))
         for (vname, rel, key, _), sec in zip(todo, sections):

@@ -37,7 +37,7 @@ from archive.attachments import collect, household_scan_dir
 from archive.errors import ConfigError, DibaoError, InputError, OutputError, ToolMissing
 from archive.fsutil import atomic_write_text, ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
 from archive.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
-                              input_hash, outputs_intact, template_key)
+                              input_hash, outputs_intact, read_manifest, template_key)
 from archive.model import safe_filename
 
 log = logging.getLogger("dibao.build")
@@ -159,17 +159,24 @@ class Builder:
         self.forms_cache = self.cache_dir / "forms"
         self.tmp_dir = ws.state_dir / "tmp"
         self.hashes = HashCache(self.cache_dir / "scan-hashes.json")
-        self.limits = scan_limits(self.config)
+        self._limits = None
         self.report = BuildReport(out=self.out)
         self._templates: dict[str, str] = {}
         try:
             self.catalog_hash = sha256_file(catalog.template_dir() / catalog.CATALOG_NAME)
         except OSError:
             self.catalog_hash = "missing"
-        self._converter = None
+        self._office_ready: Future | None = None   # the Converter, made in the background
         self._pool: ThreadPoolExecutor | None = None
         self._inflight: dict[str, Future] = {}
+        self._read: dict[Path, dict | None] = {}   # household folder -> its manifest, as read by unchanged()
         self.manifests: dict[str, list] = {}   # case_no -> [(folder, manifest)], kept current during the run
+
+    @property
+    def limits(self):
+        if self._limits is None:
+            self._limits = scan_limits(self.config)
+        return self._limits
 
     # ------------------------------------------------------------------ inputs
     def template_hash(self, form_id: str) -> str:
@@ -191,8 +198,10 @@ class Builder:
         if self.force or q is None:
             return False
         folder = household_folder(self.out, q["village"], q["case_no"], q["head"])
-        m = next((m for f, m in self.manifests.get(q["case_no"], []) if f == folder), None)
-        if m is None:
+        if folder not in self._read:
+            self._read[folder] = read_manifest(folder / MANIFEST_NAME)
+        m = self._read[folder]
+        if m is None or (m.get("household") or {}).get("case_no") != q["case_no"]:
             return False
         if (m.get("inputs") or {}).get("record", {}).get("sha256") != item.sha:
             return False
@@ -200,24 +209,38 @@ class Builder:
         return h == m.get("input_hash") and outputs_intact(folder, m)
 
     # ------------------------------------------------------------------ LibreOffice
-    def _convert(self, key: str, docx: bytes) -> Future:
-        if key in self._inflight:
-            return self._inflight[key]
-        if self._converter is None:
+    def _start_office(self) -> None:
+        """Make the converter and start its workers in the background, once: called as soon as
+        a form is known to need converting, so LibreOffice starts while forms are rendered."""
+        if self._office_ready is not None:
+            return
+        ensure_dir(self.tmp_dir)
+        self._pool = ThreadPoolExecutor(max_workers=self.jobs + 1, thread_name_prefix="dibao-convert")
+
+        def make():
             from archive.office import Converter
 
             timeout = float((self.config.limits or {}).get("convert_timeout", 120))
-            ensure_dir(self.tmp_dir)
-            self._converter = Converter(workers=self.jobs, timeout=timeout, workdir=self.tmp_dir)
-            self._pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="dibao-convert")
+            conv = Converter(workers=self.jobs, timeout=timeout, workdir=self.tmp_dir,
+                             profile_cache=self.cache_dir / "office")
+            conv.start()
+            return conv
+
+        self._office_ready = self._pool.submit(make)
+
+    def _convert(self, key: str, docx: bytes) -> Future:
+        if key in self._inflight:
+            return self._inflight[key]
+        self._start_office()
         ensure_dir(self.tmp_dir)
         src = self.tmp_dir / f"{key}.docx"
         src.write_bytes(docx)
         dest = self.forms_cache / f"{key}.pdf"
+        ready = self._office_ready
 
         def run():
             try:
-                return self._converter.convert(src, dest)
+                return ready.result().convert(src, dest)
             finally:
                 src.unlink(missing_ok=True)
 
@@ -228,10 +251,13 @@ class Builder:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._converter is not None:
-            self._converter.close()
-        self._converter = None
-        self._pool = None
+        ready, self._office_ready, self._pool = self._office_ready, None, None
+        if ready is not None and not ready.cancelled():
+            try:
+                conv = ready.result()
+            except Exception:  # noqa: BLE001 - no converter was made (reported by its conversions)
+                return
+            conv.close(graceful=False)   # nothing of LibreOffice is kept: no need to wait for it to quit
 
     # ------------------------------------------------------------------ one household: prepare
     def prepare(self, item: Item) -> Job:
@@ -273,6 +299,8 @@ class Builder:
                     continue
                 key = self._form_key(e, hh)
                 if key is None or not (self.forms_cache / f"{key}.pdf").is_file() or key in self._inflight:
+                    if key is not None and key not in self._inflight:
+                        self._start_office()   # it will be converted: LibreOffice starts while it renders
                     docx = self._render(e, hh)
                     key = key or docx_key(docx)
                     if not (self.forms_cache / f"{key}.pdf").is_file() or key in self._inflight:
@@ -331,7 +359,7 @@ class Builder:
         from archive.volume import reader_of
 
         drawn: dict[int, dict] = {}
-        book = Book()
+        book = Book(font_cache=self.cache_dir / "fonts")
         for job in jobs:
             self._check_conversions(job)
             if job.error is None:
@@ -398,19 +426,23 @@ class Builder:
         ensure_dir(self.forms_cache)
         remove_stale_temps(self.forms_cache)
 
-        self.manifests = find_manifests(self.out)
-        items, all_cases = self._discover(village, household)
+        all_cases: set[str] = set()
         todo: list[Item] = []
-        for it in items:
-            if self.unchanged(it):
-                self.report.unchanged += 1
-            else:
-                todo.append(it)
-        self.report.total = len(items)
-        if self.progress is not None and hasattr(self.progress, "start"):
-            self.progress.start(len(todo))
+        first: Job | None = None
         try:
-            self._pipeline(todo)
+            for it in self._discover(village, household, all_cases):
+                self.report.total += 1
+                if self.unchanged(it):
+                    self.report.unchanged += 1
+                    continue
+                todo.append(it)
+                if first is None:  # prepared at once: its conversions start while the rest is checked
+                    first = self._prepare(it)
+            # every manifest (households moved or renamed, orphans); those read above are not read again
+            self.manifests = find_manifests(self.out, known=self._read)
+            if self.progress is not None and hasattr(self.progress, "start"):
+                self.progress.start(len(todo))
+            self._pipeline(todo, first)
         finally:
             self.close()
             self.hashes.save()
@@ -443,9 +475,8 @@ class Builder:
         if not marker.exists():
             atomic_write_text(marker, "dibao archive output folder\n")
 
-    def _discover(self, village, household) -> tuple[list[Item], set[str]]:
-        items: list[Item] = []
-        all_cases: set[str] = set()
+    def _discover(self, village, household, all_cases: set[str]):
+        """The records to look at, one at a time (all_cases collects every case number seen)."""
         seen: dict[str, str] = {}
         for p in self.ws.record_paths():
             try:
@@ -465,18 +496,20 @@ class Builder:
                 continue
             if household and (q is None or q["case_no"] != household):
                 continue
-            items.append(Item(p, rel, sha256_bytes(raw), q))
-        return items, all_cases
+            yield Item(p, rel, sha256_bytes(raw), q)
 
-    def _pipeline(self, todo: list[Item]) -> None:
+    def _prepare(self, it: Item) -> Job:
+        try:
+            return self.prepare(it)
+        except ToolMissing:
+            raise
+        except DibaoError as exc:
+            return Job(it, error=exc.user_message())
+
+    def _pipeline(self, todo: list[Item], first: Job | None = None) -> None:
         pending: collections.deque[Job] = collections.deque()
         for it in todo:
-            try:
-                job = self.prepare(it)
-            except ToolMissing:
-                raise
-            except DibaoError as exc:
-                job = Job(it, error=exc.user_message())
+            job = first if first is not None and first.item is it else self._prepare(it)
             pending.append(job)
             if len(pending) > LOOKAHEAD:
                 self.finish(self._batch(pending))

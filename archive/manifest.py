@@ -191,8 +191,13 @@ def outputs_intact(folder: Path, manifest: dict) -> bool:
     return True
 
 
-def find_manifests(out: Path, only: str | None = None) -> dict[str, list[tuple[Path, dict]]]:
-    """case_no -> [(household folder, manifest)] for every manifest under the output folder."""
+def find_manifests(out: Path, only: str | None = None,
+                   known: dict[Path, dict | None] | None = None) -> dict[str, list[tuple[Path, dict]]]:
+    """case_no -> [(household folder, manifest)] for every manifest under the output folder.
+
+    known: manifests already read in this run (folder -> manifest, None when unreadable);
+    they are not read again.
+    """
     found: dict[str, list[tuple[Path, dict]]] = {}
     if not out.is_dir():
         return found
@@ -202,10 +207,13 @@ def find_manifests(out: Path, only: str | None = None) -> dict[str, list[tuple[P
         for hh in sorted(village.iterdir()):
             if only is not None and not hh.name.startswith(safe_prefix(only)):
                 continue
-            m = hh / MANIFEST_NAME
-            if not m.is_file():
-                continue
-            data = read_manifest(m)
+            if known is not None and hh in known:
+                data = known[hh]
+            else:
+                m = hh / MANIFEST_NAME
+                if not m.is_file():
+                    continue
+                data = read_manifest(m)
             if data is None:
                 continue
             case = (data.get("household") or {}).get("case_no")

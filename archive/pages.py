@@ -2,10 +2,10 @@
 payment record sheets, village box lists and the town summary.
 
 All pages are drawn with fpdf2 in Noto Serif CJK SC (the SC face of the system's
-NotoSerifCJK-Regular.ttc), embedded as a subset.  Loading and subsetting that font
-costs a few tenths of a second per PDF, so all generated pages of one household go
-into one `Book` (one font load, one subset); the volume assembler then picks each
-section's page range out of it.
+NotoSerifCJK-Regular.ttc), embedded as a subset (archive/pdffont.py: the font is
+prepared once and its metrics kept).  Subsetting it still costs ~0.15 s per PDF, so the
+generated pages of several households go into one `Book` (one subset); the volume
+assembler then picks each section's page range out of it.
 
 Archive page numbers (页号) count the pages of the documents only, from 1: the
 cover, the contents list and the remarks sheet are not numbered (common practice
@@ -15,45 +15,16 @@ for 卷内文件), so the contents list can be drawn before its own length is kn
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+from archive.pdffont import FONT_FILE, font_face  # noqa: F401 - FONT_FILE, font_face: used by others
 
-from archive.errors import ToolMissing
-
-FONT_FILE = Path(os.environ.get("DIBAO_CJK_FONT", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"))
 FAMILY = "serif"
 PAGE_W, PAGE_H = 210.0, 297.0  # A4 in mm
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 25.0, 20.0, 20.0, 20.0
 TEXT_W = PAGE_W - MARGIN_L - MARGIN_R
-HEADINGS = FontFace(emphasis="", fill_color=(232, 232, 232))
-
-
-@lru_cache(maxsize=1)
-def font_face() -> tuple[str, int]:
-    """(file, face index) of the Simplified Chinese face in the Noto CJK collection."""
-    if not FONT_FILE.is_file():
-        raise ToolMissing("没有找到中文字体 Noto Serif CJK，无法生成封面和目录", path=FONT_FILE,
-                          hint="sudo apt-get install fonts-noto-cjk（或在项目目录运行 make setup）")
-    if FONT_FILE.suffix.lower() not in (".ttc", ".otc"):
-        return str(FONT_FILE), 0
-    from fontTools.ttLib import TTCollection
-
-    coll = TTCollection(str(FONT_FILE), lazy=True)
-    try:
-        for i, font in enumerate(coll.fonts):
-            name = font["name"].getDebugName(1) or ""
-            if name.endswith(" SC"):
-                return str(FONT_FILE), i
-    finally:
-        coll.close()
-    return str(FONT_FILE), 0
 
 
 def ymd(d) -> str:
@@ -126,28 +97,44 @@ class Section:
         return self.last - self.first + 1
 
 
-class _Doc(FPDF):
-    def __init__(self):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        path, index = font_face()
-        self.add_font(FAMILY, "", path, collection_font_number=index)
-        for font in self.fonts.values():  # keep the face's bounding box: recomputing it from every
-            ttfont = getattr(font, "ttfont", None)  # subset glyph's outline costs ~40% of output()
-            if ttfont is not None:
-                ttfont.recalcBBoxes = False
-        self.set_margins(MARGIN_L, MARGIN_T, MARGIN_R)
-        self.set_auto_page_break(True, MARGIN_B)
-        self.set_font(FAMILY, size=11)
-        self.set_creator("dibao")
-        self.set_producer("dibao (fpdf2)")
-        self.c_margin = 1.5
+# fpdf2 is imported with the first Book (a build with nothing to draw needs none of it)
+XPos = YPos = HEADINGS = _Doc = None
+
+
+def _load_fpdf() -> None:
+    global XPos, YPos, HEADINGS, _Doc
+    if _Doc is not None:
+        return
+    from fpdf import FPDF
+    from fpdf.enums import XPos as xpos, YPos as ypos
+    from fpdf.fonts import FontFace
+
+    from archive.pdffont import add_font
+
+    class Doc(FPDF):
+        def __init__(self, font_cache: Path | None = None):
+            super().__init__(orientation="P", unit="mm", format="A4")
+            add_font(self, FAMILY, font_cache)
+            self.set_margins(MARGIN_L, MARGIN_T, MARGIN_R)
+            self.set_auto_page_break(True, MARGIN_B)
+            self.set_font(FAMILY, size=11)
+            self.set_creator("dibao")
+            self.set_producer("dibao (fpdf2)")
+            self.c_margin = 1.5
+
+    XPos, YPos, HEADINGS = xpos, ypos, FontFace(emphasis="", fill_color=(232, 232, 232))
+    _Doc = Doc
 
 
 class Book:
-    """All generated pages of one household (or one box list / summary) in one PDF."""
+    """All generated pages of one household (or one box list / summary) in one PDF.
 
-    def __init__(self):
-        self.pdf = _Doc()
+    font_cache: folder for the prepared CJK font (archive/pdffont.py); None: the user's cache.
+    """
+
+    def __init__(self, font_cache: Path | None = None):
+        _load_fpdf()
+        self.pdf = _Doc(font_cache)
 
     def _begin(self) -> int:
         self.pdf.add_page()

@@ -111,6 +111,7 @@ def seed_build(ws_path: Path, placeholder_docx: Path, placeholder_pdf: Path, vil
 
     b.Builder._convert = fake_convert
     b.Builder._render = lambda self, e, hh: docx
+    b.Builder._start_office = lambda self: None   # no LibreOffice at all
     t0 = time.monotonic()
     ws = open_workspace(ws_path)
     if villages is None:

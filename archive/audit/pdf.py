@@ -26,14 +26,9 @@ FLAG_FILL = (252, 228, 214)
 class _Doc(FPDF):
     def __init__(self, title: str, orientation: str = "L"):
         super().__init__(orientation=orientation, unit="mm", format="A4")
-        from archive.pages import font_face
+        from archive.pdffont import add_font
 
-        path, index = font_face()
-        self.add_font(FAMILY, "", path, collection_font_number=index)
-        for font in self.fonts.values():
-            ttfont = getattr(font, "ttfont", None)
-            if ttfont is not None:
-                ttfont.recalcBBoxes = False
+        add_font(self, FAMILY)  # prepared once, metrics kept (archive/pdffont.py)
         self.doc_title = title
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(True, 14)

@@ -19,6 +19,7 @@ import copy
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import threading
 import zipfile
@@ -32,6 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from archive.errors import InputError
+from archive.forms import cache as diskcache
 
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -150,8 +152,9 @@ def _finalize(value):
 class _Sandbox(SandboxedEnvironment):
     """The sandbox, keeping compiled templates: one form's XML compiles once, not on every render."""
 
-    def __init__(self, **kw):
+    def __init__(self, tag: str, **kw):
         super().__init__(**kw)
+        self._tag = tag  # names this environment's compiled code in the disk cache (archive/forms/cache.py)
         self._compiled: dict[str, object] = {}
         self._lock = threading.Lock()
 
@@ -161,7 +164,12 @@ class _Sandbox(SandboxedEnvironment):
         with self._lock:
             hit = self._compiled.get(source)
         if hit is None:
-            hit = super().from_string(source)
+            k = diskcache.key("jinja", self._tag, source)
+            code = diskcache.code(k)
+            if code is None:
+                code = self.compile(source)
+                diskcache.keep_code(k, code)
+            hit = self.template_class.from_code(self, code, self.make_globals(None), None)
             with self._lock:
                 if len(self._compiled) > 128:
                     self._compiled.clear()
@@ -170,7 +178,7 @@ class _Sandbox(SandboxedEnvironment):
 
 
 def _new_env(blank: bool) -> SandboxedEnvironment:
-    env = _Sandbox(autoescape=True, undefined=BlankUndefined if blank else StrictUndefined,
+    env = _Sandbox("blank" if blank else "strict", autoescape=True, undefined=BlankUndefined if blank else StrictUndefined,
                    finalize=_finalize, keep_trailing_newline=True)
     env.filters.update(fill=f_fill, box=f_box, tick=f_tick, mark=f_mark, ymd=f_ymd, ym=f_ym, rows=f_rows)
     return env
@@ -191,7 +199,11 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml):
         hit = self._patched.get(src_xml)
         if hit is None:
-            hit = super().patch_xml(src_xml)
+            k = diskcache.key("patch", src_xml)
+            hit = diskcache.patched(k)
+            if hit is None:
+                hit = super().patch_xml(src_xml)
+                diskcache.keep_patched(k, hit)
             if len(self._patched) > 128:
                 self._patched.clear()
             self._patched[src_xml] = hit
@@ -429,7 +441,11 @@ def prepare(form_id: str, data: bytes, vocab: dict, path: Path, check: bool = Tr
     with _PREPARED_LOCK:
         hit = _PREPARED.get(key)
     if hit is None or (check and not hit[1]):
-        tpl = _parse(form_id, data, vocab, path, check)
+        ok = diskcache.key("checked", form_id, data, json.dumps(vocab, sort_keys=True, default=str)) if check else None
+        passed = ok is not None and diskcache.checked(ok)   # passed the check in an earlier run
+        tpl = _parse(form_id, data, vocab, path, check and not passed)
+        if ok is not None and not passed:
+            diskcache.mark_checked(ok)
         with _PREPARED_LOCK:
             if len(_PREPARED) >= 64:
                 _PREPARED.clear()

@@ -122,6 +122,7 @@ class Facts:
         self.as_of = as_of
         self.review_due = review_due
         self._of: dict[tuple[str, ...], list] = {}
+        self._last_by_year: dict[str, dict[int, object]] = {}   # event type -> year -> its last event
 
     @lazy
     def events(self) -> dict[str, list]:
@@ -243,14 +244,18 @@ class Facts:
                 return subject.event
             later = [e for e in self.of(event_type) if e.date >= subject.event.date]
             return later[0] if later else None
-        evs = self.of(event_type)
-        if subject.year is not None:
-            evs = [e for e in evs if _event_year(e) == subject.year]
-        return evs[-1] if evs else None
+        if subject.year is None:
+            evs = self.of(event_type)
+            return evs[-1] if evs else None
+        by_year = self._last_by_year.get(event_type)
+        if by_year is None:
+            by_year = self._last_by_year[event_type] = {_event_year(e): e for e in self.of(event_type)}
+        return by_year.get(subject.year)
 
 
 def _event_year(e) -> int:
-    return getattr(e, "year", None) or e.date.year
+    # a 年度审核 names its year; read the instance dict: a missing attribute costs pydantic's __getattr__
+    return e.__dict__.get("year") or e.date.year
 
 
 def _day_of(year: int, month: int, day: int) -> dt.date:

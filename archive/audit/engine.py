@@ -35,6 +35,12 @@ _DEFAULT_WHY = {
 
 
 def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: Facts | None = None) -> list[Gap]:
+    rules = ruleset.rules
+    return [unpack(rules, p) for p in evaluate_packed(hh, scans, ruleset, config, as_of, facts)]
+
+
+def evaluate_packed(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: Facts | None = None) -> list[tuple]:
+    """The gaps as packed tuples (see `pack`); `unpack` turns one into its Gap."""
     facts = facts or Facts(hh, as_of, ruleset.annual_review_due)
     subject_cache: dict[tuple, list[Subject]] = {}
     filters: dict[str, bool] = {}
@@ -70,33 +76,46 @@ def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: Facts |
             for subj in subjects:
                 problem = timing.check(rule, subj, facts, config)
                 if problem:
-                    gaps.append(_gap("超时限", rule, subj, rule.category, problem[0], event_id=problem[1]))
+                    gaps.append(pack("超时限", rule, subj, rule.category, problem[0], event_id=problem[1]))
     return gaps
 
 
 # ---------------------------------------------------------------- helpers
 
-def _why(rule: Rule, subj: Subject, detail: str = "") -> str:
+def _why(rule: Rule, label: str, member: str | None, year: int | None, detail: str = "") -> str:
     if rule.kind == "time" and not rule.why:
         return detail
-    template = rule.why or _DEFAULT_WHY.get(rule.iterator) or ("有{subject}" if subj.label else "每户必备")
+    template = rule.why or _DEFAULT_WHY.get(rule.iterator) or ("有{subject}" if label else "每户必备")
     text = template if "{" not in template else template.format(
-        subject=subj.label, member=subj.member or "", year=subj.year or "", detail=detail, form="", event="")
+        subject=label, member=member or "", year=year or "", detail=detail, form="", event="")
     if detail and "{detail}" not in template:
         text = f"{text}；{detail}" if text else detail
     return text
 
 
-def _gap(kind: str, rule: Rule, subj: Subject, category: str, detail: str = "", *, form: str | None = None,
-         event_id: str | None = None, fix_prefix: str = "") -> Gap:
-    what = rule.title if not subj.label else f"{rule.title}（{subj.label}）"
+def pack(kind: str, rule: Rule, subj: Subject, category: str, detail: str = "", *, form: str | None = None,
+         event_id: str | None = None, fix_prefix: str = "", title: str | None = None) -> tuple:
+    """A gap as a small tuple: the rule's index and the subject, not yet the Chinese texts.
+
+    (kind, rule index, title or None, subject key, subject label, member, year, category, detail,
+    form, event id, fix prefix); kind comes first so counts need no unpacking."""
+    return (kind, rule.index, title, subj.key, subj.label, subj.member, subj.year, category, detail,
+            form, event_id, fix_prefix)
+
+
+def unpack(rules: list[Rule], p: tuple) -> Gap:
+    """The Gap of a packed tuple, with its texts (what, why, fix), given the RuleSet's rules."""
+    kind, index, title, key, label, member, year, category, detail, form, event_id, fix_prefix = p
+    rule = rules[index]
+    title = rule.title if title is None else title
+    what = title if not label else f"{title}（{label}）"
     fix = rule.fix
     if "{" in fix:
-        fix = fix.format(member=subj.member or "", year=subj.year or "", subject=subj.label,
+        fix = fix.format(member=member or "", year=year or "", subject=label,
                          form=form or "", event=event_id or "", detail=detail)
         fix = fix.replace("__", "_").replace("_.", ".")   # an empty qualifier in a suggested file name
-    return Gap(kind, rule.id, subj.key, what, category, _why(rule, subj, detail), rule.source,
-               fix_prefix + fix if fix_prefix else fix, form, event_id, subj.year, subj.member)
+    return Gap(kind, rule.id, key, what, category, _why(rule, label, member, year, detail), rule.source,
+               fix_prefix + fix if fix_prefix else fix, form, event_id, year, member)
 
 
 def _fit(scan, subj: Subject, event_ids: tuple[str, ...] = ()) -> str | None:
@@ -149,15 +168,16 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
     fid = _form_id(rule, hh, config)
     category = config.category_of(fid, rule.category)
     event_types = rule.event
+    title = None
     if rule.what[0] == ANNUAL_PLACEHOLDER:
         # the profile's annual review form is printed from a 年度审核 (fenxi-12 also from a 定期核查)
-        event_types = tuple(dict.fromkeys(event_types + ("年度审核",)))
+        event_types = _with_annual(event_types)
         if rule.title == ANNUAL_PLACEHOLDER:
-            rule = _retitle(rule, _form_title(fid))
+            title = _form_title(fid)
     if rule.min and len(subjects) < rule.min:
         subj = Subject("", "", hh)
         need = "、".join(event_types) or "相应"
-        gaps.append(_gap("缺表", rule, subj, category, f"记录中没有{need}事件", form=fid,
+        gaps.append(pack("缺表", rule, subj, category, f"记录中没有{need}事件", form=fid, title=title,
                          fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
         return
     signed = [s for s in scans if s.type == "签字表" and s.form == fid]
@@ -182,24 +202,22 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
         if done[i]:
             if event_types and linked is None:
                 need = "、".join(event_types)
-                gaps.append(_gap("缺数据", rule, subj, category, f"已有签字扫描件，但记录中没有相应的{need}事件",
-                                 form=fid, fix_prefix=f"按签字表把{need}（{subj.label or '该次'}）录入记录；"))
+                gaps.append(pack("缺数据", rule, subj, category, f"已有签字扫描件，但记录中没有相应的{need}事件",
+                                 form=fid, title=title, fix_prefix=f"按签字表把{need}（{subj.label or '该次'}）录入记录；"))
             continue
         eid = linked.id if linked is not None and linked.id else None
         if event_types and linked is None:
             need = "、".join(event_types)
-            gaps.append(_gap("缺表", rule, subj, category, f"记录中没有相应的{need}事件", form=fid,
+            gaps.append(pack("缺表", rule, subj, category, f"记录中没有相应的{need}事件", form=fid, title=title,
                              fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
         else:
-            gaps.append(_gap("待签字归档", rule, subj, category, "已可打印预填表，缺签字盖章后的扫描件",
-                             form=fid, event_id=eid))
+            gaps.append(pack("待签字归档", rule, subj, category, "已可打印预填表，缺签字盖章后的扫描件",
+                             form=fid, title=title, event_id=eid))
 
 
 @lru_cache(maxsize=64)
-def _retitle(rule: Rule, title: str) -> Rule:
-    from dataclasses import replace
-
-    return replace(rule, title=title)
+def _with_annual(event_types: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(event_types + ("年度审核",)))
 
 
 def _linked(facts: Facts, subj: Subject, event_types: tuple[str, ...]):
@@ -232,7 +250,7 @@ def _scan(rule: Rule, subjects: list[Subject], scans, facts: Facts, gaps: list[G
                 found = True
                 break
         if not found:
-            gaps.append(_gap("缺扫描件", rule, subj, rule.category))
+            gaps.append(pack("缺扫描件", rule, subj, rule.category))
 
 
 def _photos(rule: Rule, subjects: list[Subject], scans, gaps: list[Gap]) -> None:
@@ -244,9 +262,9 @@ def _photos(rule: Rule, subjects: list[Subject], scans, gaps: list[Gap]) -> None
         lo, hi = rule.min or 0, rule.max
         span = f"{lo}—{hi}" if hi else f"至少{lo}"
         if n < lo:
-            gaps.append(_gap("缺照片", rule, subj, rule.category, f"现有 {n} 张，应 {span} 张"))
+            gaps.append(pack("缺照片", rule, subj, rule.category, f"现有 {n} 张，应 {span} 张"))
         elif hi is not None and n > hi:
-            gaps.append(_gap(REMINDER, rule, subj, rule.category, f"现有 {n} 张，超过规定的 {span} 张"))
+            gaps.append(pack(REMINDER, rule, subj, rule.category, f"现有 {n} 张，超过规定的 {span} 张"))
 
 
 def _field(rule: Rule, subjects: list[Subject], gaps: list[Gap]) -> None:
@@ -258,6 +276,6 @@ def _field(rule: Rule, subjects: list[Subject], gaps: list[Gap]) -> None:
         if isinstance(value, (list, tuple)):
             need = rule.min or 1
             if len(value) < need:
-                gaps.append(_gap("缺数据", rule, subj, rule.category, f"现有 {len(value)} 项，至少应有 {need} 项"))
+                gaps.append(pack("缺数据", rule, subj, rule.category, f"现有 {len(value)} 项，至少应有 {need} 项"))
         elif value is None or (isinstance(value, str) and not value.strip()):
-            gaps.append(_gap("缺数据", rule, subj, rule.category))
+            gaps.append(pack("缺数据", rule, subj, rule.category))

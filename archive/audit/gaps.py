@@ -82,36 +82,88 @@ class Flag:
         return asdict(self)
 
 
-@dataclass(slots=True)
 class HouseholdAudit:
-    case_no: str
-    head: str
-    town: str
-    village: str
-    group: str
-    type: str
-    record: str                     # path relative to the workspace
-    gaps: list[Gap] = field(default_factory=list)
-    flags: list[Flag] = field(default_factory=list)
-    ids: list[tuple[str, str]] = field(default_factory=list)   # (normalised living members' ID, name), for cross checks
+    """One household's audit.  Its gaps may be held *packed* (engine.pack: the rule's index and the
+    subject, without the Chinese texts): a county's audit reports counts, and the texts of two
+    million gaps are built only when someone reads `gaps` (the rules are attached by the audit)."""
+
+    __slots__ = ("case_no", "head", "town", "village", "group", "type", "record", "flags", "ids",
+                 "_gaps", "_packed", "_rules")
+
+    def __init__(self, case_no: str, head: str, town: str, village: str, group: str, type: str, record: str,
+                 gaps: list[Gap] | None = None, flags: list[Flag] | None = None,
+                 ids: list[tuple[str, str]] | None = None, *, packed: list[tuple] | None = None, rules=None):
+        self.case_no, self.head, self.town, self.village, self.group, self.type = case_no, head, town, village, group, type
+        self.record = record                      # path relative to the workspace
+        self.flags = flags if flags is not None else []
+        self.ids = ids if ids is not None else []  # (normalised living members' ID, name), for cross checks
+        self._gaps = gaps if gaps is not None or packed is not None else []
+        self._packed = packed
+        self._rules = rules                       # RuleSet.rules, to unpack packed gaps
+
+    @property
+    def gaps(self) -> list[Gap]:
+        if self._gaps is None:
+            from archive.audit.engine import unpack
+
+            self._gaps = [unpack(self._rules, p) for p in self._packed]
+            self._packed = None
+        return self._gaps
+
+    @gaps.setter
+    def gaps(self, value: list[Gap]) -> None:
+        self._gaps, self._packed = list(value), None
+
+    def attach(self, rules) -> None:
+        self._rules = rules
+
+    @property
+    def gap_kinds(self) -> list[str]:
+        """Each gap's kind, without building the gaps' texts."""
+        return [g[0] for g in (self._packed if self._gaps is None else self._gaps)]
+
+    def keep_kinds(self, kinds) -> None:
+        if self._gaps is None:
+            self._packed = [p for p in self._packed if p[0] in kinds]
+        else:
+            self._gaps = [g for g in self._gaps if g.kind in kinds]
 
     @property
     def missing(self) -> list[Gap]:
         return [g for g in self.gaps if g.missing]
 
     @property
+    def missing_count(self) -> int:
+        return sum(1 for k in self.gap_kinds if k != REMINDER)
+
+    @property
     def complete(self) -> bool:
-        return not self.missing
+        return self.missing_count == 0
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, HouseholdAudit):
+            return NotImplemented
+        return self.__getstate__()[:7] == other.__getstate__()[:7] and self.gaps == other.gaps \
+            and self.flags == other.flags and self.ids == other.ids
+
+    def __repr__(self) -> str:
+        return f"HouseholdAudit({self.case_no!r}, {self.village!r}, gaps={len(self.gap_kinds)}, flags={len(self.flags)})"
 
     def __getstate__(self):
-        # gaps as plain tuples: unpickling 100,000 households' gaps is then mostly C work
+        # gaps as plain tuples (packed, or the full ones): unpickling 100,000 households' gaps is then mostly C work
+        packed = self._gaps is None
+        gaps = self._packed if packed else [tuple(g) for g in self._gaps]
         return (self.case_no, self.head, self.town, self.village, self.group, self.type, self.record,
-                [tuple(g) for g in self.gaps], self.flags, self.ids)
+                packed, gaps, self.flags, self.ids)
 
     def __setstate__(self, state):
         (self.case_no, self.head, self.town, self.village, self.group, self.type, self.record,
-         gaps, self.flags, self.ids) = state
-        self.gaps = list(map(_new_gap, gaps))
+         packed, gaps, self.flags, self.ids) = state
+        self._rules = None
+        if packed:
+            self._gaps, self._packed = None, gaps
+        else:
+            self._gaps, self._packed = list(map(_new_gap, gaps)), None
 
     def as_dict(self) -> dict:
         return {"case_no": self.case_no, "head": self.head, "town": self.town, "village": self.village,

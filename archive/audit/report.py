@@ -25,10 +25,11 @@ class Tally:
 
     def add(self, h) -> None:
         self.households += 1
-        self.complete += h.complete
-        missing = h.missing
-        self.only_unsigned += bool(missing) and all(g.kind == "待签字归档" for g in missing)
-        self.gaps.update(g.kind for g in h.gaps)
+        kinds = h.gap_kinds        # counts only: the gaps' texts are not built
+        missing = [k for k in kinds if k != REMINDER]
+        self.complete += not missing
+        self.only_unsigned += bool(missing) and all(k == "待签字归档" for k in missing)
+        self.gaps.update(kinds)
         self.flags.update(f.kind for f in h.flags)
 
     @property

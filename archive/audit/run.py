@@ -13,6 +13,7 @@ each compared "naturally" (2组 before 10组, YA-9 before YA-10).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from archive import ids, workdays
-from archive.audit import checks, engine
+from archive.audit import cache, checks, engine
 from archive.audit.conditions import Facts
 from archive.audit.gaps import Flag, Gap, HouseholdAudit
 from archive.audit.rules import RuleSet, load_rules, rules_path_for
@@ -30,7 +31,6 @@ from archive.audit.scanlist import list_scans
 from archive.model import Household
 
 PARALLEL_FROM = 3000     # fewer records than this: one process (a pool costs ~0.1 s to start)
-CHUNK = 1000
 
 
 @dataclass
@@ -52,7 +52,7 @@ class AuditResult:
 
     @property
     def missing_count(self) -> int:
-        return sum(len(h.missing) for h in self.households)
+        return sum(h.missing_count for h in self.households)
 
     @property
     def flag_count(self) -> int:
@@ -68,18 +68,22 @@ class AuditResult:
 
 def audit_household(hh: Household, root: Path, config, ruleset: RuleSet, as_of: dt.date,
                     record: str = "", has_folder: bool | None = None) -> HouseholdAudit:
-    scans = list_scans(hh, root, has_folder=has_folder)
+    return _audit(hh, list_scans(hh, root, has_folder=has_folder), config, ruleset, as_of, record)
+
+
+def _audit(hh: Household, scans, config, ruleset: RuleSet, as_of: dt.date, record: str) -> HouseholdAudit:
     facts = Facts(hh, as_of, ruleset.annual_review_due)
-    gaps = engine.evaluate(hh, scans, ruleset, config, as_of, facts)
+    packed = engine.evaluate_packed(hh, scans, ruleset, config, as_of, facts)
     flags = checks.household_flags(hh, facts, config)
     living_ids = [(ids.normalize(m.id_number), m.name) for m in facts.living if m.id_number]
-    return HouseholdAudit(case_no=hh.case_no, head=hh.head.name, town=hh.town, village=hh.village,
-                          group=hh.group or "", type=hh.type, record=record, gaps=gaps, flags=flags, ids=living_ids)
+    return HouseholdAudit(hh.case_no, hh.head.name, hh.town, hh.village, hh.group or "", hh.type, record,
+                          flags=flags, ids=living_ids, packed=packed, rules=ruleset.rules)
 
 
-def _parse(path: Path) -> tuple[Household | None, str]:
+def _parse(p: str) -> tuple[Household | None, str]:
     try:
-        raw = path.read_bytes()
+        with open(p, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
         return None, f"无法读取（{exc.strerror}）"
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -90,7 +94,7 @@ def _parse(path: Path) -> tuple[Household | None, str]:
         pass
     from archive.records import load_record   # slow path, for its Chinese messages
 
-    rec = load_record(path)
+    rec = load_record(Path(p))
     errs = [p for p in rec.problems if p.severity == "error"]
     if rec.household is not None and not errs:
         return rec.household, ""
@@ -104,32 +108,60 @@ _STATE: dict = {}
 
 
 def _init_worker(root: str, config_path: str, rules_path: str, as_of: dt.date, folders: frozenset[str] | None,
-                 child: bool = False):
-    from archive.workspace import open_workspace
-
+                 cache_key: tuple | None, child: bool = False):
     if child:   # Ctrl-C is the parent's to handle: it stops the pool and says so in Chinese
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if _STATE.get("args") == (root, config_path, rules_path, as_of, folders, cache_key):
+            return   # forked from the parent, which has loaded all of it already
+    from archive.workspace import open_workspace
 
     ws = open_workspace(Path(root))
-    _STATE.update(root=ws.root, config=ws.config, rules=load_rules(Path(rules_path)), as_of=as_of, folders=folders)
+    _STATE.update(root=ws.root, config=ws.config, rules=load_rules(Path(rules_path)), as_of=as_of, folders=folders,
+                  cache=cache_key, args=(root, config_path, rules_path, as_of, folders, cache_key))
 
 
-def _audit_chunk(paths: list[str]) -> tuple[list[HouseholdAudit], list[int]]:
+def _audit_chunk(task: tuple[str, list[str]]) -> tuple[list[HouseholdAudit], list[int]]:
+    """Audit one shard of records; results stored by an earlier run stand in where still valid (audit/cache.py)."""
+    shard, paths = task
     root, config, rules, as_of, folders = (_STATE[k] for k in ("root", "config", "rules", "as_of", "folders"))
+    folder, key = _STATE["cache"] or (None, None)
+    stored = cache.read_shard(folder, shard, key) if folder is not None else {}
+    keep: dict[str, tuple] = {}
+    changed = False
     out = []
     prefix = str(root) + os.sep
-    for p in paths:
-        path = Path(p)
-        rel = p[len(prefix):] if p.startswith(prefix) else os.path.relpath(p, root)
-        hh, err = _parse(path)
-        if hh is None:
-            out.append(HouseholdAudit(case_no=path.stem, head="", town="", village="", group="", type="", record=rel,
-                                      flags=[Flag("记录无法读取", err, "用 dibao validate 查看全部错误并改正后重新审计")]))
-            continue
-        has = None if folders is None else hh.case_no in folders
-        out.append(audit_household(hh, root, config, rules, as_of, rel, has))
+    gc_was = gc.isenabled()
+    gc.disable()   # households are freed by reference counting; collections would only re-scan the results
+    try:
+        for p in paths:
+            rel = p[len(prefix):] if p.startswith(prefix) else os.path.relpath(p, root)
+            stat = cache.stat_key(p) if folder is not None else None   # before reading: see audit/cache.py
+            hit = stored.get(p)
+            if hit is not None and stat is not None and hit[0] == stat:
+                ctx = cache.context(hit[1])
+                scans = list_scans(ctx, root, has_folder=None if folders is None else ctx.case_no in folders)
+                if cache.scan_signature(scans) == hit[2]:
+                    out.append(cache.thaw(hit[3]))
+                    keep[p] = hit
+                    continue
+            hh, err = _parse(p)
+            if hh is None:
+                out.append(HouseholdAudit(Path(p).stem, "", "", "", "", "", rel,
+                                          flags=[Flag("记录无法读取", err, "用 dibao validate 查看全部错误并改正后重新审计")]))
+                continue
+            scans = list_scans(hh, root, has_folder=None if folders is None else hh.case_no in folders)
+            h = _audit(hh, scans, config, rules, as_of, rel)
+            out.append(h)
+            if stat is not None and not workdays.unknown_years():
+                keep[p] = (stat, cache.context_of(hh), cache.scan_signature(scans), cache.freeze(h))
+                changed = True
+        if folder is not None and (changed or len(keep) != len(stored)):
+            cache.write_shard(folder, shard, key, keep)
+    finally:
+        if gc_was:
+            gc.enable()
     return out, workdays.unknown_years()
 
 
@@ -168,29 +200,42 @@ def _scan_folders(ws) -> frozenset[str] | None:
 
 def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | None = None,
                     as_of: dt.date | None = None, rules_path: Path | None = None, jobs: int | None = None,
-                    paths: list[Path] | None = None) -> AuditResult:
+                    paths: list[Path] | None = None, use_cache: bool = True) -> AuditResult:
+    """Audit every record of the workspace (or `paths`).  When the whole workspace is audited (and
+    use_cache), results are kept in .dibao/cache/audit/ and reused while valid (audit/cache.py)."""
     as_of = as_of or dt.date.today()
     rpath = rules_path_for(ws, rules_path)
     ruleset = load_rules(rpath)           # errors surface here, in the parent, with their Chinese message
     todo = [str(p) for p in paths] if paths is not None else record_paths(ws)
     folders = _scan_folders(ws)
-    args = (str(ws.root), str(ws.config.path), str(rpath), as_of, folders)
+    key = cache.run_key(ws, rpath, as_of) if use_cache and paths is None else None
+    cache_key = (cache.cache_dir(ws), key) if key is not None else None
+    args = (str(ws.root), str(ws.config.path), str(rpath), as_of, folders, cache_key)
+    _STATE.update(root=ws.root, config=ws.config, rules=ruleset, as_of=as_of, folders=folders, cache=cache_key,
+                  args=args)
+    tasks = cache.shards(todo)
     jobs = jobs or min(os.cpu_count() or 1, 8)
-    results: list[HouseholdAudit] = []
+    results: list[HouseholdAudit | None] = [None] * len(todo)
     unknown: set[int] = set()
-    if jobs <= 1 or len(todo) < PARALLEL_FROM:
-        _init_worker(*args)
-        got, years = _audit_chunk(todo)
-        results.extend(got)
-        unknown.update(years)
-    else:
-        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        ctx = get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(*args, True)) as pool:
-            for got, years in pool.map(_audit_chunk, chunks):
-                results.extend(got)
-                unknown.update(years)
+    gc_was = gc.isenabled()
+    gc.disable()   # 100,000 results: automatic collections would scan them again and again
+    try:
+        if jobs <= 1 or len(todo) < PARALLEL_FROM:
+            done = map(_audit_chunk, [(name, [todo[i] for i in idxs]) for name, idxs in tasks])
+            _collect(done, tasks, results, unknown)
+        else:
+            ctx = get_context("fork") if hasattr(os, "fork") else None
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                     initargs=(*args, True)) as pool:
+                done = pool.map(_audit_chunk, [(name, [todo[i] for i in idxs]) for name, idxs in tasks])
+                _collect(done, tasks, results, unknown)
+    finally:
+        if gc_was:
+            gc.enable()
+    if cache_key is not None:
+        cache.remove_unused(cache_key[0], {name for name, _ in tasks})
+    for h in results:
+        h.attach(ruleset.rules)
     readable = [h for h in results if h.type]
     unreadable = [h for h in results if not h.type]
     checks.duplicate_ids(readable)
@@ -199,7 +244,7 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
         readable = [h for h in readable if h.village == village]
     if kinds:
         for h in readable:
-            h.gaps = [g for g in h.gaps if g.kind in kinds]
+            h.keep_kinds(kinds)
     readable.sort(key=worklist_key)
     notes = []
     note = workdays.coverage_note(sorted(unknown))
@@ -208,6 +253,14 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
     return AuditResult(as_of=as_of, profile=ws.config.profile, town=ws.config.town, rules=ruleset,
                        households=readable, unreadable=unreadable, village=village, kinds=kinds, notes=notes,
                        villages=villages)
+
+
+def _collect(done, tasks, results: list, unknown: set[int]) -> None:
+    """Put each shard's results back at their records' places (the order of the record paths)."""
+    for (_, idxs), (got, years) in zip(tasks, done):
+        for i, h in zip(idxs, got):
+            results[i] = h
+        unknown.update(years)
 
 
 # ---------------------------------------------------------------- for the 备考表

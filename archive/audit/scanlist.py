@@ -16,8 +16,8 @@ from archive.records import attachment_path_problem
 
 
 def list_scans(hh, root: Path, scans_root: Path | None = None, has_folder: bool | None = None) -> list[Scan]:
-    root = Path(root)
-    scans_root = scans_root or root / "scans"
+    if not isinstance(root, Path):
+        root = Path(root)
     out: list[Scan] = []
     seen: set[str] = set()
     for a in hh.attachments:
@@ -29,7 +29,7 @@ def list_scans(hh, root: Path, scans_root: Path | None = None, has_folder: bool 
                         date=a.date, title=a.title, origin="record"))
     if has_folder is False:
         return out
-    folder = os.path.join(scans_root, hh.case_no)
+    folder = os.path.join(scans_root or os.path.join(root, "scans"), hh.case_no)
     root_real = None
     stack = [folder]
     while stack:

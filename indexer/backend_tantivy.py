@@ -224,7 +224,7 @@ def _loose_terms(node, searcher, per_phrase: int = 2):
     if isinstance(node, Term):
         return {(node.field, node.value)}
     if isinstance(node, Phrase):
-        toks = sorted({t for t in node.tokens if t != BREAK}, key=lambda t: searcher.doc_freq(node.field, t))
+        toks = sorted({t for t in node.tokens if t != BREAK}, key=lambda t: (searcher.doc_freq(node.field, t), t))
         return {(node.field, t) for t in toks[:per_phrase]} or None
     if isinstance(node, Bool):
         if node.must:   # every must clause holds; one of them suffices, all of them rank better

@@ -495,6 +495,44 @@ def attachment_path_problem(rel: str, root: Path) -> tuple[str, str] | None:
     return None
 
 
+# ------------------------------------------------------------------ for commands
+
+def load_valid(path: Path, root: Path | None = None) -> Household:
+    """One record a command needs valid (fill a form, compute): its Household, else InputError
+    naming the file and its first errors, pointing to `dibao validate`.  root: the workspace, for
+    the attachment checks (None: outside a workspace)."""
+    from archive.errors import InputError
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("记录文件不存在", path=path, hint="检查路径是否写对")
+    rec = load_record(path, root)
+    errs = [p for p in rec.problems if p.severity == "error"]
+    if rec.household is None or errs:
+        detail = "；".join(f"{p.field or '文件'}：{p.message}" for p in errs[:5])
+        more = f"（另有 {len(errs) - 5} 处）" if len(errs) > 5 else ""
+        raise InputError(f"记录有 {len(errs)} 处错误：{detail}{more}", path=path,
+                         hint=f"先运行 dibao validate {path} 查看并改正全部问题")
+    return rec.household
+
+
+def load_households(paths: Iterable[Path], root: Path | None = None, *,
+                    strict: bool = True) -> tuple[list[Household], list[Path]]:
+    """The households of many records, and the paths of the records left out.
+
+    strict: only records without errors (as `load_valid`); otherwise every record that parses
+    (problems such as a wrong ID check digit do not matter, e.g. for matching old files)."""
+    out: list[Household] = []
+    skipped: list[Path] = []
+    for p in paths:
+        rec = load_record(Path(p), root)
+        if rec.household is None or (strict and any(x.severity == "error" for x in rec.problems)):
+            skipped.append(Path(p))
+        else:
+            out.append(rec.household)
+    return out, skipped
+
+
 # ------------------------------------------------------------------ many records
 
 def iter_record_paths(paths: Iterable[Path]) -> Iterator[Path]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from archive.errors import ConfigError, InputError
 from archive.model import Household
-from archive.records import LoadedRecord, Problem, cross_checks, iter_record_paths, load_record
+from archive.records import LoadedRecord, Problem, cross_checks, iter_record_paths, load_record, load_valid
 
 
 @dataclass
@@ -70,14 +70,4 @@ def validate_paths(state, paths: list[Path]) -> Report:
 def load_one(state, path: Path) -> Household:
     """Load one record for a command that needs it valid; raises InputError listing its problems."""
     ws = _workspace_or_none(state)
-    if not Path(path).is_file():
-        raise InputError("记录文件不存在", path=path, hint="检查路径是否写对")
-    rec = load_record(Path(path), ws.root if ws else None)
-    errs = [p for p in rec.problems if p.severity == "error"]
-    if rec.household is None or errs:
-        first = errs[:5]
-        detail = "；".join(f"{p.field or '文件'}：{p.message}" for p in first)
-        more = f"（另有 {len(errs) - 5} 处）" if len(errs) > 5 else ""
-        raise InputError(f"记录有 {len(errs)} 处错误：{detail}{more}", path=path,
-                         hint=f"先运行 dibao validate {path} 查看并改正全部问题")
-    return rec.household
+    return load_valid(Path(path), ws.root if ws else None)

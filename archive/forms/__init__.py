@@ -81,31 +81,18 @@ def _household(ws, household):
 
     if isinstance(household, Household):
         return household, None
-    from archive.records import load_record
+    from archive.records import load_valid
 
     path = Path(household)
-    if not path.is_file():
-        raise InputError("记录文件不存在", path=path, hint="检查路径是否写对")
-    rec = load_record(path, ws.root if ws is not None else None)
-    errs = [p for p in rec.problems if p.severity == "error"]
-    if rec.household is None or errs:
-        detail = "；".join(f"{p.field or '文件'}：{p.message}" for p in errs[:5])
-        raise InputError(f"记录有错误，不能填表：{detail}", path=path, hint="先运行 dibao validate 按提示改正")
-    return rec.household, path
+    return load_valid(path, ws.root if ws is not None else None), path
 
 
 def load_households(ws) -> tuple[list, list[str]]:
     """Every valid household of the workspace; invalid records are skipped with a warning."""
-    from archive.records import load_record
+    from archive.records import load_households as load_all
 
-    out, warnings = [], []
-    for p in ws.record_paths():
-        rec = load_record(p, ws.root)
-        if rec.household is None or any(x.severity == "error" for x in rec.problems):
-            warnings.append(f"记录 {p.name} 有错误，未列入（先运行 dibao validate）")
-            continue
-        out.append(rec.household)
-    return out, warnings
+    out, skipped = load_all(ws.record_paths(), ws.root)
+    return out, [f"记录 {p.name} 有错误，未列入（先运行 dibao validate）" for p in skipped]
 
 
 def _date(value) -> dt.date | None:

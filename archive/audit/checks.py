@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from operator import attrgetter
 
 from archive import ids
 from archive.audit.conditions import Facts
@@ -107,6 +108,9 @@ def amount_timeline(facts: Facts) -> list[tuple[str, Decimal, str]]:
     return steps
 
 
+_MONTH = attrgetter("month")
+
+
 def _payments(hh, facts: Facts, out: list[Flag]) -> None:
     if not hh.payments:
         return
@@ -114,14 +118,16 @@ def _payments(hh, facts: Facts, out: list[Flag]) -> None:
     if not steps:
         return
     runs: list[list] = []   # [first month, last month, paid, confirmed, source, count]
-    for p in sorted(hh.payments, key=lambda p: p.month):
+    j = 0                   # steps[:j] start on or before the payment's month (both in month order)
+    for p in sorted(hh.payments, key=_MONTH):
         if p.kind != "正常发放":
             continue
-        current = None
-        for start, amount, src in steps:
-            if start <= p.month:
-                current = (amount, src)
-        if current is None or p.amount == current[0]:
+        while j < len(steps) and steps[j][0] <= p.month:
+            j += 1
+        if not j:
+            continue
+        current = steps[j - 1][1:]
+        if p.amount == current[0]:
             continue
         if runs and runs[-1][2] == p.amount and runs[-1][3] == current[0] and runs[-1][4] == current[1]:
             runs[-1][1] = p.month

@@ -45,9 +45,7 @@ def evaluate_packed(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: 
     subject_cache: dict[tuple, list[Subject]] = {}
     filters: dict[str, bool] = {}
     gaps: list[Gap] = []
-    for rule in ruleset.rules:
-        if hh.type not in rule.types:
-            continue
+    for rule in _rules_for(ruleset, hh.type):
         skip = False
         for name, neg in rule.filters:
             value = filters.get(name)
@@ -78,6 +76,17 @@ def evaluate_packed(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: 
                 if problem:
                     gaps.append(pack("超时限", rule, subj, rule.category, problem[0], event_id=problem[1]))
     return gaps
+
+
+def _rules_for(ruleset: RuleSet, hh_type: str) -> list[Rule]:
+    """The rules for one household type, worked out once per RuleSet."""
+    by_type = ruleset.__dict__.get("_by_type")
+    if by_type is None:
+        by_type = ruleset.__dict__["_by_type"] = {}
+    rules = by_type.get(hh_type)
+    if rules is None:
+        rules = by_type[hh_type] = [r for r in ruleset.rules if hh_type in r.types]
+    return rules
 
 
 # ---------------------------------------------------------------- helpers
@@ -180,7 +189,7 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
         gaps.append(pack("缺表", rule, subj, category, f"记录中没有{need}事件", form=fid, title=title,
                          fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
         return
-    signed = [s for s in scans if s.type == "签字表" and s.form == fid]
+    signed = [s for s in scans if s.type == "签字表" and s.form == fid] if scans else ()
     links = [_linked(facts, subj, event_types) for subj in subjects]
     done = [False] * len(subjects)
     used: set[int] = set()

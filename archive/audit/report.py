@@ -23,14 +23,15 @@ class Tally:
     gaps: Counter = field(default_factory=Counter)
     flags: Counter = field(default_factory=Counter)
 
-    def add(self, h) -> None:
+    def add(self, h, counted: tuple | None = None) -> None:
+        complete, unsigned, kinds, flag_kinds = counted or _counted(h)
         self.households += 1
-        kinds = h.gap_kinds        # counts only: the gaps' texts are not built
-        missing = [k for k in kinds if k != REMINDER]
-        self.complete += not missing
-        self.only_unsigned += bool(missing) and all(k == "待签字归档" for k in missing)
-        self.gaps.update(kinds)
-        self.flags.update(f.kind for f in h.flags)
+        self.complete += complete
+        self.only_unsigned += unsigned
+        if kinds:
+            self.gaps.update(kinds)
+        if flag_kinds:
+            self.flags.update(flag_kinds)
 
     @property
     def rate(self) -> float:
@@ -62,14 +63,29 @@ class Summary:
                 "villages": [{"town": town, **t.as_dict()} for town, t in self.villages]}
 
 
+def _counted(h) -> tuple:
+    """(complete, only waiting for signatures, gap kinds, flag kinds) of one household: counts only,
+    the gaps' texts are not built."""
+    kinds = h.gap_kinds
+    missing = [k for k in kinds if k != REMINDER]
+    return (not missing, bool(missing) and all(k == "待签字归档" for k in missing), kinds, [f.kind for f in h.flags])
+
+
 def summarize(result) -> Summary:
     total = Tally("合计")
     towns: dict[str, Tally] = {}
     villages: dict[tuple[str, str], Tally] = {}
     for h in result.households:
-        total.add(h)
-        towns.setdefault(h.town, Tally(h.town)).add(h)
-        villages.setdefault((h.town, h.village), Tally(h.village)).add(h)
+        counted = _counted(h)
+        total.add(h, counted)
+        town = towns.get(h.town)
+        if town is None:
+            town = towns[h.town] = Tally(h.town)
+        town.add(h, counted)
+        village = villages.get((h.town, h.village))
+        if village is None:
+            village = villages[(h.town, h.village)] = Tally(h.village)
+        village.add(h, counted)
     total.flags["记录无法读取"] += len(result.unreadable)
     return Summary(total, list(towns.values()), [(town, t) for (town, _), t in villages.items()])
 

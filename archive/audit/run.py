@@ -2,9 +2,13 @@
 
 Per household the work is small and independent (parse the JSON with pydantic, one
 os.scandir of its scan folder, the compiled rules, calc only for households in
-care with incomes), so records are split into chunks and audited by a process pool
-(one process per core); the results come back as small dataclasses.  Checks across
-households (one ID number in two households) run afterwards in the parent.
+care with incomes), so records are split into shards of about 1,000 (audit/cache.py)
+and audited by a process pool (one process per core).  A household's result comes back
+small: its gaps packed as tuples (rule index and subject; the Chinese texts are built
+only when read), its flags and living members' ID numbers.  Results are kept in
+.dibao/cache/audit/ and reused while the record, its scans, the rules, the settings and
+the audit date are unchanged.  Checks across households (one ID number in two households)
+run afterwards in the parent.
 
 Worklist order (how clerks walk a village): village, then 组 (group), then 对象编号,
 each compared "naturally" (2组 before 10组, YA-9 before YA-10).

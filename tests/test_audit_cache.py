@@ -173,3 +173,14 @@ def test_json_record_written_back_identically_is_reused(ws3, monkeypatch):
     audit(ws)
     assert calls == [str(path)]
     assert json.loads(path.read_text(encoding="utf-8"))["case_no"] == recs[0]["case_no"]
+
+
+def test_stale_shard_files_are_removed_but_not_temporary_ones(ws3):
+    ws, recs = ws3
+    audit(ws)
+    folder = cache.cache_dir(ws)
+    stale, temp = folder / ("0" * 24 + ".pkl"), folder / ".dibao-tmp-x.pkl"
+    stale.write_bytes(b"old")
+    temp.write_bytes(b"being written")
+    audit(ws)
+    assert not stale.exists() and temp.exists() and len(files(ws)) == 1

@@ -185,8 +185,8 @@ def remove_unused(folder: Path, used: set[str]) -> None:
         names = os.listdir(folder)
     except OSError:
         return
-    for n in names:
-        if n.endswith(".pkl") and n not in used:
+    for n in names:   # shard files only: a running audit's temporary files start with a dot
+        if len(n) == 28 and n.endswith(".pkl") and not n.startswith(".") and n not in used:
             try:
                 os.unlink(folder / n)
             except OSError:

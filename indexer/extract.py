@@ -13,22 +13,15 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from archive.errors import InputError, ToolFailed, ToolMissing
-from indexer.ocr import OcrCache
+from indexer.ocr import OcrCache, OcrPool, ocr_workers, rasterize_page  # noqa: F401 - ocr_workers: kept here too
 
 MIN_TEXT_CHARS = 8          # fewer letters/CJK characters than this: the page is a scan
 MAX_DOCX_PART = 200 << 20   # refuse Word files whose parts expand beyond this (zip bombs)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp"}
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
-
-
-def ocr_workers() -> int:
-    import os
-
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 def has_text(text: str) -> bool:
@@ -135,8 +128,55 @@ def scan_dpi(reader, index: int) -> int:
     return max(MIN_DPI, min(DPI, round(px / width_in)))
 
 
+class PendingPdf:
+    """Text of a PDF's pages whose OCR is under way in an OcrPool (see start_pdf_pages)."""
+
+    def __init__(self, texts: list[str], futures: dict):
+        self.texts = texts
+        self.futures = futures   # 1-based page -> Future of its OCR text
+
+    def done(self) -> bool:
+        return all(f.done() for f in self.futures.values())
+
+    def result(self, failures: list | None = None) -> list[str]:
+        """Every page's text (waiting for OCR); see pdf_pages for failures."""
+        texts = list(self.texts)
+        for p, fut in self.futures.items():
+            try:
+                text = fut.result()
+            except (ToolMissing, ToolFailed, InputError) as exc:
+                if failures is None:
+                    raise
+                failures.append((p, exc))
+                continue
+            layer = texts[p - 1].strip()
+            texts[p - 1] = text + ("\n" + layer if layer and has_text(layer) else "")
+        return texts
+
+
+def start_pdf_pages(pdf, cache: OcrCache, pool: OcrPool, force_ocr: set[int] | None = None,
+                    key_hint: dict | None = None, skip_ocr: set[int] | None = None) -> PendingPdf:
+    """Read a PDF's text layer and queue the pages that need OCR in pool (arguments as pdf_pages)."""
+    texts = pdf_page_texts(pdf)
+    force_ocr = force_ocr or set()
+    skip_ocr = skip_ocr or set()
+    todo = [i + 1 for i, t in enumerate(texts)
+            if (i + 1) not in skip_ocr and ((i + 1) in force_ocr or not has_text(t))]
+    futures = {}
+    if todo:
+        reader = _reader(pdf)
+        for p in todo:
+            dpi = scan_dpi(reader, p - 1)
+            if key_hint and p in key_hint:
+                key = cache.key("pdf-page", key_hint[p], dpi)
+            else:
+                key = cache.key("pdf-page", page_fingerprint(reader, p - 1), dpi)
+            futures[p] = pool.submit(key, _page_source(reader, pdf, p, dpi))
+    return PendingPdf(texts, futures)
+
+
 def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint: dict | None = None,
-              failures: list | None = None, skip_ocr: set[int] | None = None) -> list[str]:
+              failures: list | None = None, skip_ocr: set[int] | None = None, pool: OcrPool | None = None) -> list[str]:
     """Text of every page of a PDF, OCR'd where needed.
 
     force_ocr: 1-based pages to OCR whatever their text layer says (manifest text_layer false).
@@ -145,38 +185,113 @@ def pdf_pages(pdf, cache: OcrCache, force_ocr: set[int] | None = None, key_hint:
     skip_ocr:  1-based pages never to OCR (photographs, when the workspace says so).
     failures:  if given, pages whose OCR failed (tool missing, time-out, bad page) are appended
                as (page, DibaoError) and keep their text layer; otherwise the error is raised.
+    pool:      an OcrPool shared with other PDFs (else one is made for this PDF).
     """
-    texts = pdf_page_texts(pdf)
-    force_ocr = force_ocr or set()
-    skip_ocr = skip_ocr or set()
-    todo = [i + 1 for i, t in enumerate(texts)
-            if (i + 1) not in skip_ocr and ((i + 1) in force_ocr or not has_text(t))]
-    if not todo:
-        return texts
-    reader = _reader(pdf)
-    keys, dpis = {}, {}
-    for p in todo:
-        dpis[p] = scan_dpi(reader, p - 1)
-        if key_hint and p in key_hint:
-            keys[p] = cache.key("pdf-page", key_hint[p], dpis[p])
-        else:
-            keys[p] = cache.key("pdf-page", page_fingerprint(reader, p - 1), dpis[p])
+    if pool is not None:
+        return start_pdf_pages(pdf, cache, pool, force_ocr, key_hint, skip_ocr).result(failures)
+    with OcrPool(cache) as own:
+        return start_pdf_pages(pdf, cache, own, force_ocr, key_hint, skip_ocr).result(failures)
 
-    def read(p):
-        try:
-            return cache.pdf_page_text(pdf, p, keys[p], dpi=dpis[p])
-        except (ToolMissing, ToolFailed, InputError) as exc:
-            if failures is None:
-                raise
-            failures.append((p, exc))
-            return ""
 
-    with ThreadPoolExecutor(max_workers=ocr_workers()) as pool:
-        results = dict(zip(todo, pool.map(read, todo)))
-    for p, text in results.items():
-        layer = texts[p - 1].strip()
-        texts[p - 1] = text + ("\n" + layer if layer and has_text(layer) else "")
-    return texts
+def _page_source(reader, pdf, page: int, dpi: int):
+    """How a worker makes the image of a page to OCR: the scan's own JPEG when the page is
+    nothing but that JPEG at that resolution (no rendering: ~0.25 s of pdftoppm saved a page),
+    else the page rendered by pdftoppm at dpi."""
+    jpeg = page_jpeg(reader, page - 1)
+    if jpeg is not None:
+        def write(folder: Path) -> Path:
+            out = folder / f"p{page}.jpg"
+            out.write_bytes(jpeg)
+            return out
+        return write
+    return lambda folder: rasterize_page(pdf, page, folder, dpi=dpi)
+
+
+_PLAIN_OPS = {b"q", b"Q", b"cm", b"Do", b"BT", b"ET", b"Tf", b"Td", b"TD", b"Tm", b"T*", b"Tj", b"TJ", b"'", b'"',
+              b"Tc", b"Tw", b"Tz", b"TL", b"Ts", b"Tr", b"g", b"G", b"rg", b"RG", b"k", b"K", b"gs", b"w",
+              b"J", b"j", b"M", b"d", b"ri", b"i"}   # nothing but the image is painted (text aside)
+DPI_AGREEMENT = 0.03   # the JPEG's stated resolution and its size on the page agree within 3 %
+
+
+def page_jpeg(reader, index: int) -> bytes | None:
+    """The bytes of the JPEG a scanned page consists of, when OCR of that file reads what OCR of the
+    rendered page would: one upright 8-bit grey or RGB JPEG (no mask, no EXIF turn) drawn unrotated,
+    its stated resolution that of its size on the page and within [MIN_DPI, DPI]; apart from it only
+    text (the archive's page number).  None otherwise (the page is rendered instead)."""
+    from indexer.ocr import DPI, MIN_DPI
+
+    try:
+        page = reader.pages[index]
+        if int(page.get("/Rotate", 0) or 0) % 360:
+            return None
+        xobjects = (page.get("/Resources") or {}).get_object().get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else {}
+        if len(xobjects) != 1:
+            return None
+        name, = list(xobjects)
+        img = xobjects[name].get_object()
+        filt = img.get("/Filter")
+        filt = list(filt) if isinstance(filt, list) else [filt]
+        if (img.get("/Subtype") != "/Image" or filt != ["/DCTDecode"] or img.get("/BitsPerComponent") != 8
+                or img.get("/ColorSpace") not in ("/DeviceGray", "/DeviceRGB")
+                or any(k in img for k in ("/Decode", "/SMask", "/Mask", "/ImageMask"))):
+            return None
+        ctm = _image_matrix(page, name)
+        if ctm is None:
+            return None
+        a, b, c, d = ctm
+        width, height = int(img["/Width"]), int(img["/Height"])
+        if b or c or a <= 0 or d <= 0:
+            return None
+        dpi_x, dpi_y = width / (a / 72), height / (d / 72)
+        if abs(dpi_x - dpi_y) > DPI_AGREEMENT * dpi_x or not (MIN_DPI <= round(dpi_x) <= DPI):   # as scan_dpi
+            return None
+        data = img._data
+        if not _jpeg_agrees(data, width, height, dpi_x):
+            return None
+        return data
+    except Exception:  # noqa: BLE001 - any doubt: render the page
+        return None
+
+
+def _image_matrix(page, name) -> tuple | None:
+    """(a, b, c, d) of the transform the page's only image is drawn with, if it is drawn once
+    and the page does nothing but that and text; else None."""
+    contents = page.get_contents()
+    if contents is None:
+        return None
+    ops = contents.operations
+    stack, m, found = [], (1.0, 0.0, 0.0, 1.0), None
+    for operands, op in ops:
+        if op not in _PLAIN_OPS:
+            return None
+        if op == b"q":
+            stack.append(m)
+        elif op == b"Q":
+            m = stack.pop() if stack else m
+        elif op == b"cm":
+            a2, b2, c2, d2 = (float(x) for x in operands[:4])
+            a1, b1, c1, d1 = m   # new = cm x current
+            m = (a2 * a1 + b2 * c1, a2 * b1 + b2 * d1, c2 * a1 + d2 * c1, c2 * b1 + d2 * d1)
+        elif op == b"Do":
+            if found is not None or operands[0] != name:
+                return None
+            found = m
+    return found
+
+
+def _jpeg_agrees(data: bytes, width: int, height: int, dpi: float) -> bool:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        if im.format != "JPEG" or im.size != (width, height) or im.mode not in ("L", "RGB"):
+            return False
+        if im.getexif().get(0x0112, 1) != 1:
+            return False
+        stated = im.info.get("dpi")
+        return bool(stated) and abs(float(stated[0]) - dpi) <= DPI_AGREEMENT * dpi
 
 
 def docx_text(path) -> str:

@@ -1,8 +1,12 @@
 """OCR with tesseract (chi_sim, --psm 4) and page rasterising with pdftoppm, with a text cache.
 
-tesseract runs one page per process with OMP_THREAD_LIMIT=1 (two pages in
+tesseract runs with OMP_THREAD_LIMIT=1, one process per core (two pages in
 parallel on two cores are faster than one page on two threads); its own text
-output is used.  Results are cached by content hash under
+output is used.  ``OcrPool`` keeps those processes busy across pages, PDFs and
+households: pages are queued as they are found and each worker hands tesseract a
+few queued pages at once (a list file: the language data is loaded once per
+process, ~0.15 s, instead of once per page; the text of each page is the same as
+when read alone).  Results are cached by content hash under
 ``<workspace>/.dibao/ocr-cache/<sha256>.txt`` so no page is read twice.  The
 cache holds raw OCR text (it may contain ID numbers, like the workspace records
 themselves): files are mode 0600 in a 0700 folder.
@@ -10,16 +14,19 @@ themselves): files are mode 0600 in a 0700 folder.
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import math
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
+from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 
-from archive.errors import InputError, ToolFailed, ToolMissing
+from archive.errors import DibaoError, InputError, ToolFailed, ToolMissing
 from archive.fsutil import atomic_write_text, ensure_dir
 
 LANG = "chi_sim"
@@ -29,6 +36,7 @@ MIN_DPI = 150      # scans are read at their own resolution, within [MIN_DPI, DP
 OCR_TIMEOUT = 180
 RASTER_TIMEOUT = 120
 CACHE_VERSION = "ocr1"
+BATCH = 6          # pages per tesseract process at most (fewer when fewer are waiting)
 
 _INSTALL_TESSERACT = ("请安装文字识别程序：Debian/Ubuntu 运行 sudo apt install tesseract-ocr tesseract-ocr-chi-sim；"
                       "Windows 安装 UB-Mannheim 的 tesseract 并勾选 Chinese (Simplified)；"
@@ -78,6 +86,40 @@ def ocr_image(path, timeout: int = OCR_TIMEOUT) -> str:
         raise ToolFailed("文字识别失败：" + (err[-1] if err else f"返回码 {proc.returncode}"), path=path,
                          hint="检查图片能否正常打开；损坏的文件请重新扫描")
     return proc.stdout.decode("utf-8", "replace")
+
+
+def ocr_images(paths, timeout: float = OCR_TIMEOUT) -> list[str]:
+    """Text of several images read by one tesseract process, in order (each as ocr_image reads it).
+
+    tesseract reads a list file and separates the pages' texts with a form feed; a
+    count that does not match (an image it could not read) raises ToolFailed, and the
+    caller reads the pages one by one.  The time limit is `timeout` per page.
+    """
+    paths = [Path(x) for x in paths]
+    if len(paths) == 1:
+        return [ocr_image(paths[0], timeout=timeout)]
+    exe = find_tesseract()
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", prefix="dibao-ocr-list-",
+                                     dir=paths[0].parent, delete=False) as fh:
+        fh.write("".join(f"{x}\n" for x in paths))
+        listing = Path(fh.name)
+    limit = timeout * len(paths)
+    try:
+        proc = subprocess.run([exe, str(listing), "stdout", "-l", LANG, "--psm", str(PSM)],
+                              capture_output=True, timeout=limit, env=env)
+    except subprocess.TimeoutExpired as exc:
+        raise ToolFailed(f"文字识别 {len(paths)} 页超过 {limit:.0f} 秒没有完成", path=paths[0],
+                         hint="图片可能过大或损坏；可以把它缩小后重新扫描，再运行一次") from exc
+    except OSError as exc:
+        raise ToolFailed(f"tesseract 无法运行（{exc}）", path=exe, hint=_INSTALL_TESSERACT) from exc
+    finally:
+        listing.unlink(missing_ok=True)
+    texts = proc.stdout.decode("utf-8", "replace").split("\f")
+    if proc.returncode != 0 or len(texts) != len(paths):
+        raise ToolFailed(f"文字识别 {len(paths)} 页只得到 {len(texts)} 页结果", path=paths[0],
+                         hint="逐页重新识别")
+    return texts
 
 
 def rasterize_page(pdf, page: int, out_dir, dpi: int = DPI, timeout: int = RASTER_TIMEOUT) -> Path:
@@ -159,3 +201,117 @@ class OcrCache:
                 self.ocr_pages += 1
             self.put(key, text)
         return text
+
+
+class OcrPool:
+    """Pages waiting for tesseract, read by `workers` threads (one tesseract process each).
+
+    submit(key, source) returns a Future of the page's text: at once from the cache,
+    else when a worker has read it.  source(folder) writes the page's image into an
+    empty temporary folder and returns its path (pdftoppm, or the scan's own JPEG); it
+    runs in the worker thread, so rasterising is parallel too.  A worker takes up to
+    BATCH waiting pages (no more than its share of the queue, so the other worker is not
+    left idle) and reads them with one tesseract process; if that fails, the pages are
+    read one by one so one bad page fails alone.  Use as a context manager: leaving it
+    cancels what has not started and waits for the workers.
+    """
+
+    def __init__(self, cache: OcrCache, workers: int | None = None, batch: int = BATCH):
+        self.cache = cache
+        self.workers = max(1, workers or ocr_workers())
+        self.batch = max(1, batch)
+        self._queue: collections.deque = collections.deque()
+        self._cv = threading.Condition()
+        self._closed = False
+        self._threads: list[threading.Thread] = []
+
+    def __enter__(self) -> "OcrPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(cancel=exc[0] is not None)
+
+    def backlog(self) -> int:
+        """Pages submitted and not yet taken by a worker."""
+        with self._cv:
+            return len(self._queue)
+
+    def submit(self, key: str, source) -> Future:
+        fut: Future = Future()
+        text = self.cache.get(key)
+        if text is not None:
+            fut.set_result(text)
+            return fut
+        with self._cv:
+            if self._closed:
+                raise RuntimeError("OcrPool is closed")
+            self._queue.append((key, source, fut))
+            if len(self._threads) < self.workers:
+                t = threading.Thread(target=self._work, name=f"dibao-ocr-{len(self._threads)}", daemon=True)
+                self._threads.append(t)
+                t.start()
+            self._cv.notify()
+        return fut
+
+    def close(self, cancel: bool = False) -> None:
+        with self._cv:
+            self._closed = True
+            if cancel:
+                while self._queue:
+                    self._queue.popleft()[2].cancel()
+            self._cv.notify_all()
+        for t in self._threads:
+            t.join()
+
+    def _work(self) -> None:
+        while True:
+            with self._cv:
+                while not self._queue and not self._closed:
+                    self._cv.wait()
+                if not self._queue:
+                    return
+                n = min(self.batch, max(1, math.ceil(len(self._queue) / self.workers)))
+                jobs = [self._queue.popleft() for _ in range(min(n, len(self._queue)))]
+            self._run(jobs)
+
+    def _run(self, jobs) -> None:
+        with tempfile.TemporaryDirectory(prefix="dibao-ocr-") as tmp:
+            ready = []
+            for k, (key, source, fut) in enumerate(jobs):
+                if not fut.set_running_or_notify_cancel():
+                    continue
+                try:
+                    folder = Path(tmp) / str(k)
+                    folder.mkdir()
+                    ready.append((key, Path(source(folder)), fut))
+                except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the page
+                    fut.set_exception(exc)
+            texts = None
+            if len(ready) > 1:
+                try:
+                    texts = ocr_images([path for _, path, _ in ready], timeout=self.cache.timeout)
+                except DibaoError:
+                    texts = None   # read one by one below: one bad page fails alone
+                except BaseException as exc:  # noqa: BLE001
+                    for _, _, fut in ready:
+                        fut.set_exception(exc)
+                    return
+            for i, (key, path, fut) in enumerate(ready):
+                try:
+                    text = texts[i] if texts is not None else ocr_image(path, timeout=self.cache.timeout)
+                except BaseException as exc:  # noqa: BLE001
+                    fut.set_exception(exc)
+                    continue
+                with self.cache._lock:
+                    self.cache.ocr_pages += 1
+                try:
+                    self.cache.put(key, text)
+                except BaseException as exc:  # noqa: BLE001 - the cache folder cannot be written
+                    fut.set_exception(exc)
+                    continue
+                fut.set_result(text)
+
+
+def ocr_workers() -> int:
+    """tesseract processes run side by side: one per core, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))

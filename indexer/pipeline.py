@@ -8,6 +8,7 @@ archive leave the index.  Scanned pages are OCR'd once (see ``indexer.ocr``).
 
 from __future__ import annotations
 
+import collections
 import json
 import time
 from dataclasses import asdict, dataclass, field
@@ -17,12 +18,14 @@ from archive.errors import ConfigError, InputError, ToolMissing
 from archive.fsutil import sha256_bytes
 from indexer import analysis
 from indexer.engine import Doc
-from indexer.extract import pdf_pages
+from indexer.extract import start_pdf_pages
 from indexer.index import META_FILE, STATE_FILE, available_backends, open_index, rebuild_index
-from indexer.ocr import OCR_TIMEOUT, OcrCache, find_tesseract
+from indexer.ocr import OCR_TIMEOUT, OcrCache, OcrPool, find_tesseract
 
 ARCHIVE_GROUP = "a/"
 COMMIT_EVERY = 200   # households between intermediate commits
+LOOKAHEAD_PAGES = 24   # scanned pages queued for OCR ahead of the household being written
+LOOKAHEAD_HOUSEHOLDS = 16
 
 
 @dataclass
@@ -86,7 +89,7 @@ PHOTO_TYPES = ("入户照片", "公示照片")
 
 
 def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: Path,
-                   ocr_photos: bool = False) -> tuple[list[Doc], list, bool]:
+                   ocr_photos: bool = False, pool: OcrPool | None = None) -> tuple[list[Doc], list, bool]:
     """Index documents (one per page) of one household folder, problems met, and whether every
     page was read (False when OCR failed somewhere: the household is tried again next time).
 
@@ -94,17 +97,67 @@ def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: P
     are indexed by their title, household, date and year without OCR, which saves about half
     of the OCR time of a typical household ([search] ocr_photos = true in dibao.toml reads them).
     """
-    hh = manifest["household"]
-    case_no = str(hh["case_no"])
-    group = ARCHIVE_GROUP + case_no
-    base = dict(household=case_no, head=hh.get("head") or "", village=hh.get("village") or "",
-                town=hh.get("town") or "", type=hh.get("type") or "")
-    docs, problems, complete = [], [], True
+    if pool is not None:
+        return start_household(manifest_path, manifest, cache, pool, root, ocr_photos).finish()
+    with OcrPool(cache) as own:
+        return start_household(manifest_path, manifest, cache, own, root, ocr_photos).finish()
+
+
+class PendingHousehold:
+    """A household whose volumes' text layers are read and whose scanned pages wait in the OCR pool."""
+
+    def __init__(self, manifest: dict, root: Path):
+        self.manifest = manifest
+        self.root = root
+        self.volumes: list = []      # (pdf, category, owner, PendingPdf)
+        self.problems: list = []
+        self.complete = True
+
+    def done(self) -> bool:
+        return all(pending.done() for *_, pending in self.volumes)
+
+    def finish(self) -> tuple[list[Doc], list, bool]:
+        """(documents, problems, complete) as household_docs returns them; waits for the OCR."""
+        hh = self.manifest["household"]
+        case_no = str(hh["case_no"])
+        group = ARCHIVE_GROUP + case_no
+        base = dict(household=case_no, head=hh.get("head") or "", village=hh.get("village") or "",
+                    town=hh.get("town") or "", type=hh.get("type") or "")
+        docs, problems, complete = [], list(self.problems), self.complete
+        for pdf, category, owner, pending in self.volumes:
+            failures: list = []
+            texts = pending.result(failures)
+            if failures:
+                complete = False
+                pages = "、".join(str(p) for p, _ in sorted(failures, key=lambda f: f[0]))
+                first = failures[0][1]
+                problems.append({"path": str(pdf), "reason": f"第 {pages} 页没有识别出文字（{first.message}）"
+                                 + (f"；{first.hint}" if first.hint else "") + "；下次运行 dibao index 会再试",
+                                 "kind": "tool_missing" if isinstance(first, ToolMissing) else "ocr_failed",
+                                 "pages": len(failures)})
+            rel = _rel(pdf, self.root)
+            for i, text in enumerate(texts, start=1):
+                d = owner.get(i, {})
+                seq = d.get("seq") or d.get("kind") or 0
+                year = d.get("year")
+                if not year and d.get("date"):
+                    year = str(d["date"])[:4]
+                docs.append(Doc(id=f"{case_no}/{category}/{seq}/p{i}", group=group, text=text, category=category,
+                                title=d.get("title") or f"{category}（第{i}页）", date=str(d.get("date") or ""),
+                                year=int(year) if str(year or "").isdigit() else None, path=rel, page=i,
+                                source="archive", **base))
+        return docs, problems, complete
+
+
+def start_household(manifest_path: Path, manifest: dict, cache: OcrCache, pool: OcrPool, root: Path,
+                    ocr_photos: bool = False) -> PendingHousehold:
+    """Read the text layers of a household's volumes and queue its scanned pages for OCR."""
+    out = PendingHousehold(manifest, root)
     for vol in manifest["volumes"]:
         category = vol.get("category") or ""
         pdf = manifest_path.parent / str(vol.get("file", ""))
         if not pdf.is_file():
-            problems.append({"path": str(pdf), "reason": "卷宗 PDF 不存在，这一卷没有编入索引；请重新运行 dibao build"})
+            out.problems.append({"path": str(pdf), "reason": "卷宗 PDF 不存在，这一卷没有编入索引；请重新运行 dibao build"})
             continue
         force, hints, owner, skip = set(), {}, {}, set()
         for d in vol.get("documents") or []:
@@ -119,33 +172,14 @@ def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: P
                     force.add(p)
                     if d.get("source_sha256"):
                         hints[p] = f"{d['source_sha256']}:{p - first}"
-        failures: list = []
         try:
-            texts = pdf_pages(pdf, cache, force_ocr=force, key_hint=hints, failures=failures, skip_ocr=skip)
+            pending = start_pdf_pages(pdf, cache, pool, force_ocr=force, key_hint=hints, skip_ocr=skip)
         except InputError as exc:
-            problems.append({"path": str(pdf), "reason": exc.message})
-            complete = False
+            out.problems.append({"path": str(pdf), "reason": exc.message})
+            out.complete = False
             continue
-        if failures:
-            complete = False
-            pages = "、".join(str(p) for p, _ in sorted(failures, key=lambda f: f[0]))
-            first = failures[0][1]
-            problems.append({"path": str(pdf), "reason": f"第 {pages} 页没有识别出文字（{first.message}）"
-                             + (f"；{first.hint}" if first.hint else "") + "；下次运行 dibao index 会再试",
-                             "kind": "tool_missing" if isinstance(first, ToolMissing) else "ocr_failed",
-                             "pages": len(failures)})
-        rel = _rel(pdf, root)
-        for i, text in enumerate(texts, start=1):
-            d = owner.get(i, {})
-            seq = d.get("seq") or d.get("kind") or 0
-            year = d.get("year")
-            if not year and d.get("date"):
-                year = str(d["date"])[:4]
-            docs.append(Doc(id=f"{case_no}/{category}/{seq}/p{i}", group=group, text=text, category=category,
-                            title=d.get("title") or f"{category}（第{i}页）", date=str(d.get("date") or ""),
-                            year=int(year) if str(year or "").isdigit() else None, path=rel, page=i,
-                            source="archive", **base))
-    return docs, problems, complete
+        out.volumes.append((pdf, category, owner, pending))
+    return out
 
 
 def _workspace_words(manifests) -> list[str]:
@@ -180,6 +214,8 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
     ix = opener(paths["index"], backend, key=key, root=ws)
     cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout)
     stats = IndexStats(backend=ix.backend_name)
+    pool = OcrPool(cache)
+    failed = True
     try:
         manifests, broken = [], set()
         for p in sorted(archive_dir.rglob("manifest.json")):
@@ -190,32 +226,51 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
                 broken.add(p.parent.name.split("_", 1)[0])
         analysis.add_words(_workspace_words(m for _, m in manifests) + list(extra_words))
         seen: dict[str, Path] = {}
-        pending = 0
-        for n, (p, m) in enumerate(manifests, start=1):
+        # Households are read ahead: while one is segmented and written, the scanned pages of the next
+        # ones are already with tesseract, so both cores stay busy across volumes and households.
+        window: collections.deque = collections.deque()
+        count = {"done": 0, "pending": 0}
+
+        def tick(case_no: str) -> None:
+            count["done"] += 1
+            if progress:
+                progress(count["done"], len(manifests), case_no)
+
+        def finish_first() -> None:
+            group, fp, old, case_no, pending = window.popleft()
+            docs, problems, complete = pending.finish()
+            stats.problems.extend(problems)
+            stats.pages += ix.replace(group, docs, fingerprint=fp if complete else dict(fp, incomplete=True))
+            if old is None:
+                stats.added += 1
+            else:
+                stats.updated += 1
+            count["pending"] += 1
+            if count["pending"] >= COMMIT_EVERY:
+                ix.commit()
+                count["pending"] = 0
+            tick(case_no)
+
+        for p, m in manifests:
             case_no = str(m["household"]["case_no"])
             group = ARCHIVE_GROUP + case_no
             if group in seen:
                 stats.problems.append({"path": str(p), "reason": f"对象编号 {case_no} 与 {seen[group]} 重复，这一户没有编入索引"})
+                tick(case_no)
                 continue
             seen[group] = p
             fp = dict(_fingerprint(p, m), ocr_photos=bool(ocr_photos))
             old = ix.state.get(group)
             if old == fp:
                 stats.unchanged += 1
-            else:
-                docs, problems, complete = household_docs(p, m, cache, ws, ocr_photos=ocr_photos)
-                stats.problems.extend(problems)
-                stats.pages += ix.replace(group, docs, fingerprint=fp if complete else dict(fp, incomplete=True))
-                if old is None:
-                    stats.added += 1
-                else:
-                    stats.updated += 1
-                pending += 1
-                if pending >= COMMIT_EVERY:
-                    ix.commit()
-                    pending = 0
-            if progress:
-                progress(n, len(manifests), case_no)
+                tick(case_no)
+                continue
+            window.append((group, fp, old, case_no, start_household(p, m, cache, pool, ws, ocr_photos=ocr_photos)))
+            while window and (window[0][-1].done() or len(window) > LOOKAHEAD_HOUSEHOLDS
+                              or pool.backlog() > LOOKAHEAD_PAGES):
+                finish_first()
+        while window:
+            finish_first()
         # A household whose manifest is unreadable keeps its old pages (folder name starts with 对象编号).
         gone = [g for g in ix.state if g.startswith(ARCHIVE_GROUP) and g not in seen
                 and g[len(ARCHIVE_GROUP):] not in broken]
@@ -223,11 +278,13 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
             ix.delete(group)
             stats.removed += 1
         ix.commit()
+        failed = False
         if rebuild:
             from indexer.historical import readd_registered
 
             readd_registered(ws, ix, cache, stats, lookup=lookup)
     finally:
+        pool.close(cancel=failed)
         ix.close()
     stats.ocr_pages, stats.ocr_cached = cache.ocr_pages, cache.cached
     stats.seconds = round(time.monotonic() - t0, 2)

@@ -144,13 +144,18 @@ def ws(library, tmp_path):
 @pytest.fixture
 def ocr_calls(monkeypatch):
     calls = []
-    real = ocr_mod.ocr_image
+    real, real_many = ocr_mod.ocr_image, ocr_mod.ocr_images
 
     def counting(path, *a, **kw):
         calls.append(Path(path).name)
         return real(path, *a, **kw)
 
+    def counting_many(paths, *a, **kw):   # several pages in one tesseract process
+        calls.extend(Path(x).name for x in paths)
+        return real_many(paths, *a, **kw)
+
     monkeypatch.setattr(ocr_mod, "ocr_image", counting)
+    monkeypatch.setattr(ocr_mod, "ocr_images", counting_many)
     return calls
 
 

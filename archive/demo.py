@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from archive.demo_history import Draft, HistoryMaker
 from archive.demo_people import NEARBY, IdIssuer, locality
 from archive.demo_plan import (RECORD_KINDS, SCAN_KINDS, apply_record_gap, choose_planted, late_review_gap,
                                over_standard_gap, pick_kinds, remove_review, scenarios)
-from archive.demo_scans import SIGNED_SHARE, apply_scan_gap, plan, render_all, signed_jobs, slim
+from archive.demo_scans import SIGNED_SHARE, apply_scan_gap, plan, render_all, signed_jobs, slim, write_quick
 from archive.errors import InputError
-from archive.fsutil import TMP_PREFIX, atomic_write_text, ensure_dir, output_error
+from archive.fsutil import atomic_write_text, ensure_dir
 from archive.model import Household
 from archive.workspace import Workspace, init_workspace
 
@@ -128,7 +127,7 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
             if folder not in folders:
                 ensure_dir(folder)
                 folders.add(folder)
-            _write_quick(folder / f"{rec['case_no']}.json", dumps_record(rec).encode("utf-8"))
+            write_quick(folder / f"{rec['case_no']}.json", dumps_record(rec).encode("utf-8"))
             if bar and seq % 500 == 0:
                 bar.update(500)
         if bar:
@@ -151,7 +150,7 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
     }
     atomic_write_text(ws.root / PLANTED_NAME, json.dumps(planted, ensure_ascii=False, indent=2) + "\n")
     if scans:
-        render_all(ws.root, work, seed, progress)
+        render_all(ws.root, work, seed, progress, font_cache=ws.state_dir / "cache" / "fonts")  # as dibao build
 
 
 def _plant_record_gaps(rng: random.Random, d: Draft, mine: list[str], config, fenxi: bool, end_year: int) -> list[dict]:
@@ -172,19 +171,6 @@ def _plant_record_gaps(rng: random.Random, d: Draft, mine: list[str], config, fe
     if "missing_field" in mine:   # last: its JSON path must point into the final record
         entries.append(apply_record_gap(rng, d, "missing_field", config, fenxi))
     return entries
-
-
-def _write_quick(path: Path, data: bytes) -> None:
-    """Private file, never half-written under its name; no fsync (a fresh folder of generated data,
-    100,000 fsyncs would dominate a benchmark's set-up; demo-planted.json, written last, is fsynced)."""
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise output_error(exc, path) from exc
 
 
 # ------------------------------------------------------------------ JSON layout

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.demo_history import Draft
+from archive.fsutil import TMP_PREFIX, ensure_dir, output_error
 
 FORM_TITLES = {
     "fenxi-01": "社会救助申请书", "fenxi-04": "入户调查表", "fenxi-09": "最低生活保障审核确认表",
@@ -25,7 +26,7 @@ FORM_TITLES = {
     "yueyang-01": "岳阳县城乡最低生活保障对象年度审核登记表", "yueyang-02": "岳阳县特困人员年度审核表",
     "ezhou-01": "社会救助对象变更确认表", "ezhou-02": "鄂州市社会救助对象复查登记表",
 }
-SIGNED_SHARE = 0.35
+SIGNED_SHARE = 0.35   # households whose forms are signed and scanned (each such page is one form less to convert)
 SLIM_DROP = ("incomes", "expenses", "payments", "events", "attachments")
 
 
@@ -155,19 +156,45 @@ def scan_seed(seed: int, rel: str) -> int:
     return zlib.crc32(f"{seed}|{rel}".encode())
 
 
-def _render(root: str, household: dict, jobs: list[ScanJob], seed: int) -> int:
-    from archive.synth import make_scan
+def _render(root: str, household: dict, jobs: list[ScanJob], seed: int, font_cache: str | None = None) -> int:
+    from archive.synth import report_pdfs, scan_bytes
 
+    for folder in {(Path(root) / j.rel).parent for j in jobs}:
+        ensure_dir(folder)
+    reports = [j for j in jobs if j.kind == "核对报告" and j.fmt == "pdf"]
+    if reports:   # one font subset for all of the household's reports
+        data = report_pdfs(household, [(j.year, scan_seed(seed, j.rel)) for j in reports], None,
+                           Path(font_cache) if font_cache else None)
+        for j, pdf in zip(reports, data):
+            write_quick(Path(root) / j.rel, pdf)
+    drawn = {id(j) for j in reports}
     for j in jobs:
-        make_scan(j.kind, Path(root) / j.rel, household=household, member=j.member, year=j.year,
-                  seed=scan_seed(seed, j.rel), fmt=j.fmt, title=j.title)
+        if id(j) not in drawn:
+            write_quick(Path(root) / j.rel, scan_bytes(j.kind, household=household, member=j.member, year=j.year,
+                                                       seed=scan_seed(seed, j.rel), fmt=j.fmt, title=j.title))
     return len(jobs)
 
 
-def render_all(root: Path, work: list[tuple[dict, list[ScanJob]]], seed: int, progress=None, workers: int | None = None) -> int:
-    """Draw every planned scan; work is (slim household, jobs) per household. Returns the count."""
+def write_quick(path: Path, data: bytes) -> None:
+    """Private file, never half-written under its name; no fsync (a fresh folder of generated data:
+    thousands of fsyncs would dominate the demo's set-up; demo-planted.json, written last, is fsynced)."""
+    tmp = path.with_name(f"{TMP_PREFIX}{path.name}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise output_error(exc, path) from exc
+
+
+def render_all(root: Path, work: list[tuple[dict, list[ScanJob]]], seed: int, progress=None, workers: int | None = None,
+               font_cache: Path | None = None) -> int:
+    """Draw every planned scan; work is (slim household, jobs) per household. Returns the count.
+    font_cache: the folder of the prepared CJK font (archive/pdffont.py), e.g. the workspace's."""
     total = sum(len(j) for _, j in work)
     workers = workers or min(os.cpu_count() or 1, 4)
+    fc = str(font_cache) if font_cache else None
     done = 0
     bar = progress("生成扫描件", total) if progress else None
     try:
@@ -175,12 +202,12 @@ def render_all(root: Path, work: list[tuple[dict, list[ScanJob]]], seed: int, pr
             bar.__enter__()
         if workers <= 1 or len(work) <= 2:
             for hh, jobs in work:
-                done += _render(str(root), hh, jobs, seed)
+                done += _render(str(root), hh, jobs, seed, fc)
                 if bar:
                     bar.update(len(jobs))
             return done
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futs = [pool.submit(_render, str(root), hh, jobs, seed) for hh, jobs in work if jobs]
+            futs = [pool.submit(_render, str(root), hh, jobs, seed, fc) for hh, jobs in work if jobs]
             for f in as_completed(futs):
                 k = f.result()
                 done += k

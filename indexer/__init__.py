@@ -17,6 +17,10 @@ Public API (see each function's docstring):
     indexer.ocr.ocr_image(path), indexer.ocr.find_tesseract()
 
 Engines: tantivy (default where it imports) and whoosh, behind indexer.engine.Backend.
+
+SearchResult.total is exact when SearchResult.total_exact is true.  For a very common phrase
+(tantivy, more than backend_tantivy.EXACT_BUDGET candidate pages) it is a lower bound: that many
+matches were verified, and total_max is an upper bound.  The same fields are in `dibao search --json`.
 """
 
 from indexer.engine import SCHEMA_VERSION, Doc, Hit, SearchResult

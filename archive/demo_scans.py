@@ -10,6 +10,7 @@ File names follow archive/attachments.py inside scans/<对象编号>/:
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import zlib
@@ -26,6 +27,7 @@ FORM_TITLES = {
     "yueyang-01": "岳阳县城乡最低生活保障对象年度审核登记表", "yueyang-02": "岳阳县特困人员年度审核表",
     "ezhou-01": "社会救助对象变更确认表", "ezhou-02": "鄂州市社会救助对象复查登记表",
 }
+CHUNK = 8   # households drawn by one task at most
 SIGNED_SHARE = 0.35   # households whose forms are signed and scanned (each such page is one form less to convert)
 SLIM_DROP = ("incomes", "expenses", "payments", "events", "attachments")
 
@@ -156,23 +158,26 @@ def scan_seed(seed: int, rel: str) -> int:
     return zlib.crc32(f"{seed}|{rel}".encode())
 
 
-def _render(root: str, household: dict, jobs: list[ScanJob], seed: int, font_cache: str | None = None) -> int:
+def _render(root: str, work: list[tuple[dict, list[ScanJob]]], seed: int, font_cache: str | None = None) -> int:
+    """Draw the scans of a few households (one font subset for all their 核对报告)."""
     from archive.synth import report_pdfs, scan_bytes
 
-    for folder in {(Path(root) / j.rel).parent for j in jobs}:
+    base = Path(root)
+    for folder in {(base / j.rel).parent for _, jobs in work for j in jobs}:
         ensure_dir(folder)
-    reports = [j for j in jobs if j.kind == "核对报告" and j.fmt == "pdf"]
-    if reports:   # one font subset for all of the household's reports
-        data = report_pdfs(household, [(j.year, scan_seed(seed, j.rel)) for j in reports], None,
+    reports = [(hh, j) for hh, jobs in work for j in jobs if j.kind == "核对报告" and j.fmt == "pdf"]
+    if reports:
+        data = report_pdfs([(hh, None, j.year, scan_seed(seed, j.rel)) for hh, j in reports],
                            Path(font_cache) if font_cache else None)
-        for j, pdf in zip(reports, data):
-            write_quick(Path(root) / j.rel, pdf)
-    drawn = {id(j) for j in reports}
-    for j in jobs:
-        if id(j) not in drawn:
-            write_quick(Path(root) / j.rel, scan_bytes(j.kind, household=household, member=j.member, year=j.year,
-                                                       seed=scan_seed(seed, j.rel), fmt=j.fmt, title=j.title))
-    return len(jobs)
+        for (_, j), pdf in zip(reports, data):
+            write_quick(base / j.rel, pdf)
+    drawn = {id(j) for _, j in reports}
+    for hh, jobs in work:
+        for j in jobs:
+            if id(j) not in drawn:
+                write_quick(base / j.rel, scan_bytes(j.kind, household=hh, member=j.member, year=j.year,
+                                                     seed=scan_seed(seed, j.rel), fmt=j.fmt, title=j.title))
+    return sum(len(jobs) for _, jobs in work)
 
 
 def write_quick(path: Path, data: bytes) -> None:
@@ -200,14 +205,19 @@ def render_all(root: Path, work: list[tuple[dict, list[ScanJob]]], seed: int, pr
     try:
         if bar:
             bar.__enter__()
-        if workers <= 1 or len(work) <= 2:
-            for hh, jobs in work:
-                done += _render(str(root), hh, jobs, seed, fc)
+        work = [(hh, jobs) for hh, jobs in work if jobs]
+        # a few households a task: one font subset for their reports, ~6 tasks per worker to balance
+        size = max(1, min(CHUNK, math.ceil(len(work) / (6 * max(1, workers)))))
+        chunks = [work[i:i + size] for i in range(0, len(work), size)]
+        if workers <= 1 or len(chunks) <= 1:
+            for chunk in chunks:
+                k = _render(str(root), chunk, seed, fc)
+                done += k
                 if bar:
-                    bar.update(len(jobs))
+                    bar.update(k)
             return done
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futs = [pool.submit(_render, str(root), hh, jobs, seed, fc) for hh, jobs in work if jobs]
+            futs = [pool.submit(_render, str(root), chunk, seed, fc) for chunk in chunks]
             for f in as_completed(futs):
                 k = f.result()
                 done += k

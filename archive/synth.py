@@ -522,11 +522,12 @@ def _report_content(pl: dict, who: _Person, year: int, rng: random.Random):
     return no, intro, items
 
 
-def report_pdfs(household: dict, items, member: dict | None = None, font_cache: Path | None = None) -> list[bytes]:
-    """核对报告 PDFs (born-digital, with a text layer), one per (year, seed) in items.
+def report_pdfs(items, font_cache: Path | None = None) -> list[bytes]:
+    """核对报告 PDFs (born-digital, with a text layer), one per (household, member, year, seed) in items
+    (member None: the household head).
 
     They are drawn as one fpdf2 document and split into one file each, so the CJK font is
-    subset once for a household's reports instead of once a file (subsetting is most of the
+    subset once for several reports instead of once a file (subsetting is most of the
     ~0.2–0.5 s a file took); each file is the report as the 核对系统 exports it, with a font
     subset that may hold a few more glyphs than its own page needs.
     """
@@ -536,13 +537,13 @@ def report_pdfs(household: dict, items, member: dict | None = None, font_cache: 
     from archive.pdffont import add_font
 
     items = list(items)
-    pl = _place(household)
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(dt.datetime(items[0][0], 1, 1, tzinfo=dt.timezone.utc))
+    pdf.set_creation_date(dt.datetime(items[0][2], 1, 1, tzinfo=dt.timezone.utc))
     add_font(pdf, "NotoSerifSC", font_cache)  # Noto Serif CJK SC, prepared once (archive/pdffont.py)
     pdf.set_margins(20, 20, 20)
     spans = []
-    for year, seed in items:
+    for household, member, year, seed in items:
+        pl = _place(household)
         rng = random.Random(f"{seed}|核对报告|{pl['case_no']}|{year}")
         first = pdf.page
         _report_page(pdf, pl, _person(member or _head_member(household), seed), year, rng)
@@ -552,7 +553,7 @@ def report_pdfs(household: dict, items, member: dict | None = None, font_cache: 
         return [data]
     reader = pypdf.PdfReader(io.BytesIO(data))
     out = []
-    for (year, _), span in zip(items, spans):
+    for (_, _, year, _), span in zip(items, spans):
         w = pypdf.PdfWriter()
         for i in span:
             w.add_page(reader.pages[i])
@@ -639,7 +640,7 @@ def scan_bytes(kind: str, *, household: dict, member: dict | None = None, year: 
     if fmt not in FORMATS:
         raise InputError(f"不支持的输出格式“{fmt}”", field="fmt", hint="可用：jpeg、png、pdf")
     if kind == "核对报告" and fmt == "pdf":
-        return report_pdfs(household, [(year or dt.date.today().year, seed)], member, font_cache)[0]
+        return report_pdfs([(household, member, year or dt.date.today().year, seed)], font_cache)[0]
     return encode(render(kind, household=household, member=member, year=year, seed=seed, title=title), fmt,
                   photo=kind == "入户照片")
 

@@ -42,6 +42,7 @@ import weakref
 import zipfile
 from pathlib import Path
 
+from archive import office_workers
 from archive.errors import InputError, ToolFailed, ToolMissing
 from archive.fsutil import atomic_path, ensure_dir
 from archive.ids import redact_ids
@@ -53,7 +54,6 @@ from archive.office_workers import (
     UnoProcess,
     WorkerGone,
     WorkerTimeout,
-    uno_available,
 )
 
 log = logging.getLogger("dibao.office")
@@ -100,7 +100,9 @@ def _office_mode() -> str:
     forced = os.environ.get(MODE_ENV, "").strip().lower()
     if forced in ("uno", "batch"):
         return forced
-    if uno_available():
+    if os.access(office_workers.UNO_PYTHON, os.X_OK):
+        # not probed here (a Python start, ~0.1 s before any worker could start): a worker whose
+        # Python lacks python3-uno says so, and its slot falls back to batch conversion (NoUno)
         return "uno"
     log.warning("python3-uno unavailable under %s: converting one soffice call per file (slower)", UNO_PYTHON)
     return "batch"

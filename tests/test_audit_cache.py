@@ -184,3 +184,25 @@ def test_stale_shard_files_are_removed_but_not_temporary_ones(ws3):
     temp.write_bytes(b"being written")
     audit(ws)
     assert not stale.exists() and temp.exists() and len([f for f in files(ws) if not f.name.startswith(".")]) == 1
+
+
+def test_run_key_covers_the_modules_an_audit_loads(tmp_path):
+    """A new archive module used by the audit must be hashed into the run key, or declared harmless here."""
+    import subprocess
+    import sys
+
+    code = ("import sys, datetime as dt; from pathlib import Path; from tests.audit_fixture import complete_workspace;"
+            "from archive.audit import audit_workspace; ws, _ = complete_workspace(Path(sys.argv[1]), n=1);"
+            "audit_workspace(ws, as_of=dt.date(2026, 1, 15)).gaps;"
+            "print(' '.join(m.__file__ for n, m in sys.modules.items() if n.startswith('archive.')))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ws")], capture_output=True, text=True,
+                         check=True, cwd=str(cache.Path(cache.__file__).parents[2])).stdout.split()
+    package = cache.Path(cache.__file__).resolve().parents[1]
+    harmless = {"workspace.py", "fsutil.py", "__init__.py", "forms/__init__.py"}   # paths, files, the package
+    for f in out:
+        rel = cache.Path(f).resolve().relative_to(package).as_posix()
+        if rel.startswith("audit/") or rel in cache._DEPENDS or rel in harmless:
+            continue
+        if rel.startswith("forms/"):   # importing forms.catalog loads the forms package; only the catalog matters
+            continue
+        raise AssertionError(f"archive/{rel} is used by the audit but not part of its cache's run key")

@@ -5,9 +5,10 @@ computed from, in shards of about SHARD_SIZE records (a folder of households/, s
 stable hash of the file name) under the workspace's private .dibao/cache/audit/ (folder 0700,
 files 0600: it names people, like the records).  A stored result is used only when
 
-  * the run is the same: audit date, rules file, dibao.toml, workspace folder and dibao's own
-    code and data (every .py/.toml of the archive package, the form catalog, pydantic,
-    chinese_calendar, Python) hash to the shard's run key;
+  * the run is the same: audit date, rules file, dibao.toml, workspace folder and the code and
+    data the results come from (archive/audit/, the modules in _DEPENDS, the profiles and rules
+    shipped, the form catalog, pydantic, chinese_calendar's calendar, Python) hash to the
+    shard's run key;
   * the record file has the same size, mtime_ns, ctime_ns and inode (it is stat'ed before it
     is read, so a record changed while being read is audited again next time);
   * its scans are the same: the household's scan list is built again (one os.scandir of its
@@ -44,6 +45,9 @@ SHARD_SIZE = 1000
 MAGIC = b"dibao-audit-cache\n"
 _HEADER = struct.Struct("<32sQI")     # run key, payload length, CRC32 of the payload
 _ATTACHMENT = ("path", "type", "member", "year", "date", "event", "form", "title")
+# The modules an audit result depends on besides archive/audit/ (what they import of archive/, too).
+_DEPENDS = ("model.py", "calc.py", "config.py", "workdays.py", "ids.py", "attachments.py", "records.py", "errors.py",
+            "forms/catalog.py")
 
 
 def cache_dir(ws) -> Path:
@@ -62,7 +66,8 @@ def run_key(ws, rules_path: Path, as_of: dt.date) -> bytes | None:
              f"{ws.root}|{as_of.isoformat()}".encode("utf-8", "surrogatepass"))
     package = Path(__file__).resolve().parents[1]
     try:
-        files = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".toml") and p.is_file())
+        files = sorted(Path(__file__).parent.glob("*.py")) + [package / f for f in _DEPENDS]
+        files += sorted(package.glob("profiles/*.toml")) + sorted(package.glob("rules/*.toml"))
         files += [template_dir() / CATALOG_NAME, Path(chinese_calendar.__file__).parent / "constants.py",
                   Path(rules_path), Path(ws.config.path)]
         for f in files:

@@ -223,6 +223,7 @@ class OcrPool:
         self._queue: collections.deque = collections.deque()
         self._cv = threading.Condition()
         self._closed = False
+        self._cancelled = False
         self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> "OcrPool":
@@ -256,6 +257,7 @@ class OcrPool:
     def close(self, cancel: bool = False) -> None:
         with self._cv:
             self._closed = True
+            self._cancelled = self._cancelled or cancel
             if cancel:
                 while self._queue:
                     self._queue.popleft()[2].cancel()
@@ -297,6 +299,9 @@ class OcrPool:
                         fut.set_exception(exc)
                     return
             for i, (key, path, fut) in enumerate(ready):
+                if texts is None and self._cancelled:   # stopping (Ctrl-C, an error): read no more
+                    fut.set_exception(ToolFailed("文字识别已停止", path=path))
+                    continue
                 try:
                     text = texts[i] if texts is not None else ocr_image(path, timeout=self.cache.timeout)
                 except BaseException as exc:  # noqa: BLE001

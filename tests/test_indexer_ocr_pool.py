@@ -145,14 +145,16 @@ def test_a_failing_batch_is_read_page_by_page_so_one_bad_page_fails_alone(tmp_pa
 
 
 def test_closing_on_an_error_cancels_pages_not_started(tmp_path, monkeypatch):
-    FakeOcr(monkeypatch)
+    fake = FakeOcr(monkeypatch)
     gate = threading.Event()
     pool = OcrPool(OcrCache(tmp_path / "cache"), workers=1, batch=1)
     running = pool.submit("k1", source("p1", gate))
     waiting = pool.submit("k2", source("p2"))
     threading.Timer(0.2, gate.set).start()
-    pool.close(cancel=True)
-    assert running.result() == "文字p1" and waiting.cancelled()
+    pool.close(cancel=True)                  # returns once the worker has let go of its page
+    assert waiting.cancelled() and fake.calls == []
+    with pytest.raises(ToolFailed, match="已停止"):   # taken before the stop, but tesseract not started
+        running.result()
 
 
 @needs_ocr

@@ -43,15 +43,11 @@ class _CountProgress:
 
 
 def _workspace_households(ws) -> list:
-    """Valid household records of the workspace (for attaching historical files to households)."""
-    from archive.records import load_record
+    """Household records of the workspace that parse (for attaching historical files to households:
+    a wrong check digit elsewhere in a record does not stop its old files from being matched)."""
+    from archive.records import load_households
 
-    out = []
-    for p in ws.record_paths():
-        rec = load_record(p, None)
-        if rec.household is not None:
-            out.append(rec.household)
-    return out
+    return load_households(ws.record_paths(), None, strict=False)[0]
 
 
 @click.group(invoke_without_command=True)

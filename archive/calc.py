@@ -101,8 +101,11 @@ def net_amount(item) -> Decimal:
     return (item.gross or Decimal(0)) - (item.cost or Decimal(0))
 
 
-def compute(hh: Household, config: Config, year: int | None = None) -> Calculation:
-    """The assessment of one household for one year (default: the latest year with incomes)."""
+def compute(hh: Household, config: Config, year: int | None = None, *, explain: bool = True) -> Calculation:
+    """The assessment of one household for one year (default: the latest year with incomes).
+
+    explain=False leaves out the explanations (each line's `how`, the `steps`), for callers that
+    read only the figures (the audit, for 100,000 households); the figures are the same."""
     from archive.errors import InputError
 
     if year is None:
@@ -128,23 +131,28 @@ def compute(hh: Household, config: Config, year: int | None = None) -> Calculati
             continue
         amt = net_amount(x)
         by_cat[x.category] += amt
-        how = f"{x.category}·{x.item}" + (f"（{x.member}）" if x.member else "")
-        if x.amount is None:
-            how += f"：收入 {fmt(x.gross or Decimal(0))} − 支出 {fmt(x.cost or Decimal(0))}"
+        if explain:
+            how = f"{x.category}·{x.item}" + (f"（{x.member}）" if x.member else "")
+            if x.amount is None:
+                how += f"：收入 {fmt(x.gross or Decimal(0))} − 支出 {fmt(x.cost or Decimal(0))}"
+        else:
+            how = ""
         lines.append(Line(x.item, amt, how))
     for o in hh.obligors:
         if o.support_per_year:
             by_cat["转移净收入"] += o.support_per_year
             lines.append(Line(f"赡（抚、扶）养收入（{o.name}）", o.support_per_year,
-                              f"转移净收入·赡养费：{o.name}（{o.relation}）每年 {fmt(o.support_per_year)}"))
+                              f"转移净收入·赡养费：{o.name}（{o.relation}）每年 {fmt(o.support_per_year)}" if explain else ""))
     total = sum(by_cat.values(), Decimal(0))
-    steps.append("家庭年总收入 = " + " + ".join(f"{k} {fmt(v)}" for k, v in by_cat.items()) + f" = {fmt(total)} 元")
+    if explain:
+        steps.append("家庭年总收入 = " + " + ".join(f"{k} {fmt(v)}" for k, v in by_cat.items()) + f" = {fmt(total)} 元")
 
     deductions: list[Line] = []
     med = sum((x.amount for x in hh.expenses if x.year == year and x.kind == "重病"), Decimal(0))
     if med:
         d = min(med, MEDICAL_CAP)
-        deductions.append(Line("重病支出", d, f"实际 {fmt(med)} 元，最高不超过 {fmt(MEDICAL_CAP)} 元，认定 {fmt(d)} 元"))
+        deductions.append(Line("重病支出", d, f"实际 {fmt(med)} 元，最高不超过 {fmt(MEDICAL_CAP)} 元，认定 {fmt(d)} 元"
+                               if explain else ""))
     edu_by_person: dict[str, Decimal] = {}
     for x in hh.expenses:
         if x.year == year and x.kind == "教育":
@@ -153,22 +161,25 @@ def compute(hh: Household, config: Config, year: int | None = None) -> Calculati
     for who, amt in edu_by_person.items():
         d = min(amt, EDUCATION_CAP_PER_PERSON)
         deductions.append(Line(f"教育支出（{who}）", d,
-                               f"按实际支出 {fmt(amt)} 元核减，每人每年最高 {fmt(EDUCATION_CAP_PER_PERSON)} 元，认定 {fmt(d)} 元"))
+                               f"按实际支出 {fmt(amt)} 元核减，每人每年最高 {fmt(EDUCATION_CAP_PER_PERSON)} 元，认定 {fmt(d)} 元"
+                               if explain else ""))
     for x in hh.expenses:
         if x.year == year and x.kind == "就业":
             if x.rate is not None:
                 d = total * x.rate
-                how = f"按家庭收入 {fmt(total)} 元的 {x.rate * 100:g}% 扣减 = {fmt(d)} 元（实际支出 {fmt(x.amount)} 元）"
+                how = f"按家庭收入 {fmt(total)} 元的 {x.rate * 100:g}% 扣减 = {fmt(d)} 元（实际支出 {fmt(x.amount)} 元）" \
+                    if explain else ""
             else:
                 cap = total * EMPLOYMENT_MAX_RATE
                 d = min(x.amount, cap)
-                how = f"实际支出 {fmt(x.amount)} 元，不超过家庭收入的10%（{fmt(cap)} 元），认定 {fmt(d)} 元"
+                how = f"实际支出 {fmt(x.amount)} 元，不超过家庭收入的10%（{fmt(cap)} 元），认定 {fmt(d)} 元" if explain else ""
             deductions.append(Line(f"就业支出" + (f"（{x.member}）" if x.member else ""), d, how))
     total_ded = sum((x.amount for x in deductions), Decimal(0))
     if total_ded > total:
-        steps.append(f"刚性支出 {fmt(total_ded)} 元超过总收入，按总收入 {fmt(total)} 元扣减")
+        if explain:
+            steps.append(f"刚性支出 {fmt(total_ded)} 元超过总收入，按总收入 {fmt(total)} 元扣减")
         total_ded = total
-    if deductions:
+    if deductions and explain:
         steps.append("可扣减刚性支出 = " + " + ".join(fmt(x.amount) for x in deductions) + f" = {fmt(total_ded)} 元")
 
     if n == 0:
@@ -176,19 +187,22 @@ def compute(hh: Household, config: Config, year: int | None = None) -> Calculati
                          hint="核对成员的死亡日期；整户已无成员应办理退出")
     per_year = (total - total_ded) / n
     per_month = per_year / TWELVE
-    steps.append(f"家庭年人均收入 = ({fmt(total)} − {fmt(total_ded)}) ÷ {n} 人 = {fmt(per_year)} 元/年")
-    steps.append(f"家庭月人均收入 = {fmt(per_year)} ÷ 12 = {fmt(per_month)} 元/月")
     std_month = standard.monthly
     eligible = per_month < std_month
-    steps.append(f"{standard.describe()}，折合 {fmt(std_month)} 元/人/月；"
-                 f"月人均收入{'低于' if eligible else '不低于'}标准，{'符合' if eligible else '不符合'}低保条件")
+    if explain:
+        steps.append(f"家庭年人均收入 = ({fmt(total)} − {fmt(total_ded)}) ÷ {n} 人 = {fmt(per_year)} 元/年")
+        steps.append(f"家庭月人均收入 = {fmt(per_year)} ÷ 12 = {fmt(per_month)} 元/月")
+        steps.append(f"{standard.describe()}，折合 {fmt(std_month)} 元/人/月；"
+                     f"月人均收入{'低于' if eligible else '不低于'}标准，{'符合' if eligible else '不符合'}低保条件")
     if eligible:
         top_up = yuan((standard.yearly - per_year) / TWELVE)
-        steps.append(f"月人均补差 = ({fmt(standard.yearly)} − {fmt(per_year)}) ÷ 12 = {top_up} 元/月")
+        if explain:
+            steps.append(f"月人均补差 = ({fmt(standard.yearly)} − {fmt(per_year)}) ÷ 12 = {top_up} 元/月")
     else:
         top_up = Decimal("0.00")
     household_total = yuan(top_up * covered)
-    steps.append(f"家庭救助总额 = {top_up} × 保障人口 {covered} 人 = {household_total} 元/月")
+    if explain:
+        steps.append(f"家庭救助总额 = {top_up} × 保障人口 {covered} 人 = {household_total} 元/月")
     return Calculation(year, area, standard, n, covered, by_cat, lines, total, deductions, total_ded,
                        per_year, per_month, eligible, top_up, household_total, steps)
 

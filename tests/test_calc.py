@@ -106,3 +106,23 @@ def test_calc_missing_standard_year_is_a_clear_error(tmp_path):
     r = runner.invoke(main, ["-w", str(ws), "calc", str(p), "--year", "2019"])
     assert r.exit_code == 4
     assert "没有 2019 年农村低保标准" in r.output and "Traceback" not in r.output
+
+
+def test_without_explanations_the_figures_are_the_same():
+    # explain=False (the audit's way) drops the `how` texts and steps, nothing else
+    hh = household(
+        obligors=[{"name": "李强", "relation": "子", "support_per_year": "1200"}],
+        incomes=[{"year": 2024, "category": "经营净收入", "item": "养殖业", "gross": "3000", "cost": "1200.50"}],
+        expenses=[{"year": 2024, "kind": "重病", "amount": "80000"},
+                  {"year": 2024, "kind": "教育", "member": "王秀英", "amount": "9500"},
+                  {"year": 2024, "kind": "就业", "amount": "300", "rate": "0.08"},
+                  {"year": 2024, "kind": "就业", "amount": "2500"}],
+    )
+    full, bare = compute(hh, CONFIG, 2024), compute(hh, CONFIG, 2024, explain=False)
+    assert full.steps and not bare.steps
+    assert all(x.how for x in full.income_lines + full.deduction_lines)
+    assert not any(x.how for x in bare.income_lines + bare.deduction_lines)
+    strip = lambda c: {**c.as_dict(), "steps": None,   # noqa: E731
+                       "income_lines": [(x.label, x.amount) for x in c.income_lines],
+                       "deductions": [(x.label, x.amount) for x in c.deduction_lines]}
+    assert strip(full) == strip(bare)

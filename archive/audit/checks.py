@@ -40,7 +40,7 @@ def _over_standard(hh, facts: Facts, config, out: list[Flag]) -> None:
 
     year = max(x.year for x in hh.incomes)
     try:
-        c = compute(hh, config, year)
+        c = compute(hh, config, year, explain=False)
     except DibaoError:
         return  # no standard for that year, or nobody alive: nothing to judge
     if not c.eligible:

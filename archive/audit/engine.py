@@ -44,49 +44,66 @@ def evaluate_packed(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: 
     facts = facts or Facts(hh, as_of, ruleset.annual_review_due)
     subject_cache: dict[tuple, list[Subject]] = {}
     filters: dict[str, bool] = {}
-    gaps: list[Gap] = []
-    for rule in _rules_for(ruleset, hh.type):
-        skip = False
-        for name, neg in rule.filters:
-            value = filters.get(name)
-            if value is None:
-                value = filters[name] = facts.filter(name)
-            if value == neg:
-                skip = True
-                break
-        if skip:
-            continue
-        ck = (rule.iterator, rule.iter_arg)
+    gaps: list[tuple] = []
+    for rule, rule_filters, ck, run, info, is_form in _plan(ruleset, hh.type, config):
+        if rule_filters:
+            skip = False
+            for name, neg in rule_filters:
+                value = filters.get(name)
+                if value is None:
+                    value = filters[name] = facts.filter(name)
+                if value == neg:
+                    skip = True
+                    break
+            if skip:
+                continue
         subjects = subject_cache.get(ck)
         if subjects is None:
-            subjects = subject_cache[ck] = facts.subjects(rule.iterator, rule.iter_arg)
-        if not subjects and rule.kind != "form":
-            continue
-        if rule.kind == "form":
-            _form(rule, subjects, facts, scans, config, gaps)
-        elif rule.kind == "scan":
-            _scan(rule, subjects, scans, facts, gaps)
-        elif rule.kind == "photos":
-            _photos(rule, subjects, scans, gaps)
-        elif rule.kind == "field":
-            _field(rule, subjects, gaps)
-        elif rule.kind == "time":
-            for subj in subjects:
-                problem = timing.check(rule, subj, facts, config)
-                if problem:
-                    gaps.append(pack("超时限", rule, subj, rule.category, problem[0], event_id=problem[1]))
+            subjects = subject_cache[ck] = facts.subjects(*ck)
+        if subjects or is_form:   # a form rule may demand at least one event (min)
+            run(rule, subjects, facts, scans, config, gaps, info)
     return gaps
 
 
-def _rules_for(ruleset: RuleSet, hh_type: str) -> list[Rule]:
-    """The rules for one household type, worked out once per RuleSet."""
-    by_type = ruleset.__dict__.get("_by_type")
-    if by_type is None:
-        by_type = ruleset.__dict__["_by_type"] = {}
-    rules = by_type.get(hh_type)
-    if rules is None:
-        rules = by_type[hh_type] = [r for r in ruleset.rules if hh_type in r.types]
-    return rules
+def _plan(ruleset: RuleSet, hh_type: str, config) -> list[tuple]:
+    """The rules for one household type, each as (rule, filters, subject key, evaluator, facts of the rule,
+    is a form), worked out once per RuleSet, household type and settings (forms: their id, category,
+    events and title; fields: the field's path)."""
+    plans = ruleset.__dict__.get("_plans")
+    if plans is None:
+        plans = ruleset.__dict__["_plans"] = {}
+    got = plans.get(hh_type)
+    if got is not None and got[0] is config:
+        return got[1]
+    steps = []
+    for rule in ruleset.rules:
+        if hh_type not in rule.types:
+            continue
+        if rule.kind == "form":
+            info = _form_info(rule, hh_type, config)
+        elif rule.kind == "field":
+            info = tuple(rule.what[0].split("."))
+        else:
+            info = None
+        steps.append((rule, rule.filters, (rule.iterator, rule.iter_arg), _KINDS[rule.kind], info, rule.kind == "form"))
+    plans[hh_type] = (config, steps)
+    return steps
+
+
+def _form_info(rule: Rule, hh_type: str, config) -> tuple:
+    """(form id, category, event types, title or None, the event types as words) of a form rule."""
+    fid = rule.what[0]
+    if fid == ANNUAL_PLACEHOLDER:
+        fid = config.annual_review_form_tekun if hh_type == "特困" else config.annual_review_form
+    category = config.category_of(fid, rule.category)
+    event_types = rule.event
+    title = None
+    if rule.what[0] == ANNUAL_PLACEHOLDER:
+        # the profile's annual review form is printed from a 年度审核 (fenxi-12 also from a 定期核查)
+        event_types = _with_annual(event_types)
+        if rule.title == ANNUAL_PLACEHOLDER:
+            title = _form_title(fid)
+    return fid, category, event_types, title, "、".join(event_types)
 
 
 # ---------------------------------------------------------------- helpers
@@ -153,13 +170,6 @@ def _event_ids(subj: Subject, linked) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _form_id(rule: Rule, hh, config) -> str:
-    fid = rule.what[0]
-    if fid == ANNUAL_PLACEHOLDER:
-        return config.annual_review_form_tekun if hh.type == "特困" else config.annual_review_form
-    return fid
-
-
 @lru_cache(maxsize=64)
 def _form_title(fid: str) -> str:
     try:
@@ -171,29 +181,33 @@ def _form_title(fid: str) -> str:
 
 
 # ---------------------------------------------------------------- kinds
+# Each kind's evaluator: (rule, subjects, facts, scans, config, gaps, form facts or None).
 
-def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list[Gap]) -> None:
-    hh = facts.hh
-    fid = _form_id(rule, hh, config)
-    category = config.category_of(fid, rule.category)
-    event_types = rule.event
-    title = None
-    if rule.what[0] == ANNUAL_PLACEHOLDER:
-        # the profile's annual review form is printed from a 年度审核 (fenxi-12 also from a 定期核查)
-        event_types = _with_annual(event_types)
-        if rule.title == ANNUAL_PLACEHOLDER:
-            title = _form_title(fid)
+def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info: tuple) -> None:
+    fid, category, event_types, title, need = info
     if rule.min and len(subjects) < rule.min:
-        subj = Subject("", "", hh)
-        need = "、".join(event_types) or "相应"
+        subj = Subject("", "", facts.hh)
+        need = need or "相应"
         gaps.append(pack("缺表", rule, subj, category, f"记录中没有{need}事件", form=fid, title=title,
                          fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
         return
+    index = rule.index
     signed = [s for s in scans if s.type == "签字表" and s.form == fid] if scans else ()
+    if not signed:   # nothing signed yet: each subject's form is missing or ready to print
+        for subj in subjects:
+            linked = _linked(facts, subj, event_types) if event_types else None
+            if event_types and linked is None:
+                gaps.append(("缺表", index, title, subj.key, subj.label, subj.member, subj.year, category,
+                             f"记录中没有相应的{need}事件", fid, None, f"记录中没有{need}事件：先补做或补录，再"))
+            else:
+                gaps.append(("待签字归档", index, title, subj.key, subj.label, subj.member, subj.year, category,
+                             "已可打印预填表，缺签字盖章后的扫描件", fid,
+                             linked.id if linked is not None and linked.id else None, ""))
+        return
     links = [_linked(facts, subj, event_types) for subj in subjects]
     done = [False] * len(subjects)
     used: set[int] = set()
-    for mode in (("exact", "generic") if signed else ()):
+    for mode in ("exact", "generic"):
         for i, subj in enumerate(subjects):
             if done[i]:
                 continue
@@ -210,13 +224,11 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
         linked = links[i]
         if done[i]:
             if event_types and linked is None:
-                need = "、".join(event_types)
                 gaps.append(pack("缺数据", rule, subj, category, f"已有签字扫描件，但记录中没有相应的{need}事件",
                                  form=fid, title=title, fix_prefix=f"按签字表把{need}（{subj.label or '该次'}）录入记录；"))
             continue
         eid = linked.id if linked is not None and linked.id else None
         if event_types and linked is None:
-            need = "、".join(event_types)
             gaps.append(pack("缺表", rule, subj, category, f"记录中没有相应的{need}事件", form=fid, title=title,
                              fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
         else:
@@ -237,8 +249,15 @@ def _linked(facts: Facts, subj: Subject, event_types: tuple[str, ...]):
     return None
 
 
-def _scan(rule: Rule, subjects: list[Subject], scans, facts: Facts, gaps: list[Gap]) -> None:
-    cands = [s for s in scans if s.type in rule.what]
+def _scan(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info=None) -> None:
+    what = rule.what
+    cands = [s for s in scans if s.type in what] if scans else ()
+    if not cands:   # no scan of the type: every subject lacks it
+        index, category = rule.index, rule.category
+        for subj in subjects:
+            gaps.append(("缺扫描件", index, None, subj.key, subj.label, subj.member, subj.year, category, "",
+                         None, None, ""))
+        return
     single_member = len(facts.living) == 1
     used: set[int] = set()
     for subj in subjects:
@@ -262,22 +281,25 @@ def _scan(rule: Rule, subjects: list[Subject], scans, facts: Facts, gaps: list[G
             gaps.append(pack("缺扫描件", rule, subj, rule.category))
 
 
-def _photos(rule: Rule, subjects: list[Subject], scans, gaps: list[Gap]) -> None:
-    cands = [s for s in scans if s.type in rule.what]
+def _photos(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info=None) -> None:
+    what = rule.what
+    cands = [s for s in scans if s.type in what] if scans else ()
+    lo, hi = rule.min or 0, rule.max
+    span = f"{lo}—{hi}" if hi else f"至少{lo}"
     for subj in subjects:
-        ids = _event_ids(subj, None)
-        n = sum(1 for s in cands if _fit(s, subj, ids) == "exact"
-                or (len(subjects) == 1 and _fit(s, subj, ids) == "generic"))
-        lo, hi = rule.min or 0, rule.max
-        span = f"{lo}—{hi}" if hi else f"至少{lo}"
+        if cands:
+            ids = _event_ids(subj, None)
+            n = sum(1 for s in cands if _fit(s, subj, ids) == "exact"
+                    or (len(subjects) == 1 and _fit(s, subj, ids) == "generic"))
+        else:
+            n = 0
         if n < lo:
             gaps.append(pack("缺照片", rule, subj, rule.category, f"现有 {n} 张，应 {span} 张"))
         elif hi is not None and n > hi:
             gaps.append(pack(REMINDER, rule, subj, rule.category, f"现有 {n} 张，超过规定的 {span} 张"))
 
 
-def _field(rule: Rule, subjects: list[Subject], gaps: list[Gap]) -> None:
-    path = rule.what[0].split(".")
+def _field(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, path: tuple) -> None:
     for subj in subjects:
         value = subj.obj
         for part in path:
@@ -288,3 +310,13 @@ def _field(rule: Rule, subjects: list[Subject], gaps: list[Gap]) -> None:
                 gaps.append(pack("缺数据", rule, subj, rule.category, f"现有 {len(value)} 项，至少应有 {need} 项"))
         elif value is None or (isinstance(value, str) and not value.strip()):
             gaps.append(pack("缺数据", rule, subj, rule.category))
+
+
+def _time(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info=None) -> None:
+    for subj in subjects:
+        problem = timing.check(rule, subj, facts, config)
+        if problem:
+            gaps.append(pack("超时限", rule, subj, rule.category, problem[0], event_id=problem[1]))
+
+
+_KINDS = {"form": _form, "scan": _scan, "photos": _photos, "field": _field, "time": _time}

@@ -35,11 +35,13 @@ def output_error(exc: OSError, path) -> OutputError:
 
 
 @contextlib.contextmanager
-def atomic_path(dest, mode: int = FILE_MODE):
+def atomic_path(dest, mode: int = FILE_MODE, durable: bool = True):
     """Yield a temporary path next to dest; on success it is fsynced and renamed onto dest.
 
     The temporary name starts with a dot, so a half-written file is never visible
     under its final name, and a crash leaves either the old file or the new one.
+    durable=False skips the fsync, for files that may be lost in a power cut (a cache that
+    is only recomputed): still never half-written under the final name while the system runs.
     """
     dest = Path(dest)
     ensure_dir(dest.parent)
@@ -52,8 +54,9 @@ def atomic_path(dest, mode: int = FILE_MODE):
     try:
         yield tmp_path
         os.chmod(tmp_path, mode)
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with open(tmp_path, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp_path, dest)
     except OSError as exc:
         _unlink_quiet(tmp_path)
@@ -63,8 +66,8 @@ def atomic_path(dest, mode: int = FILE_MODE):
         raise
 
 
-def atomic_write_bytes(dest, data: bytes, mode: int = FILE_MODE) -> Path:
-    with atomic_path(dest, mode) as tmp:
+def atomic_write_bytes(dest, data: bytes, mode: int = FILE_MODE, *, durable: bool = True) -> Path:
+    with atomic_path(dest, mode, durable) as tmp:
         tmp.write_bytes(data)
     return Path(dest)
 

@@ -179,7 +179,9 @@ def write_shard(folder: Path, name: str, key: bytes, entries: dict) -> None:
     payload = pickle.dumps(entries, protocol=5)
     try:
         ensure_dir(folder)
-        atomic_write_bytes(folder / name, MAGIC + _HEADER.pack(key, len(payload), zlib.crc32(payload)) + payload)
+        # no fsync: a shard lost in a power cut is only audited again (a damaged one fails its CRC)
+        atomic_write_bytes(folder / name, MAGIC + _HEADER.pack(key, len(payload), zlib.crc32(payload)) + payload,
+                           durable=False)
     except Exception:  # noqa: BLE001 - a cache that cannot be written (read-only, full disk) only costs time
         pass
 

@@ -91,7 +91,8 @@ def _plan(ruleset: RuleSet, hh_type: str, config) -> list[tuple]:
 
 
 def _form_info(rule: Rule, hh_type: str, config) -> tuple:
-    """(form id, category, event types, title or None, the event types as words) of a form rule."""
+    """(form id, category, event types, title or None, the event types as words, and the detail and fix
+    prefix of a 缺表 gap) of a form rule; the texts are made once, shared by every household's gaps."""
     fid = rule.what[0]
     if fid == ANNUAL_PLACEHOLDER:
         fid = config.annual_review_form_tekun if hh_type == "特困" else config.annual_review_form
@@ -103,7 +104,8 @@ def _form_info(rule: Rule, hh_type: str, config) -> tuple:
         event_types = _with_annual(event_types)
         if rule.title == ANNUAL_PLACEHOLDER:
             title = _form_title(fid)
-    return fid, category, event_types, title, "、".join(event_types)
+    need = "、".join(event_types)
+    return fid, category, event_types, title, need, f"记录中没有相应的{need}事件", f"记录中没有{need}事件：先补做或补录，再"
 
 
 # ---------------------------------------------------------------- helpers
@@ -184,7 +186,7 @@ def _form_title(fid: str) -> str:
 # Each kind's evaluator: (rule, subjects, facts, scans, config, gaps, form facts or None).
 
 def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info: tuple) -> None:
-    fid, category, event_types, title, need = info
+    fid, category, event_types, title, need, no_event, no_event_fix = info
     if rule.min and len(subjects) < rule.min:
         subj = Subject("", "", facts.hh)
         need = need or "相应"
@@ -198,7 +200,7 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
             linked = _linked(facts, subj, event_types) if event_types else None
             if event_types and linked is None:
                 gaps.append(("缺表", index, title, subj.key, subj.label, subj.member, subj.year, category,
-                             f"记录中没有相应的{need}事件", fid, None, f"记录中没有{need}事件：先补做或补录，再"))
+                             no_event, fid, None, no_event_fix))
             else:
                 gaps.append(("待签字归档", index, title, subj.key, subj.label, subj.member, subj.year, category,
                              "已可打印预填表，缺签字盖章后的扫描件", fid,

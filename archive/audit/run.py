@@ -233,9 +233,15 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
                                      initargs=(*args, True)) as pool:
                 done = pool.map(_audit_chunk, [(name, [todo[i] for i in idxs]) for name, idxs in tasks])
                 _collect(done, tasks, results, unknown)
+        # and while the results are sorted and cross-checked (ID numbers of 100,000 households)
+        return _finish(ws, ruleset, results, unknown, tasks, cache_key, as_of, village, kinds)
     finally:
         if gc_was:
             gc.enable()
+
+
+def _finish(ws, ruleset: RuleSet, results: list, unknown: set[int], tasks, cache_key, as_of: dt.date,
+            village: str | None, kinds: tuple[str, ...] | None) -> AuditResult:
     if cache_key is not None:
         cache.remove_unused(cache_key[0], {name for name, _ in tasks})
     for h in results:

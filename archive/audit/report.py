@@ -33,6 +33,14 @@ class Tally:
         if flag_kinds:
             self.flags.update(flag_kinds)
 
+    def merge(self, other: "Tally") -> None:
+        """Add another tally's counts (a village's to its town and the total)."""
+        self.households += other.households
+        self.complete += other.complete
+        self.only_unsigned += other.only_unsigned
+        self.gaps.update(other.gaps)
+        self.flags.update(other.flags)
+
     @property
     def rate(self) -> float:
         return self.complete / self.households if self.households else 1.0
@@ -72,20 +80,21 @@ def _counted(h) -> tuple:
 
 
 def summarize(result) -> Summary:
+    """Tallies per village (each household counted once), added up per town and for the total."""
     total = Tally("合计")
     towns: dict[str, Tally] = {}
     villages: dict[tuple[str, str], Tally] = {}
     for h in result.households:
-        counted = _counted(h)
-        total.add(h, counted)
-        town = towns.get(h.town)
-        if town is None:
-            town = towns[h.town] = Tally(h.town)
-        town.add(h, counted)
         village = villages.get((h.town, h.village))
         if village is None:
             village = villages[(h.town, h.village)] = Tally(h.village)
-        village.add(h, counted)
+        village.add(h)
+    for (town_name, _), village in villages.items():
+        town = towns.get(town_name)
+        if town is None:
+            town = towns[town_name] = Tally(town_name)
+        town.merge(village)
+        total.merge(village)
     total.flags["记录无法读取"] += len(result.unreadable)
     return Summary(total, list(towns.values()), [(town, t) for (town, _), t in villages.items()])
 

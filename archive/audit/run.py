@@ -126,8 +126,11 @@ def _init_worker(root: str, config_path: str, rules_path: str, as_of: dt.date, f
                   cache=cache_key, args=(root, config_path, rules_path, as_of, folders, cache_key))
 
 
-def _audit_chunk(task: tuple[str, list[str]]) -> tuple[list[HouseholdAudit], list[int]]:
-    """Audit one shard of records; results stored by an earlier run stand in where still valid (audit/cache.py)."""
+def _audit_chunk(task: tuple[str, list[str]]) -> tuple[list[tuple], list[int]]:
+    """Audit one shard of records; results stored by an earlier run stand in where still valid (audit/cache.py).
+
+    Each result comes back frozen (cache.freeze: plain tuples, what the cache stores too), which
+    pickle writes and reads in C; the parent thaws them (_collect)."""
     shard, paths = task
     root, config, rules, as_of, folders = (_STATE[k] for k in ("root", "config", "rules", "as_of", "folders"))
     folder, key = _STATE["cache"] or (None, None)
@@ -147,19 +150,20 @@ def _audit_chunk(task: tuple[str, list[str]]) -> tuple[list[HouseholdAudit], lis
                 ctx = cache.context(hit[1])
                 scans = list_scans(ctx, root, has_folder=None if folders is None else ctx.case_no in folders)
                 if cache.scan_signature(scans) == hit[2]:
-                    out.append(cache.thaw(hit[3]))
+                    out.append(hit[3])
                     keep[p] = hit
                     continue
             hh, err = _parse(p)
             if hh is None:
-                out.append(HouseholdAudit(Path(p).stem, "", "", "", "", "", rel,
-                                          flags=[Flag("记录无法读取", err, "用 dibao validate 查看全部错误并改正后重新审计")]))
+                out.append(cache.freeze(HouseholdAudit(
+                    Path(p).stem, "", "", "", "", "", rel,
+                    flags=[Flag("记录无法读取", err, "用 dibao validate 查看全部错误并改正后重新审计")])))
                 continue
             scans = list_scans(hh, root, has_folder=None if folders is None else hh.case_no in folders)
-            h = _audit(hh, scans, config, rules, as_of, rel)
-            out.append(h)
+            frozen = cache.freeze(_audit(hh, scans, config, rules, as_of, rel))
+            out.append(frozen)
             if stat is not None and not workdays.unknown_years():
-                keep[p] = (stat, cache.context_of(hh), cache.scan_signature(scans), cache.freeze(h))
+                keep[p] = (stat, cache.context_of(hh), cache.scan_signature(scans), frozen)
                 changed = True
         if folder is not None and (changed or len(keep) != len(stored)):
             cache.write_shard(folder, shard, key, keep)
@@ -234,7 +238,12 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
                 done = pool.map(_audit_chunk, [(name, [todo[i] for i in idxs]) for name, idxs in tasks])
                 _collect(done, tasks, results, unknown)
         # and while the results are sorted and cross-checked (ID numbers of 100,000 households)
-        return _finish(ws, ruleset, results, unknown, tasks, cache_key, as_of, village, kinds)
+        result = _finish(ws, ruleset, results, unknown, tasks, cache_key, as_of, village, kinds)
+        if len(results) >= PARALLEL_FROM:
+            # the results live until the command ends: keep the collector from scanning their ~3 million
+            # objects once it runs again (they are freed by reference counting as before)
+            gc.freeze()
+        return result
     finally:
         if gc_was:
             gc.enable()
@@ -267,9 +276,10 @@ def _finish(ws, ruleset: RuleSet, results: list, unknown: set[int], tasks, cache
 
 def _collect(done, tasks, results: list, unknown: set[int]) -> None:
     """Put each shard's results back at their records' places (the order of the record paths)."""
+    thaw = cache.thaw
     for (_, idxs), (got, years) in zip(tasks, done):
         for i, h in zip(idxs, got):
-            results[i] = h
+            results[i] = thaw(h)
         unknown.update(years)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 
 from archive.model import (AnnualReview, Application, Change, Decision, Expense, Household, Member,
@@ -209,12 +210,25 @@ class Facts:
     # ------------------------------------------------------------ iterators
     def subjects(self, name: str, arg: str | None = None) -> list[Subject]:
         hh = self.hh
+        types = EVENT_ITERATORS.get(name)
+        if types is not None:   # about half of the iterators a household meets
+            evs = self.of(*types)
+            if name == "objection":
+                evs = [e for e in evs if e.objection]
+            elif name == "approved":
+                evs = [e for e in evs if e.approved]
+            out = []
+            for e in evs:   # event_key, event_label and _event_year, inline
+                day = e.date.isoformat()
+                out.append(Subject(e.id or f"{e.type}{day}", f"{e.type} {day}", e,
+                                   e.__dict__.get("year") or e.date.year, None, e))
+            return _dedupe(out)
         if name == "always":
             return [Subject("", "", hh)]
         if name == "each_member":
-            return [Subject(m.name, m.name, m, member=m.name) for m in self.living]
+            return [Subject(m.name, m.name, m, None, m.name) for m in self.living]
         if name == "member_disabled":
-            return [Subject(m.name, m.name, m, member=m.name) for m in self.living
+            return [Subject(m.name, m.name, m, None, m.name) for m in self.living
                     if m.disability is not None or m.health == "残疾"]
         if name == "expense":
             out = []
@@ -224,22 +238,10 @@ class Facts:
                     out.append(Subject(f"{x.year}{who}", f"{x.year}年{arg}支出" + (f"（{who}）" if who else ""),
                                        x, year=x.year, member=x.member))
             return _dedupe(out)
-        if name in EVENT_ITERATORS:
-            evs = self.of(*EVENT_ITERATORS[name])
-            if name == "objection":
-                evs = [e for e in evs if e.objection]
-            elif name == "approved":
-                evs = [e for e in evs if e.approved]
-            out = []
-            for e in evs:   # event_key, event_label and _event_year, inline: this runs ~8 times per household
-                day = e.date.isoformat()
-                out.append(Subject(e.id or f"{e.type}{day}", f"{e.type} {day}", e,
-                                   e.__dict__.get("year") or e.date.year, None, e))
-            return _dedupe(out)
         if name == "each_covered_year":
-            return [Subject(str(y), f"{y}年度", hh, year=y) for y in self.covered_years]
+            return [Subject(*_year_texts(y), hh, y) for y in self.covered_years]
         if name == "each_review_year":
-            return [Subject(str(y), f"{y}年度", hh, year=y) for y in self.review_years]
+            return [Subject(*_year_texts(y), hh, y) for y in self.review_years]
         raise KeyError(name)
 
     def linked_event(self, subject: Subject, event_type: str):
@@ -256,6 +258,12 @@ class Facts:
         if by_year is None:
             by_year = self._last_by_year[event_type] = {_event_year(e): e for e in self.of(event_type)}
         return by_year.get(subject.year)
+
+
+@lru_cache(maxsize=512)
+def _year_texts(year: int) -> tuple[str, str]:
+    """A year subject's key and label: "2024", "2024年度"."""
+    return str(year), f"{year}年度"
 
 
 def _event_year(e) -> int:

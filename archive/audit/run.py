@@ -222,6 +222,7 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
     _STATE.update(root=ws.root, config=ws.config, rules=ruleset, as_of=as_of, folders=folders, cache=cache_key,
                   args=args)
     tasks = cache.shards(todo)
+    tasks.sort(key=lambda t: -len(t[1]))   # largest shards first: the last ones to finish are small
     jobs = jobs or min(os.cpu_count() or 1, 8)
     results: list[HouseholdAudit | None] = [None] * len(todo)
     unknown: set[int] = set()

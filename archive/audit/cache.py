@@ -175,7 +175,8 @@ def read_shard(folder: Path, name: str, key: bytes) -> dict:
     return {p: e for p, e in entries.items() if isinstance(p, str) and isinstance(e, tuple) and len(e) == 4}
 
 
-def write_shard(folder: Path, name: str, key: bytes, entries: dict) -> None:
+def write_shard(folder: Path, name: str, key: bytes, entries: dict) -> bytes:
+    """Store a shard's entries; returns their pickle (the audit sends the same bytes to its parent)."""
     payload = pickle.dumps(entries, protocol=5)
     try:
         ensure_dir(folder)
@@ -184,6 +185,7 @@ def write_shard(folder: Path, name: str, key: bytes, entries: dict) -> None:
                            durable=False)
     except Exception:  # noqa: BLE001 - a cache that cannot be written (read-only, full disk) only costs time
         pass
+    return payload
 
 
 def remove_unused(folder: Path, used: set[str]) -> None:

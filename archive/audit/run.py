@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -126,11 +127,12 @@ def _init_worker(root: str, config_path: str, rules_path: str, as_of: dt.date, f
                   cache=cache_key, args=(root, config_path, rules_path, as_of, folders, cache_key))
 
 
-def _audit_chunk(task: tuple[str, list[str]]) -> tuple[list[tuple], list[int]]:
+def _audit_chunk(task: tuple[str, list[str]]) -> tuple[list[tuple] | bytes, list[int]]:
     """Audit one shard of records; results stored by an earlier run stand in where still valid (audit/cache.py).
 
     Each result comes back frozen (cache.freeze: plain tuples, what the cache stores too), which
-    pickle writes and reads in C; the parent thaws them (_collect)."""
+    pickle writes and reads in C; the parent thaws them (_collect).  When the shard was just stored
+    with every record's result, the stored pickle itself is sent (the results are not pickled twice)."""
     shard, paths = task
     root, config, rules, as_of, folders = (_STATE[k] for k in ("root", "config", "rules", "as_of", "folders"))
     folder, key = _STATE["cache"] or (None, None)
@@ -166,7 +168,9 @@ def _audit_chunk(task: tuple[str, list[str]]) -> tuple[list[tuple], list[int]]:
                 keep[p] = (stat, cache.context_of(hh), cache.scan_signature(scans), frozen)
                 changed = True
         if folder is not None and (changed or len(keep) != len(stored)):
-            cache.write_shard(folder, shard, key, keep)
+            payload = cache.write_shard(folder, shard, key, keep)
+            if len(keep) == len(paths):
+                return payload, workdays.unknown_years()
     finally:
         if gc_was:
             gc.enable()
@@ -231,13 +235,13 @@ def audit_workspace(ws, *, village: str | None = None, kinds: tuple[str, ...] | 
     try:
         if jobs <= 1 or len(todo) < PARALLEL_FROM:
             done = map(_audit_chunk, [(name, [todo[i] for i in idxs]) for name, idxs in tasks])
-            _collect(done, tasks, results, unknown)
+            _collect(done, tasks, results, unknown, todo)
         else:
             ctx = get_context("fork") if hasattr(os, "fork") else None
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                      initargs=(*args, True)) as pool:
                 done = pool.map(_audit_chunk, [(name, [todo[i] for i in idxs]) for name, idxs in tasks])
-                _collect(done, tasks, results, unknown)
+                _collect(done, tasks, results, unknown, todo)
         # and while the results are sorted and cross-checked (ID numbers of 100,000 households)
         result = _finish(ws, ruleset, results, unknown, tasks, cache_key, as_of, village, kinds)
         if len(results) >= PARALLEL_FROM:
@@ -275,10 +279,13 @@ def _finish(ws, ruleset: RuleSet, results: list, unknown: set[int], tasks, cache
                        villages=villages)
 
 
-def _collect(done, tasks, results: list, unknown: set[int]) -> None:
+def _collect(done, tasks, results: list, unknown: set[int], todo: list[str]) -> None:
     """Put each shard's results back at their records' places (the order of the record paths)."""
     thaw = cache.thaw
     for (_, idxs), (got, years) in zip(tasks, done):
+        if isinstance(got, bytes):   # the shard's cache entries, as just stored by the worker
+            entries = pickle.loads(got)
+            got = [entries[todo[i]][3] for i in idxs]
         for i, h in zip(idxs, got):
             results[i] = thaw(h)
         unknown.update(years)

@@ -8,9 +8,11 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing+=(python3-uno)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
-{ tesseract --list-langs 2>/dev/null | grep -qx chi_sim; } || missing+=(tesseract-ocr-chi-sim)
+# grep without -q reads all its input: with pipefail, an early-exiting grep -q makes the writer die of
+# SIGPIPE (exit 141) and the check fail although the package is installed.
+{ tesseract --list-langs 2>/dev/null | grep -x chi_sim >/dev/null; } || missing+=(tesseract-ocr-chi-sim)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-{ fc-list 2>/dev/null | grep -q "Noto Serif CJK"; } || missing+=(fonts-noto-cjk fontconfig)
+{ fc-list 2>/dev/null | grep "Noto Serif CJK" >/dev/null; } || missing+=(fonts-noto-cjk fontconfig)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -17,7 +17,7 @@ import click
 
 from archive import __version__
 from archive.commands import audit, build, demo, forms, search, workspace
-from archive.errors import EXIT_INTERRUPTED, EXIT_OUTPUT, DibaoError, ProblemsFound
+from archive.errors import EXIT_INTERRUPTED, EXIT_OUTPUT, ConfigError, DibaoError, ProblemsFound
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -35,6 +35,15 @@ class State:
 
             self._ws = find_workspace(self.workspace_path)
         return self._ws
+
+    def ws_or_none(self):
+        """The workspace, or None when run outside one (an explicit --workspace that is not one stays an error)."""
+        try:
+            return self.ws
+        except ConfigError:
+            if self.workspace_path is not None:
+                raise
+            return None
 
 
 def handle_errors(fn):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.errors import ConfigError, InputError
+from archive.errors import InputError
 from archive.model import Household
 from archive.records import LoadedRecord, Problem, cross_checks, iter_record_paths, load_record, load_valid
 
@@ -38,17 +38,8 @@ class Report:
                 "problems": [p.as_dict() for p in self.problems]}
 
 
-def _workspace_or_none(state):
-    try:
-        return state.ws
-    except ConfigError:
-        if state.workspace_path is not None:
-            raise
-        return None
-
-
 def validate_paths(state, paths: list[Path]) -> Report:
-    ws = _workspace_or_none(state)
+    ws = state.ws_or_none()
     if not paths:
         if ws is None:
             state.ws  # raises the "not a workspace" error with its advice
@@ -69,5 +60,5 @@ def validate_paths(state, paths: list[Path]) -> Report:
 
 def load_one(state, path: Path) -> Household:
     """Load one record for a command that needs it valid; raises InputError listing its problems."""
-    ws = _workspace_or_none(state)
+    ws = state.ws_or_none()
     return load_valid(Path(path), ws.root if ws else None)

@@ -86,7 +86,7 @@ def forms_blank(state, form_id, out):
     from archive import forms as formsmod
     from archive.errors import InputError
 
-    ws = _ws_or_none(state)
+    ws = state.ws_or_none()
     if form_id == "all":
         if out.suffix.lower() != ".pdf":
             raise InputError("all 会把全部空白表合成一个 PDF，请把输出文件写成 .pdf", path=out, hint="例：-o 空白表打印包.pdf")
@@ -102,16 +102,6 @@ def forms_blank(state, form_id, out):
         if conv is not None:
             conv.close()
     click.echo(f"已写出 {out}")
-
-
-def _ws_or_none(state):
-    """The workspace, or None outside one (unless --workspace named a directory that is not one)."""
-    try:
-        return state.ws
-    except DibaoError:
-        if state.workspace_path is not None:
-            raise
-        return None
 
 
 @forms.command("fill")

@@ -14,90 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import img2pdf
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from archive.errors import InputError, ToolMissing
+from archive.errors import InputError
 from archive.fsutil import atomic_write_bytes
 from archive.ids import check_char
+from archive.synth_draw import W, Page, draw_text, photocopy, text_width
 
 KINDS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "学籍证明", "入户照片", "核对报告", "照料护理协议", "银行卡", "签字表")
 FORMATS = ("jpeg", "png", "pdf")
 
-W, H = 1240, 1754  # A4 at 150 dpi
 DPI = 150
 JPEG_QUALITY = 70
-FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk", "/usr/share/fonts/google-noto-cjk",
-             "/usr/local/share/fonts")
-INK, RED, BLUE_INK = (25, 25, 25), (214, 36, 36), (30, 40, 110)
-
-
-# ----------------------------------------------------------------------------- fonts
-
-
-def _font_path(serif: bool, bold: bool) -> Path:
-    name = f"Noto{'Serif' if serif else 'Sans'}CJK-{'Bold' if bold else 'Regular'}.ttc"
-    for d in FONT_DIRS:
-        if (Path(d) / name).is_file():
-            return Path(d) / name
-    raise ToolMissing(f"找不到中文字体 {name}", hint="安装思源/Noto CJK 字体：sudo apt install fonts-noto-cjk")
-
-
-@lru_cache(maxsize=None)
-def sc_index(path: Path) -> int:
-    """Index of the Simplified Chinese face ('Noto … CJK SC') inside a Noto CJK collection."""
-    for i in range(16):
-        try:
-            family = ImageFont.truetype(str(path), 10, index=i).getname()[0]
-        except OSError:
-            break
-        if family.endswith("CJK SC") and "Mono" not in family:
-            return i
-    raise ToolMissing(f"字体文件 {path} 里没有简体中文字形", hint="安装 fonts-noto-cjk")
-
-
-@lru_cache(maxsize=128)
-def font(size: int, serif: bool = True, bold: bool = False) -> ImageFont.FreeTypeFont:
-    path = _font_path(serif, bold)
-    return ImageFont.truetype(str(path), size, index=sc_index(path))
-
-
-@lru_cache(maxsize=16384)
-def _glyph(ch: str, size: int, serif: bool, bold: bool):
-    """(mask, dx, dy, advance) of one character, rendered once: FreeType is ~2 ms a line, pasting ~0.1."""
-    f = font(size, serif, bold)
-    adv = f.getlength(ch)
-    left, top, right, bottom = f.getbbox(ch)
-    if right <= left or bottom <= top:
-        return None, 0, 0, adv
-    mask = Image.new("L", (right - left, bottom - top), 0)
-    ImageDraw.Draw(mask).text((-left, -top), ch, font=f, fill=255)
-    return mask, left, top, adv
-
-
-def text_width(s: str, size: int, serif: bool = True, bold: bool = False) -> float:
-    return sum(_glyph(ch, size, serif, bold)[3] for ch in s)
-
-
-def draw_text(img: Image.Image, xy, s: str, size: int, fill, serif=True, bold=False, anchor="la") -> None:
-    """Draw text like ImageDraw.text (anchors l/m/r × a/t/m) from cached glyphs."""
-    x, y = xy
-    if anchor[0] != "l":
-        x -= text_width(s, size, serif, bold) / (2 if anchor[0] == "m" else 1)
-    if anchor[1] == "m":
-        ascent, descent = font(size, serif, bold).getmetrics()
-        y -= (ascent + descent) / 2
-    for ch in s:
-        mask, dx, dy, adv = _glyph(ch, size, serif, bold)
-        if mask is not None:
-            img.paste(fill, (round(x + dx), round(y + dy)), mask)
-        x += adv
 
 
 # ----------------------------------------------------------------------------- people and places
@@ -157,126 +91,10 @@ def _cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-# ----------------------------------------------------------------------------- drawing helpers
-
-
-class _Page:
-    def __init__(self, rng: random.Random, size=(W, H), mode="L"):
-        self.rng = rng
-        self.img = Image.new(mode, size, 255 if mode == "L" else (255, 255, 255))
-        self.d = ImageDraw.Draw(self.img)
-        self.ink = 25 if mode == "L" else INK
-
-    def text(self, xy, s, size=30, serif=True, bold=False, anchor="la", fill=None):
-        draw_text(self.img, xy, s, size, self.ink if fill is None else fill, serif, bold, anchor)
-
-    def title(self, y, s, size=56):
-        self.text((self.img.width // 2, y), s, size, bold=True, anchor="mt")
-
-    def para(self, x, y, s, width, size=32, spacing=1.7, indent=2) -> int:
-        """Wrap Chinese text into lines no wider than width; returns the y after it."""
-        line, first = "", True
-        for ch in s:
-            limit = width - (indent * size if first else 0)
-            if text_width(line + ch, size) > limit:
-                self.text((x + (indent * size if first else 0), y), line, size)
-                y, line, first = y + int(size * spacing), "", False
-            line += ch
-        if line:
-            self.text((x + (indent * size if first else 0), y), line, size)
-            y += int(size * spacing)
-        return y
-
-    def table(self, x, y, width, rows, row_h=70, size=28) -> int:
-        """rows: lists of (text, weight); even cells are labels. Returns the bottom y."""
-        for row in rows:
-            total = sum(w for _, w in row)
-            cx = x
-            for i, (s, w) in enumerate(row):
-                cw = width * w / total
-                self.d.rectangle([cx, y, cx + cw, y + row_h], outline=self.ink, width=2)
-                sz = size
-                while sz > 14 and text_width(s, sz) > cw - 16:
-                    sz -= 2
-                self.text((cx + (cw / 2 if i % 2 == 0 else 10), y + row_h / 2), s, sz, serif=i % 2 == 0,
-                          anchor="mm" if i % 2 == 0 else "lm")
-                cx += cw
-            y += row_h
-        return y
-
-    def stamp(self, center, text, radius=110, bottom="", color=RED):
-        stamp_onto(self.img, center, text, radius, self.rng, bottom, color)
-
-    def signature(self, xy, name, size=58):
-        signature_onto(self.img, xy, name, self.rng, size)
-
-
-def stamp_onto(img: Image.Image, center, text: str, radius: int, rng: random.Random, bottom="", color=RED):
-    """A round official seal: ring, five-pointed star, the organisation along the top arc."""
-    side = radius * 2 + 8
-    layer = Image.new("L", (side, side), 0)
-    d = ImageDraw.Draw(layer)
-    c = side / 2
-    d.ellipse([4, 4, side - 4, side - 4], outline=255, width=max(4, radius // 18))
-    star = [(c + (radius * (0.28 if k % 2 == 0 else 0.11)) * math.sin(k * math.pi / 5),
-             c - (radius * (0.28 if k % 2 == 0 else 0.11)) * math.cos(k * math.pi / 5)) for k in range(10)]
-    d.polygon(star, fill=255)
-    n = len(text)
-    span = min(250.0, 22.0 * n)
-    f = font(max(12, int(min(radius * 0.26, 0.72 * radius * math.radians(span) / n * 0.92))), serif=False, bold=True)
-    for k, ch in enumerate(text):
-        ang = -span / 2 + span * (k + 0.5) / n  # degrees from the top, clockwise
-        glyph = Image.new("L", (f.size + 8, f.size + 8), 0)
-        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), ch, font=f, fill=255, anchor="mm")
-        glyph = glyph.rotate(-ang, resample=Image.Resampling.BILINEAR)
-        r = radius * 0.72
-        gx = c + r * math.sin(math.radians(ang)) - glyph.width / 2
-        gy = c - r * math.cos(math.radians(ang)) - glyph.height / 2
-        layer.paste(255, (int(gx), int(gy)), glyph)
-    if bottom:
-        draw_text(layer, (c, c + radius * 0.55), bottom, max(12, int(radius * 0.18)), 255, serif=False, anchor="mm")
-    layer = layer.rotate(rng.uniform(-20, 20), resample=Image.Resampling.BILINEAR)
-    alpha = layer.point(lambda v: v * 0.82)
-    x, y = int(center[0] - side / 2), int(center[1] - side / 2)
-    ink = color if img.mode == "RGB" else 120
-    img.paste(ink, (x, y), alpha)
-
-
-def signature_onto(img: Image.Image, xy, name: str, rng: random.Random, size=58):
-    """A hand-written-looking name: slanted, jittered, overlapping bold strokes in pen ink."""
-    x, y = xy
-    f = font(size, serif=True, bold=True)
-    ink = BLUE_INK if img.mode == "RGB" else 40
-    for ch in name:
-        g = Image.new("L", (size * 2, size * 2), 0)
-        ImageDraw.Draw(g).text((size, size), ch, font=f, fill=255, anchor="mm")
-        shear = rng.uniform(0.15, 0.35)
-        g = g.transform(g.size, Image.Transform.AFFINE, (1, shear, -shear * size, 0, 1, 0),
-                        resample=Image.Resampling.BILINEAR)
-        g = g.rotate(rng.uniform(-12, 8), resample=Image.Resampling.BILINEAR)
-        img.paste(ink, (int(x - size / 2), int(y + rng.uniform(-6, 6) - size)), g)
-        x += int(size * rng.uniform(0.7, 0.85))
-    d = ImageDraw.Draw(img)
-    pts = [(xy[0] - 10 + k * (x - xy[0]) / 6, y + size * 0.55 + rng.uniform(-6, 6)) for k in range(7)]
-    d.line(pts, fill=ink, width=3, joint="curve")
-
-
-def _photocopy(img: Image.Image, rng: random.Random) -> Image.Image:
-    """Paper tint, toner grey and dust: what a copier and a scanner add."""
-    lut = [int(24 + v * (243 - 24) / 255) for v in range(256)]
-    img = img.point(lut * (3 if img.mode == "RGB" else 1))
-    d = ImageDraw.Draw(img)
-    dot = 90 if img.mode == "L" else (90, 90, 90)
-    for _ in range(rng.randrange(40, 90)):
-        px, py, r = rng.randrange(img.width), rng.randrange(img.height), rng.choice((1, 1, 1, 2))
-        d.ellipse([px, py, px + r, py + r], fill=dot)
-    return img
-
-
 # ----------------------------------------------------------------------------- kinds
 
 
-def _hukou(p: _Page, pl: dict, who: _Person | None, year: int):
+def _hukou(p: Page, pl: dict, who: _Person | None, year: int):
     y0 = 150
     if who is None:  # 户主页
         p.title(y0, "居民户口簿", 64)
@@ -311,11 +129,11 @@ def _hukou(p: _Page, pl: dict, who: _Person | None, year: int):
     p.stamp((900, y + 220), f"{pl['county']}公安局{pl['town']}派出所", 115, "户口专用章")
 
 
-def _card(p: _Page, box, radius=36):
+def _card(p: Page, box, radius=36):
     p.d.rounded_rectangle(box, radius=radius, outline=p.ink, width=3)
 
 
-def _id_card(p: _Page, pl: dict, who: _Person, year: int):
+def _id_card(p: Page, pl: dict, who: _Person, year: int):
     p.text((W // 2, 110), "居民身份证复印件", 40, bold=True, anchor="mt")
     x0, y0, cw, ch = 215, 220, 810, 510
     _card(p, [x0, y0, x0 + cw, y0 + ch])
@@ -348,7 +166,7 @@ def _id_card(p: _Page, pl: dict, who: _Person, year: int):
 _DISABILITY_CODES = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
 
 
-def _disability(p: _Page, pl: dict, who: _Person, year: int):
+def _disability(p: Page, pl: dict, who: _Person, year: int):
     dis = who.extra.get("disability") or {}
     cat = dis.get("category") or p.rng.choice(("肢体", "视力", "智力", "精神"))
     grade = dis.get("grade") or p.rng.choice(("一级", "二级", "三级"))
@@ -368,7 +186,7 @@ def _disability(p: _Page, pl: dict, who: _Person, year: int):
     p.stamp((880, y + 170), f"{pl['county']}残疾人联合会", 120)
 
 
-def _scan_doc(p: _Page, org: str, title: str, paras: list[str], year: int, sign: tuple[str, str] | None = None,
+def _scan_doc(p: Page, org: str, title: str, paras: list[str], year: int, sign: tuple[str, str] | None = None,
               table: list | None = None, stamp: str | None = None, date: dt.date | None = None, table_first=True):
     """A letter-like document: organisation, title, paragraphs, table, signature, stamp and date."""
     if org:
@@ -394,7 +212,7 @@ def _scan_doc(p: _Page, org: str, title: str, paras: list[str], year: int, sign:
 _ILLNESSES = ("脑梗死后遗症", "2型糖尿病", "慢性阻塞性肺疾病", "慢性肾功能衰竭（尿毒症期）", "高血压病3级", "类风湿性关节炎")
 
 
-def _diagnosis(p: _Page, pl: dict, who: _Person, year: int):
+def _diagnosis(p: Page, pl: dict, who: _Person, year: int):
     illness = who.extra.get("illness") or p.rng.choice(_ILLNESSES)
     age = year - who.birth.year
     table = [[("姓名", 2), (who.name, 3), ("性别", 2), (who.sex, 2), ("年龄", 2), (f"{age}岁", 2)],
@@ -407,7 +225,7 @@ def _diagnosis(p: _Page, pl: dict, who: _Person, year: int):
               table, f"{pl['county']}人民医院")
 
 
-def _school(p: _Page, pl: dict, who: _Person, year: int):
+def _school(p: Page, pl: dict, who: _Person, year: int):
     age = year - who.birth.year
     school, grade = ((f"{pl['town']}中心小学", f"{max(1, age - 6)}年级") if age < 13 else
                      (f"{pl['county']}第一中学", f"{'初' if age < 16 else '高'}{['一', '二', '三'][min(2, (age - 13) % 3)]}"))
@@ -417,7 +235,7 @@ def _school(p: _Page, pl: dict, who: _Person, year: int):
     _scan_doc(p, "", "学籍证明", paras, year, None, None, school, dt.date(year, 9, 10))
 
 
-def _care(p: _Page, pl: dict, who: _Person, year: int):
+def _care(p: Page, pl: dict, who: _Person, year: int):
     carer = p.rng.choice(("王秀英", "李桂兰", "张国富", "刘德明"))
     paras = [f"甲方（供养机构）：{pl['town']}人民政府", f"乙方（照料护理人）：{carer}",
              f"丙方（分散供养特困人员）：{who.name}，公民身份号码{who.id_number}，住{pl['address']}。",
@@ -428,7 +246,7 @@ def _care(p: _Page, pl: dict, who: _Person, year: int):
               f"{pl['town']}人民政府", dt.date(year, 1, 5))
 
 
-def _bank(p: _Page, pl: dict, who: _Person, year: int):
+def _bank(p: Page, pl: dict, who: _Person, year: int):
     bank = pl["bank"].get("bank") or p.rng.choice(("湖北农商银行", "中国邮政储蓄银行", "农村信用合作社"))
     number = pl["bank"].get("card_number") or "6217" + "".join(str(p.rng.randrange(10)) for _ in range(15))
     holder = pl["bank"].get("holder") or who.name
@@ -448,7 +266,7 @@ def _bank(p: _Page, pl: dict, who: _Person, year: int):
     p.stamp((x0 + 650, y1 + 480), f"{bank}{pl['town']}支行", 95, "业务专用章")
 
 
-def _signed_form(p: _Page, pl: dict, who: _Person, year: int, title: str | None):
+def _signed_form(p: Page, pl: dict, who: _Person, year: int, title: str | None):
     title = title or "入户调查表"
     rows = [[("申请人", 2), (who.name, 3), ("公民身份号码", 2), (who.id_number, 4)],
             [("家庭住址", 2), (pl["address"], 9)],
@@ -586,7 +404,7 @@ def _report_page(pdf, pl: dict, who: _Person, year: int, rng: random.Random) -> 
     pdf.cell(0, 8, _cn_date(dt.date(year, 3, 15)), align="R")
 
 
-def _report_image(p: _Page, pl: dict, who: _Person, year: int):
+def _report_image(p: Page, pl: dict, who: _Person, year: int):
     no, intro, items = _report_content(pl, who, year, p.rng)
     _scan_doc(p, f"报告编号：{no}", "家庭经济状况信息核对报告", [intro], year, None,
               [[("核对项目", 2), ("核对结果", 6)]] + [[(a, 2), (b, 6)] for a, b in items],
@@ -607,7 +425,7 @@ def render(kind: str, *, household: dict, member: dict | None = None, year: int 
     if kind == "入户照片":
         return _visit_photo(rng, pl, year)
     colour = kind in ("疾病诊断证明", "学籍证明", "照料护理协议", "签字表")
-    p = _Page(rng, mode="RGB" if colour else "L")
+    p = Page(rng, mode="RGB" if colour else "L")
     who = _person(member or _head_member(household), seed)
     if kind == "户口簿":
         _hukou(p, pl, who if member else None, year)
@@ -616,7 +434,7 @@ def render(kind: str, *, household: dict, member: dict | None = None, year: int 
     else:
         {"身份证": _id_card, "残疾证": _disability, "疾病诊断证明": _diagnosis, "学籍证明": _school,
          "照料护理协议": _care, "银行卡": _bank, "核对报告": _report_image}[kind](p, pl, who, year)
-    return _photocopy(p.img, rng)
+    return photocopy(p.img, rng)
 
 
 def make_scan(kind: str, out_path, *, household: dict, member: dict | None = None, year: int | None = None,

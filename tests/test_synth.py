@@ -14,7 +14,8 @@ from PIL import Image
 
 from archive.errors import InputError
 from archive.scans import convert_scan, has_text_layer
-from archive.synth import FONT_DIRS, KINDS, font, make_scan, render, sc_index
+from archive.synth import KINDS, make_scan, render
+from archive.synth_draw import FONT_DIRS, font, sc_index
 
 HOUSEHOLD = {
     "case_no": "FX2024-0012", "head": "王建军", "village": "团柏村", "town": "团柏乡", "county": "汾西县",

@@ -90,8 +90,8 @@ class Config:
         return self.categories.get(form_id, default)
 
     def scan_limits(self):
-        """archive.scans.ScanLimits from [limits] (pixels, file size, pages, PDF stream size)."""
-        from archive.scans import ScanLimits
+        """archive.volumes.scans.ScanLimits from [limits] (pixels, file size, pages, PDF stream size)."""
+        from archive.volumes.scans import ScanLimits
 
         d = ScanLimits()
         lim = self.limits

@@ -97,7 +97,7 @@ def seed_build(ws_path: Path, placeholder_docx: Path, placeholder_pdf: Path, vil
     converted forms keyed by template and data: all as in a normal build, so the
     following real `dibao build` runs find a real built archive of that size.
     """
-    from archive import build as b
+    from archive.volumes import build as b
     from archive.workspace import open_workspace
 
     docx = placeholder_docx.read_bytes()

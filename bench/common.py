@@ -48,7 +48,7 @@ def machine() -> dict:
     mem = Path("/proc/meminfo").read_text()
     kb = int(re.search(r"MemTotal:\s+(\d+)", mem).group(1))
     cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-    from archive.office import find_soffice
+    from archive.external.libreoffice import find_soffice
 
     try:
         soffice = _version([find_soffice(), "--version"])

@@ -12,8 +12,8 @@ from bench.common import fresh, median
 def household_forms(ws, count: int) -> list[tuple[str, bytes]]:
     """(name, .docx bytes) of the forms the build would generate, household after household."""
     from archive import forms
-    from archive.attachments import collect
-    from archive.plan import plan_household
+    from archive.records.attachments import collect
+    from archive.volumes.plan import plan_household
 
     out: list[tuple[str, bytes]] = []
     hhs, _ = forms.load_households(ws)
@@ -32,7 +32,7 @@ def household_forms(ws, count: int) -> list[tuple[str, bytes]]:
 
 def converter_batch(files: list[Path], out: Path, workers: int) -> tuple[float, float]:
     """(seconds including worker start-up, seconds of the batch once warm)."""
-    from archive.office import Converter
+    from archive.external.libreoffice import Converter
 
     fresh(out).mkdir()
     t0 = time.monotonic()
@@ -44,7 +44,7 @@ def converter_batch(files: list[Path], out: Path, workers: int) -> tuple[float, 
 
 
 def naive_batch(files: list[Path], out: Path, profile: Path) -> float:
-    from archive.office import find_soffice
+    from archive.external.libreoffice import find_soffice
 
     fresh(out).mkdir()
     args = [find_soffice(), "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",

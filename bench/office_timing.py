@@ -26,7 +26,7 @@ from docx import Document  # noqa: E402
 from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 
-from archive.office import Converter, find_soffice  # noqa: E402
+from archive.external.libreoffice import Converter, find_soffice  # noqa: E402
 
 LABELS = ["户主姓名", "身份证号", "家庭住址", "联系电话", "家庭人口", "申请类别", "月人均收入", "保障标准",
           "拟保障人数", "拟发放金额", "申请理由", "村委会意见", "乡镇审核意见", "县级审批意见"]

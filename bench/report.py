@@ -32,7 +32,7 @@ def write(path: Path, s: dict) -> None:
         r = res["forms"]
         L += ["## 1. Forms → PDF", "",
               f"{r['forms']} filled forms of demo households (the forms `dibao build` generates, rendered with "
-              "docxtpl beforehand), converted as one batch. dibao: `archive.office.Converter(workers=N)` "
+              "docxtpl beforehand), converted as one batch. dibao: `archive.external.libreoffice.Converter(workers=N)` "
               "including worker start-up; naive: one `soffice --headless --convert-to pdf` process per file, "
               f"same files, same run. Converter {r['repeat']} runs, naive {r['naive_repeat']} runs, medians.", "",
               "| way | documents/s | × naive | target | |", "|---|---|---|---|---|",

@@ -143,7 +143,7 @@ def _placeholder(built_ws: Path) -> tuple[Path, Path]:
     docx, pdf = d / "form.docx", d / "form.pdf"
     if not (docx.exists() and pdf.exists()):
         from archive import forms
-        from archive.office import convert_once
+        from archive.external.libreoffice import convert_once
         from archive.workspace import open_workspace
 
         ws = open_workspace(built_ws)

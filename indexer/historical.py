@@ -80,7 +80,7 @@ class HouseholdMatcher:
 
 
 def households_for_matching(households) -> list[dict]:
-    """Matcher entries from household records (archive.model.Household or dicts of that shape)."""
+    """Matcher entries from household records (archive.records.model.Household or dicts of that shape)."""
     out = []
     for h in households:
         get = (lambda k, h=h: h.get(k)) if isinstance(h, Mapping) else (lambda k, h=h: getattr(h, k, None))

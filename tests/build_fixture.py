@@ -1,4 +1,4 @@
-"""A sample workspace built once per test module (archive.demo + dibao build), and PDF checks."""
+"""A sample workspace built once per test module (archive.sample.demo + dibao build), and PDF checks."""
 
 from __future__ import annotations
 

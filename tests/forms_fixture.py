@@ -1,4 +1,4 @@
-"""A small realistic workspace for the forms tests (until archive/demo.py exists).
+"""A small realistic workspace for the forms tests (until archive/sample/demo.py exists).
 
 永安镇 (汾西 profile), two villages.  城关村 holds a household with a disabled wife and a
 10-year-old son, an official's relative with seven members and an objection, a refused

@@ -1,6 +1,6 @@
-"""The audit on sample workspaces (archive.demo): it finds every planted gap and nothing else.
+"""The audit on sample workspaces (archive.sample.demo): it finds every planted gap and nothing else.
 
-The demo plants gaps of the kinds listed in archive/audit/planted.py and gives only some
+The demo plants gaps of the kinds listed in archive/sample/planted.py and gives only some
 households signed scans, so 待签字归档 (and 提醒) are not compared; a demo without scans is
 compared on record kinds only.  The audit date is the start of the year after the demo's
 history, so no review of an unfinished year is due.
@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from archive.audit import audit_workspace, missing_for
-from archive.audit.planted import PLANTED_GAP_KINDS, compare, compared_kinds
+from archive.sample.planted import PLANTED_GAP_KINDS, compare, compared_kinds
 
 SCAN_KINDS = ("missing_scan", "missing_check_report", "missing_disability_certificate", "missing_photos")
-from archive.demo import generate, planted
-from archive.model import Household
+from archive.sample.demo import generate, planted
+from archive.records.model import Household
 from cli import main
 
 

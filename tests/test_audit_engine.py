@@ -7,7 +7,7 @@ import pytest
 
 from archive.audit import audit_workspace, missing_for
 from archive.audit.run import worklist_key
-from archive.model import Household
+from archive.records.model import Household
 from tests.audit_fixture import AS_OF, add_scans, complete_record, complete_workspace, id_number, write_record
 
 

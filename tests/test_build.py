@@ -1,6 +1,6 @@
 """dibao build on the sample workspace: volume structure, incremental rebuilds, interruption, locking.
 
-One workspace (archive.demo, 4 households of the 汾西 profile, with scans) is built once
+One workspace (archive.sample.demo, 4 households of the 汾西 profile, with scans) is built once
 with real LibreOffice by the module fixture; tests that change anything work on a copy
 (shutil.copytree keeps mtimes, and the copy's form cache spares LibreOffice).
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from archive.scans import convert_scan
+from archive.volumes.scans import convert_scan
 from archive.workspace import open_workspace
 from tests.build_fixture import (CATS, ROOT, manifests, outline_titles, output_mtimes, run_cli, squash,
                                  stamped_numbers)
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from archive.demo import generate
+    from archive.sample.demo import generate
 
     base = tmp_path_factory.mktemp("build")
     ws_dir = base / "ws"

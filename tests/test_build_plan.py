@@ -1,4 +1,4 @@
-"""Where each form and scan goes (archive/plan.py) and the payment sheet, without LibreOffice."""
+"""Where each form and scan goes (archive/volumes/plan.py) and the payment sheet, without LibreOffice."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.attachments import Scan
-from archive.model import Household
-from archive.pages import Book
-from archive.plan import plan_household
-from archive.volume import reader_of
+from archive.records.attachments import Scan
+from archive.records.model import Household
+from archive.volumes.pages import Book
+from archive.volumes.plan import plan_household
+from archive.volumes.volume import reader_of
 from archive.workspace import init_workspace
 from tests.build_fixture import squash
 from tests.helpers import record
@@ -95,7 +95,7 @@ def test_payment_sheet_totals():
 
 
 def test_build_refuses_a_foreign_output_folder(tmp_path):
-    from archive.build import build
+    from archive.volumes.build import build
     from archive.errors import ConfigError
 
     ws = init_workspace(tmp_path / "w", "fenxi")

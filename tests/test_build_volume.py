@@ -10,8 +10,8 @@ import pypdf
 import pytest
 from PIL import Image
 
-from archive.pages import Book, ContentsRow
-from archive.volume import Doc, assemble, reader_of, stamp_page
+from archive.volumes.pages import Book, ContentsRow
+from archive.volumes.volume import Doc, assemble, reader_of, stamp_page
 from tests.build_fixture import outline_titles, squash, stamped_numbers
 
 

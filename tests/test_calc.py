@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from click.testing import CliRunner
 
-from archive.calc import compute
+from archive.records.calc import compute
 from archive.config import parse_config
-from archive.model import Household
+from archive.records.model import Household
 from cli import main
 from tests.helpers import make_id, record, write
 

@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from archive import ids
-from archive.attachments import collect
-from archive.calc import compute
-from archive.demo import PLANTED_NAME, generate, planted
-from archive.demo_history import CARE_FEES
-from archive.demo_people import NEARBY
+from archive.records.attachments import collect
+from archive.records.calc import compute
+from archive.sample.demo import PLANTED_NAME, generate, planted
+from archive.sample.history import CARE_FEES
+from archive.sample.people import NEARBY
 from archive.errors import InputError
-from archive.records import cross_checks, load_record
+from archive.records.load import cross_checks, load_record
 from archive.workdays import workdays_between
 
 KINDS = {"missing_scan", "missing_disability_certificate", "missing_photos", "missing_check_report",
@@ -272,7 +272,7 @@ def test_check_report_has_a_text_layer(demo_ws):
 
 def test_audit_reports_exactly_the_planted_gaps(demo_ws):
     audit = pytest.importorskip("archive.audit")
-    compare = pytest.importorskip("archive.audit.planted").compare
+    compare = pytest.importorskip("archive.sample.planted").compare
     res = audit.audit_workspace(demo_ws, jobs=1)
     data = planted(demo_ws.root)
     c = compare(res, data)

@@ -424,7 +424,7 @@ def test_application_chain_and_change_form_apply_in_every_profile():
     """The seeds' only application-chain forms (汾西 附件1–11) and change form (鄂州 附件1) serve every
     county; annual review forms stay with their own profile (so build and audit agree)."""
     from archive.config import parse_config
-    from archive.model import Household
+    from archive.records.model import Household
     from tests.helpers import record
 
     hh = Household.model_validate(record(events=record()["events"] + [

@@ -15,7 +15,7 @@ import archive.forms.render  # noqa: F401 - the module, not forms.render (a func
 from archive import forms
 from archive.errors import InputError
 from archive.forms import cache as diskcache
-from archive.manifest import docx_key
+from archive.volumes.manifest import docx_key
 from archive.workspace import open_workspace
 from tests.forms_fixture import build_workspace
 

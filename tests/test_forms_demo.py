@@ -8,7 +8,7 @@ from archive import forms
 from archive.forms.render import docx_text
 from tests.forms_cases import clean_of_tags
 
-demo = pytest.importorskip("archive.demo")
+demo = pytest.importorskip("archive.sample.demo")
 
 
 @pytest.mark.parametrize("profile", ["fenxi", "ezhou", "yueyang"])

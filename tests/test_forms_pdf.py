@@ -21,7 +21,7 @@ FORM_IDS = [s.id for s in forms.load_catalog()]
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
-    from archive.office import Converter
+    from archive.external.libreoffice import Converter
 
     root = tmp_path_factory.mktemp("formspdf")
     ws = open_workspace(build_workspace(root / "ws"))
@@ -78,7 +78,7 @@ def test_pdf_public_notice_has_no_private_data(pdfs):
 def test_templates_survive_a_libreoffice_save(tmp_path, monkeypatch):
     """A clerk opens the templates in LibreOffice and saves them as .docx: they still fill."""
     from archive.forms import catalog
-    from archive.office import find_soffice
+    from archive.external.libreoffice import find_soffice
     from tests.forms_fixture import build_workspace
 
     src = tmp_path / "src"

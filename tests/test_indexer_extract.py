@@ -72,7 +72,7 @@ def test_has_text_threshold():
 
 
 def test_matcher_from_records_and_ambiguity():
-    from archive.model import Household
+    from archive.records.model import Household
 
     hh = Household.model_validate(record("HS-9", bank_account={"bank": "农商行", "card_number": "6217002870012345678"}))
     entries = households_for_matching([hh, record("HS-10", village="东山村")])

@@ -37,8 +37,8 @@ def jpeg(im, dpi=150) -> bytes:
 
 
 def scan_pdf(tmp_path: Path, name: str, data: bytes, suffix=".jpg") -> Path:
-    """The scan placed on A4 as dibao build places it (archive.scans), one page per file."""
-    from archive.scans import convert_scan
+    """The scan placed on A4 as dibao build places it (archive.volumes.scans), one page per file."""
+    from archive.volumes.scans import convert_scan
 
     src = tmp_path / f"{name}{suffix}"
     src.write_bytes(data)

@@ -1,4 +1,4 @@
-"""archive.office: .docx -> PDF through real LibreOffice (and small fake sofficees for failures)."""
+"""archive.external.libreoffice: .docx -> PDF through real LibreOffice (and small fake sofficees for failures)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from archive import office_workers
+from archive.external import soffice as office_workers
 from archive.errors import InputError, ToolFailed, ToolMissing
-from archive.office import Converter, convert_once, find_soffice
+from archive.external.libreoffice import Converter, convert_once, find_soffice
 
 REPO = Path(__file__).resolve().parents[1]
 NUMERALS = "一二三四五六七八九十"
@@ -342,7 +342,7 @@ def test_ctrl_c_leaves_no_soffice(tmp_path, mode):
     script = tmp_path / "run.py"
     script.write_text(textwrap.dedent(f"""\
         from pathlib import Path
-        from archive.office import Converter
+        from archive.external.libreoffice import Converter
         src = Path({str(src)!r})
         with Converter(workers=2, timeout=60, workdir=Path({str(work)!r})) as conv:
             conv.convert(src, Path({str(tmp_path / "warm.pdf")!r}))
@@ -393,7 +393,7 @@ def test_killed_parent_takes_its_soffice_along(tmp_path, monkeypatch, mode):
     script.write_text(textwrap.dedent(f"""\
         import time
         from pathlib import Path
-        from archive.office import Converter
+        from archive.external.libreoffice import Converter
         conv = Converter(workers=2, timeout=60, workdir=Path({str(work)!r}))
         print("ready", flush=True)
         conv.convert_many([(Path({str(src)!r}), Path({str(tmp_path)!r}) / f"{{i}}.pdf") for i in range(20)])

@@ -1,4 +1,4 @@
-"""archive.office: workers started ahead (Converter.start), kept profiles (ProfileCache), closing without waiting."""
+"""archive.external.libreoffice: workers started ahead (Converter.start), kept profiles (ProfileCache), closing without waiting."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from archive.office import Converter, ProfileCache, find_soffice
+from archive.external.libreoffice import Converter, ProfileCache, find_soffice
 from tests.test_office import make_form, pdf_text
 
 pytestmark = pytest.mark.skipif(

@@ -15,7 +15,7 @@ import pytest
 from fpdf import FPDF
 
 from archive import pdffont
-from archive.pages import Book, ContentsRow, CoverInfo, RemarksInfo
+from archive.volumes.pages import Book, ContentsRow, CoverInfo, RemarksInfo
 
 REPO = Path(__file__).resolve().parents[1]
 TEXT = "最低生活保障档案 户主：龘靐齉 对象编号 FX-2024-001 2024年5月1日 缺件说明：无。"
@@ -85,7 +85,7 @@ def test_book_pages_render_chinese_with_embedded_font(tmp_path):
 
 
 def test_no_fpdf_import_for_a_build_with_nothing_to_draw():
-    code = "import sys, archive.pages, archive.build; print('fpdf' in sys.modules)"
+    code = "import sys, archive.volumes.pages, archive.volumes.build; print('fpdf' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                          env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert out.stdout.strip() == "False", out.stderr

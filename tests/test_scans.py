@@ -1,4 +1,4 @@
-"""archive.scans on a generated corpus: every input kind, limits, bombs and broken files."""
+"""archive.volumes.scans on a generated corpus: every input kind, limits, bombs and broken files."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pypdf.generic import NameObject, RectangleObject
 
 from archive.errors import InputError
 from archive.fsutil import sha256_file
-from archive.scans import A4_H, A4_W, ScanLimits, convert_scan, has_text_layer, scan_to_pdf, sniff
+from archive.volumes.scans import A4_H, A4_W, ScanLimits, convert_scan, has_text_layer, scan_to_pdf, sniff
 
 # ----------------------------------------------------------------------------- helpers
 

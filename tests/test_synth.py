@@ -1,4 +1,4 @@
-"""archive.synth: every kind generates, deterministically, small, readable by the scan pipeline and by OCR."""
+"""archive.sample.synth: every kind generates, deterministically, small, readable by the scan pipeline and by OCR."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 
 from archive.errors import InputError
-from archive.scans import convert_scan, has_text_layer
-from archive.synth import KINDS, make_scan, render
-from archive.synth_draw import FONT_DIRS, font, sc_index
+from archive.volumes.scans import convert_scan, has_text_layer
+from archive.sample.synth import KINDS, make_scan, render
+from archive.sample.draw import FONT_DIRS, font, sc_index
 
 HOUSEHOLD = {
     "case_no": "FX2024-0012", "head": "王建军", "village": "团柏村", "town": "团柏乡", "county": "汾西县",

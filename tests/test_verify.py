@@ -8,9 +8,9 @@ import json
 import pytest
 from PIL import Image
 
-from archive.build import build
+from archive.volumes.build import build
 from archive.fsutil import TMP_PREFIX
-from archive.verify import verify
+from archive.volumes.verify import verify
 from archive.workspace import init_workspace, open_workspace
 from tests.helpers import record, write
 

@@ -46,8 +46,8 @@ MAGIC = b"dibao-audit-cache\n"
 _HEADER = struct.Struct("<32sQI")     # run key, payload length, CRC32 of the payload
 _ATTACHMENT = ("path", "type", "member", "year", "date", "event", "form", "title")
 # The modules an audit result depends on besides archive/audit/ (what they import of archive/, too).
-_DEPENDS = ("model.py", "calc.py", "config.py", "workdays.py", "ids.py", "attachments.py", "records.py", "errors.py",
-            "forms/catalog.py")
+_DEPENDS = ("records/model.py", "records/calc.py", "config.py", "workdays.py", "ids.py", "records/attachments.py",
+            "records/load.py", "errors.py", "forms/catalog.py")
 
 
 def cache_dir(ws) -> Path:

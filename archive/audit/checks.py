@@ -1,7 +1,7 @@
 """Checks for inspectors, reported apart from missing papers.
 
 应退尽退     a household in care (城市/农村低保, not exited) whose per-capita income, computed
-             by archive.calc for its latest income year, is not below that year's standard.
+             by archive.records.calc for its latest income year, is not below that year's standard.
 死亡未减员   a member who died on or before the audit date is still marked 保障人口, or the
              amount in force after the death still counts more covered people than are alive.
 发放金额不符 a 正常发放 payment differing from the amount in force that month: the latest
@@ -36,7 +36,7 @@ def _over_standard(hh, facts: Facts, config, out: list[Flag]) -> None:
         return
     if not hh.incomes:
         return
-    from archive.calc import compute, fmt
+    from archive.records.calc import compute, fmt
 
     year = max(x.year for x in hh.incomes)
     try:

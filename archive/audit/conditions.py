@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 
-from archive.model import (AnnualReview, Application, Change, Decision, Expense, Household, Member,
+from archive.records.model import (AnnualReview, Application, Change, Decision, Expense, Household, Member,
                            PeriodicCheck, Publicity, Refusal, Reinvestigation, Visit)
 
 

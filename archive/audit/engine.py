@@ -1,6 +1,6 @@
 """Evaluate the rules of a RuleSet on one household: its gaps, as data.
 
-Matching scans to requirements (the file naming of archive/attachments.py):
+Matching scans to requirements (the file naming of archive/records/attachments.py):
   * a scan *fits* a subject when none of its qualifiers (member, year, event) contradicts
     the subject's; it fits *exactly* when at least one of them agrees, *generically*
     when it carries none of the subject's kinds of qualifier;

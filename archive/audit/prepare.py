@@ -8,7 +8,7 @@ Per village (folder DIR/<村>/):
                     at the visit, then record the event);
     补件清单.pdf / 补件清单.txt   per household the scans to collect, the data to ask for, the
                     deadlines to explain and the inspector flags, each with what to do.
-All forms of the run go through one LibreOffice converter (archive.office.Converter).
+All forms of the run go through one LibreOffice converter (archive.external.libreoffice.Converter).
 When the clerk adds the scan or the data, the next `dibao audit` no longer lists the gap.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from archive.audit.pdf import write_checklist_pdf
 from archive.errors import DibaoError
 from archive.fsutil import atomic_write_bytes, atomic_write_text, ensure_dir
-from archive.model import safe_filename
+from archive.records.model import safe_filename
 
 FORM_KINDS = ("待签字归档", "缺表")
 FORMS_PDF = "待打印表单.pdf"
@@ -71,7 +71,7 @@ def prepare(result, ws, out_dir: Path, *, converter=None, progress=None) -> list
     if own:
         needed = any(g.form and g.kind in FORM_KINDS for hs in by_village.values() for h in hs for g in h.gaps)
         if needed:
-            from archive.office import Converter
+            from archive.external.libreoffice import Converter
 
             converter = Converter(workers=2)
     try:

@@ -42,7 +42,7 @@ from pathlib import Path
 from archive.audit.conditions import EXPENSE_KINDS, FILTERS, ITERATORS, parse_due
 from archive.config import CATEGORIES, PROFILES
 from archive.errors import ConfigError
-from archive.model import ATTACHMENT_TYPES, EVENT_TYPES, HOUSEHOLD_TYPES
+from archive.records.model import ATTACHMENT_TYPES, EVENT_TYPES, HOUSEHOLD_TYPES
 
 WORKSPACE_RULES = "audit-rules.toml"
 RULE_KINDS = ("form", "scan", "photos", "field", "time")

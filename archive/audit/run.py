@@ -33,7 +33,7 @@ from archive.audit.conditions import Facts
 from archive.audit.gaps import Flag, Gap, HouseholdAudit
 from archive.audit.rules import RuleSet, load_rules, rules_path_for
 from archive.audit.scanlist import list_scans
-from archive.model import Household
+from archive.records.model import Household
 
 PARALLEL_FROM = 3000     # fewer records than this: one process (a pool costs ~0.1 s to start)
 
@@ -97,7 +97,7 @@ def _parse(p: str) -> tuple[Household | None, str]:
         return Household.model_validate_json(raw), ""
     except ValueError:
         pass
-    from archive.records import load_record   # slow path, for its Chinese messages
+    from archive.records.load import load_record   # slow path, for its Chinese messages
 
     rec = load_record(Path(p))
     errs = [p for p in rec.problems if p.severity == "error"]

@@ -1,6 +1,6 @@
 """Scans of one household, found cheaply: one os.scandir per folder, no file reading.
 
-Same result as archive.attachments.collect (record-listed attachments, then files in
+Same result as archive.records.attachments.collect (record-listed attachments, then files in
 scans/<对象编号>/ named by the convention, links leaving the workspace skipped), but
 without resolving every path: only symbolic links are resolved.  The audit runs this
 for every household, so it must stay cheap; the build uses `collect`.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from archive.attachments import SCAN_EXTS, Scan, parse_name
-from archive.records import attachment_path_problem
+from archive.records.attachments import SCAN_EXTS, Scan, parse_name
+from archive.records.load import attachment_path_problem
 
 
 def list_scans(hh, root: Path, scans_root: Path | None = None, has_folder: bool | None = None) -> list[Scan]:

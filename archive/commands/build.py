@@ -64,7 +64,7 @@ def build(state, out, jobs, village, case_no, prune, force, as_json):
         dibao build --household HS-2021-001 --force
         dibao build --prune          删除已删记录的户的卷宗
     """
-    from archive.build import build as run_build
+    from archive.volumes.build import build as run_build
 
     progress = _BuildProgress()
     try:
@@ -113,7 +113,7 @@ def verify(state, out, as_json):
     例：dibao verify
         dibao verify --json > 核对结果.json
     """
-    from archive.verify import verify as run_verify
+    from archive.volumes.verify import verify as run_verify
 
     rep = run_verify(state.ws, out)
     if as_json:

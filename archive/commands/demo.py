@@ -50,7 +50,7 @@ def demo(out, households, seed, profile, town, no_scans, no_run):
     """
     import time
 
-    from archive import demo as demomod
+    from archive.sample import demo as demomod
 
     t0 = time.monotonic()
     click.echo(f"正在生成样例工作区（{households} 户，种子 {seed}，地区 {profile}）……")
@@ -100,7 +100,7 @@ def _demo_audit_check(ws, planted: dict) -> str:
     """Does the audit find exactly the planted gaps? One line for the demo's summary."""
     try:
         from archive.audit import audit_workspace
-        from archive.audit.planted import compare
+        from archive.sample.planted import compare
     except ImportError:
         return "（这个版本的审计不能与 demo-planted.json 对照）"
     c = compare(audit_workspace(ws), planted)

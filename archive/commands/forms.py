@@ -63,7 +63,7 @@ def _forms_converter(out: Path, count: int = 1, ws=None):
     """One warm LibreOffice for the whole command, only when a PDF is asked for."""
     if out.suffix.lower() != ".pdf":
         return None
-    from archive.office import Converter
+    from archive.external.libreoffice import Converter
 
     timeout = ws.config.convert_timeout if ws is not None else 120.0
     memory = ws.config.convert_memory_mb if ws is not None else None

@@ -45,7 +45,7 @@ class _CountProgress:
 def _workspace_households(ws) -> list:
     """Household records of the workspace that parse (for attaching historical files to households:
     a wrong check digit elsewhere in a record does not stop its old files from being matched)."""
-    from archive.records import load_households
+    from archive.records.load import load_households
 
     return load_households(ws.record_paths(), None, strict=False)[0]
 

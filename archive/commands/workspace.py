@@ -43,7 +43,7 @@ def schema(output):
     例：dibao schema -o household.schema.json
     """
     from archive.fsutil import atomic_write_text
-    from archive.model import json_schema
+    from archive.records.model import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if output:
@@ -67,7 +67,7 @@ def validate(state, paths, as_json, warnings):
     例：dibao validate
         dibao validate households/FX-001.json households/FX-002.json
     """
-    from archive.validate import validate_paths
+    from archive.records.validate import validate_paths
 
     report = validate_paths(state, list(paths))
     if as_json:
@@ -93,8 +93,8 @@ def calc(state, record, year, as_json):
     例：dibao calc households/FX-001.json
         dibao calc households/FX-001.json --year 2024 --json
     """
-    from archive import calc as calcmod
-    from archive.validate import load_one
+    from archive.records import calc as calcmod
+    from archive.records.validate import load_one
 
     hh = load_one(state, record)
     c = calcmod.compute(hh, state.ws.config, year)

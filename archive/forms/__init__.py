@@ -77,11 +77,11 @@ def applicable(form_id: str, household, config) -> bool:
 def _household(ws, household):
     if household is None:
         return None, None
-    from archive.model import Household
+    from archive.records.model import Household
 
     if isinstance(household, Household):
         return household, None
-    from archive.records import load_valid
+    from archive.records.load import load_valid
 
     path = Path(household)
     return load_valid(path, ws.root if ws is not None else None), path
@@ -89,7 +89,7 @@ def _household(ws, household):
 
 def load_households(ws) -> tuple[list, list[str]]:
     """Every valid household of the workspace; invalid records are skipped with a warning."""
-    from archive.records import load_households as load_all
+    from archive.records.load import load_households as load_all
 
     out, skipped = load_all(ws.record_paths(), ws.root)
     return out, [f"记录 {p.name} 有错误，未列入（先运行 dibao validate）" for p in skipped]
@@ -192,7 +192,7 @@ def write_form(form_id: str, ws, out, *, converter=None, **kwargs) -> Path:
 
 def docx_bytes_to_pdf(items: list[tuple[bytes, Path]], converter=None) -> list[Path]:
     """Convert rendered .docx bytes to PDFs with one warm LibreOffice (a new one when converter is None)."""
-    from archive.office import Converter
+    from archive.external.libreoffice import Converter
 
     with tempfile.TemporaryDirectory(prefix="dibao-forms-") as tmp:
         pairs = []

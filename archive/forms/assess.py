@@ -2,14 +2,14 @@
 
 Items are matched to the printed rows by name; an item with no row of its own is added
 as an extra row (wages, business) or counted under 其他收入 (transfer, property), so the
-totals always equal archive.calc's figures and nothing is dropped.
+totals always equal archive.records.calc's figures and nothing is dropped.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from archive import calc as calcmod
+from archive.records import calc as calcmod
 from archive.errors import InputError
 from archive.forms import shape
 from archive.forms.context import calc_year_for, money

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archive.errors import InputError
-from archive.model import Household
+from archive.records.model import Household
 from archive.forms import shape
 from archive.forms.context import household_base, money, text
 from archive.forms.shape import fill

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archive.config import CATEGORIES
 from archive.errors import ConfigError, InputError
-from archive.model import EVENT_TYPES
+from archive.records.model import EVENT_TYPES
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "docx"
 CATALOG_NAME = "catalog.toml"

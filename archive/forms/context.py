@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from archive import calc as calcmod
+from archive.records import calc as calcmod
 from archive.errors import DibaoError
 from archive.ids import age_on
 from archive.ids import birth_date as id_birth
-from archive.model import Household, Member
+from archive.records.model import Household, Member
 from archive.forms import shape
 from archive.forms.shape import fill
 
@@ -240,7 +240,7 @@ def _category(hh, living, on) -> str:
 
 def _current_amounts(hh: Household):
     """Monthly amounts now paid: the latest change's after-amounts, else the decision's household amount."""
-    from archive.model import Amounts
+    from archive.records.model import Amounts
 
     ch = hh.latest("变更")
     dec = hh.latest("审核确认")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from archive import calc as calcmod
+from archive.records import calc as calcmod
 from archive.errors import InputError
 from archive.forms import shape
 from archive.forms.context import age_of, calc_year_for, config_values, is_minor, money, _current_amounts

@@ -1,7 +1,7 @@
 """Shared workspaces of the reliability corpus.
 
 `records_ws`: two good households and every bad record (no LibreOffice needed).
-`built_ws`: three sample households (archive.demo) with every bad scan in one of them,
+`built_ws`: three sample households (archive.sample.demo) with every bad scan in one of them,
 a few bad records and the special-characters record, built once with real
 LibreOffice; the tests then read its report, outputs and sources.
 """

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from archive.errors import EXIT_OK, EXIT_PROBLEMS, InputError
-from archive.scans import convert_scan
+from archive.volumes.scans import convert_scan
 from archive.workspace import open_workspace
 from tests.reliability.conftest import assert_clean_output, copy_ws, dibao
 
@@ -89,7 +89,7 @@ def test_scan_limits_come_from_the_configuration(built_ws, ws_copy):
 
 
 def test_build_uses_the_configured_limits(ws_copy):
-    from archive import build
+    from archive.volumes import build
 
     cfg = _set_limits(ws_copy, max_pages_per_attachment=2, max_pixels=5_000_000)
     assert build.scan_limits(cfg) == cfg.scan_limits()

@@ -1,4 +1,4 @@
-"""Compare an audit with the gaps a demo workspace planted (demo-planted.json, archive/demo.py).
+"""Compare an audit with the gaps a demo workspace planted (demo-planted.json, archive/sample/demo.py).
 
 The demo plants gaps of these kinds and leaves every other household complete by the
 yardstick written in its "rules" entry.  It does not give every household signed scans

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from archive.errors import ConfigError
 from archive.fsutil import TMP_PREFIX, sha256_file
-from archive.manifest import MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, find_manifests, rel_to, scan_folder_files, template_key
+from archive.volumes.manifest import MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, find_manifests, rel_to, scan_folder_files, template_key
 
 KIND_TEXT = {
     "changed": "输出文件已被改动（与生成时的校验值不符）",

@@ -34,17 +34,18 @@ HASH_CACHE = "scan-hashes.json"
 # Code that lays out volumes: a new version of any of it rebuilds everything.  Form rendering is
 # covered by archive.forms.RENDERER_VERSION (in every template key and form cache key) and the
 # tool version, so an edit to the forms code alone does not rebuild the archive.
-_CODE_FILES = ("plan.py", "volume.py", "pages.py", "build.py", "assemble.py", "attachments.py", "scans.py")
+_CODE_FILES = ("volumes/plan.py", "volumes/volume.py", "volumes/pages.py", "volumes/build.py", "volumes/household.py",
+               "records/attachments.py", "volumes/scans.py")
 
 
 @lru_cache(maxsize=1)
 def code_hash() -> str:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     files = [here / f for f in _CODE_FILES]
     for f in files:
         try:
-            h.update(f.name.encode() + b"\0" + f.read_bytes())
+            h.update(f.relative_to(here).as_posix().encode() + b"\0" + f.read_bytes())
         except OSError:
             h.update(f.name.encode() + b"\0missing")
     return h.hexdigest()[:16]
@@ -223,6 +224,6 @@ def find_manifests(out: Path, only: str | None = None,
 
 
 def safe_prefix(case_no: str) -> str:
-    from archive.model import safe_filename
+    from archive.records.model import safe_filename
 
     return safe_filename(case_no) + "_"

@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from archive.attachments import Scan
+from archive.records.attachments import Scan
 from archive.config import CATEGORIES
-from archive.model import Household
+from archive.records.model import Household
 
 APPLICATION_PAPERS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "医疗费用票据", "学籍证明", "学费证明",
                       "就业培训证明", "租房合同")

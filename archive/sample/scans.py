@@ -1,6 +1,6 @@
 """Sample data for `dibao demo`: which scans each household has, and drawing them in parallel.
 
-File names follow archive/attachments.py inside scans/<对象编号>/:
+File names follow archive/records/attachments.py inside scans/<对象编号>/:
     户口簿.jpg (some .pdf)            身份证_<成员>.jpg (every member)
     残疾证_<成员>.jpg (disabled)       疾病诊断证明_<成员>_<年>.pdf / 学籍证明_<成员>_<年>.jpg (each deducted expense)
     入户照片_<年>_<n>.jpg (3–5 a year) 核对报告_<年>.pdf (every active year, text layer)
@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.demo_history import Draft
+from archive.sample.history import Draft
 from archive.fsutil import TMP_PREFIX, ensure_dir, output_error
 
 FORM_TITLES = {
@@ -98,7 +98,7 @@ def signed_jobs(ws, rec: dict, profile: str, review_form: str, review_form_tekun
         return _signed(rec, base, profile, form, y0)
     import datetime as dt
 
-    from archive.model import Household
+    from archive.records.model import Household
 
     key = (str(ws.root), "rules")
     if key not in _RULES:
@@ -160,7 +160,7 @@ def scan_seed(seed: int, rel: str) -> int:
 
 def _render(root: str, work: list[tuple[dict, list[ScanJob]]], seed: int, font_cache: str | None = None) -> int:
     """Draw the scans of a few households (one font subset for all their 核对报告)."""
-    from archive.synth import report_pdfs, scan_bytes
+    from archive.sample.synth import report_pdfs, scan_bytes
 
     base = Path(root)
     for folder in {(base / j.rel).parent for _, jobs in work for j in jobs}:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from archive.config import Config, Standard
-from archive.model import INCOME_CATEGORIES, Household
+from archive.records.model import INCOME_CATEGORIES, Household
 
 MEDICAL_CAP = Decimal("50000")
 EDUCATION_CAP_PER_PERSON = Decimal("8000")

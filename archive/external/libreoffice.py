@@ -3,7 +3,7 @@
 Design (figures in /work/shared/reference/measurements.md):
 
 * Each worker is a warm soffice with its own temporary profile, driven over UNO by
-  archive/uno_worker.py.  `uno` imports only under Debian's /usr/bin/python3, so the
+  archive/external/uno_worker.py.  `uno` imports only under Debian's /usr/bin/python3, so the
   driver is a small separate process talking JSON lines over stdin/stdout.  About
   0.35 s per one-page form against 1.5 s for one `soffice --convert-to` per file;
   two workers use both cores.
@@ -22,7 +22,7 @@ Design (figures in /work/shared/reference/measurements.md):
   or interrupted conversion never leaves a partial dest.
 
 DIBAO_SOFFICE may name another soffice binary (tests use small fake scripts).
-The processes themselves live in archive/office_workers.py; this module holds the
+The processes themselves live in archive/external/soffice.py; this module holds the
 input checks, the worker slots (restart, retry, recycling) and the public API.
 """
 
@@ -42,11 +42,11 @@ import weakref
 import zipfile
 from pathlib import Path
 
-from archive import office_workers
+from archive.external import soffice as office_workers
 from archive.errors import InputError, ToolFailed, ToolMissing
 from archive.fsutil import atomic_path, ensure_dir
 from archive.ids import redact_ids
-from archive.office_workers import (
+from archive.external.soffice import (
     QUIT_GRACE,
     UNO_PYTHON,
     BatchProcess,

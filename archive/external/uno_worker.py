@@ -5,7 +5,7 @@ Runs under Debian's /usr/bin/python3 (the only Python where the `uno` module of
 python3-uno imports), not under the project venv, so it uses the standard
 library and `uno` only and never imports the `archive` package.
 
-The parent (archive/office.py) starts it in a session of its own, so that the
+The parent (archive/external/libreoffice.py) starts it in a session of its own, so that the
 worker and the soffice processes it starts form one process group the parent
 can kill at once.  Protocol: JSON lines.
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.model import ATTACHMENT_TYPES, Household
+from archive.records.model import ATTACHMENT_TYPES, Household
 
 SCAN_EXTS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
 FORM_ID_RE = re.compile(r"^[a-z]+-\d{2}$")
@@ -99,7 +99,7 @@ def collect(hh: Household, root: Path, scans_root: Path | None = None) -> tuple[
     the record does not list are added by their names.  Paths that fail the record
     checks (outside the workspace, missing) are left out here: validate reports them.
     """
-    from archive.records import attachment_path_problem
+    from archive.records.load import attachment_path_problem
 
     root = Path(root)
     scans_root = scans_root or root / "scans"

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.errors import InputError
-from archive.model import Household
-from archive.records import LoadedRecord, Problem, cross_checks, iter_record_paths, load_record, load_valid
+from archive.records.model import Household
+from archive.records.load import LoadedRecord, Problem, cross_checks, iter_record_paths, load_record, load_valid
 
 
 @dataclass

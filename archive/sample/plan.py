@@ -14,9 +14,9 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from archive.demo_history import Draft, Scenario
-from archive.demo_people import Locality
-from archive.records import title_at
+from archive.sample.history import Draft, Scenario
+from archive.sample.people import Locality
+from archive.records.load import title_at
 from archive.workdays import add_workdays, workdays_between
 
 PLANTED_SHARE = 0.22

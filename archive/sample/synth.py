@@ -7,7 +7,7 @@ PDF with a real text layer.  Text is drawn with Noto CJK SC so tesseract chi_sim
 reads it back.  Everything is deterministic for a given seed and small: A4 at
 150 dpi (1240×1754), JPEG quality 70, grey where a photocopy would be grey.
 
-Kinds are the attachment types of archive.model (ATTACHMENT_TYPES).
+Kinds are the attachment types of archive.records.model (ATTACHMENT_TYPES).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw
 from archive.errors import InputError
 from archive.fsutil import atomic_write_bytes
 from archive.ids import check_char
-from archive.synth_draw import W, Page, draw_text, photocopy, text_width
+from archive.sample.draw import W, Page, draw_text, photocopy, text_width
 
 KINDS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "学籍证明", "入户照片", "核对报告", "照料护理协议", "银行卡", "签字表")
 FORMATS = ("jpeg", "png", "pdf")

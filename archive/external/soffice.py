@@ -1,11 +1,11 @@
-"""Processes behind archive.office: a warm UNO worker, or one soffice call per file.
+"""Processes behind archive.external.libreoffice: a warm UNO worker, or one soffice call per file.
 
 Both kinds run in a session of their own, so the driver and every soffice process
 under it form one process group that kill_group() takes down at once (SIGKILL).
 Both answer convert(src, dest, deadline) with a reply dict:
 {"ok": True} or {"ok": False, "kind": "input" | "export" | "crash", "message": ...},
 and raise WorkerTimeout past the deadline or WorkerGone when the process ended.
-Messages here are technical, for the log; archive.office turns them into Chinese.
+Messages here are technical, for the log; archive.external.libreoffice turns them into Chinese.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ log = logging.getLogger("dibao.office")
 
 UNO_PYTHON = "/usr/bin/python3"  # Debian's python3-uno imports only here
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
-FONTS_CONF = Path(__file__).with_name("fonts") / "fonts.conf"
+FONTS_CONF = Path(__file__).resolve().parents[1] / "fonts" / "fonts.conf"
 RESTART_CODES = (79, 81)  # soffice on a fresh profile asks to be started again
 MAX_LAUNCHES = 4
 QUIT_GRACE = 10.0  # seconds a worker gets to close soffice before it is killed

@@ -1,6 +1,6 @@
 """Writing one household's volumes and manifest, and the village box lists and town summary.
 
-Called by archive/build.py once a household's forms are converted.  Each volume is
+Called by archive/volumes/build.py once a household's forms are converted.  Each volume is
 written to a temporary file and renamed into place; the manifest comes last.
 """
 
@@ -17,7 +17,7 @@ from archive import __version__
 from archive.config import CATEGORIES
 from archive.errors import DibaoError, InputError
 from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes
-from archive.manifest import MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, write_manifest
+from archive.volumes.manifest import MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, write_manifest
 
 log = logging.getLogger("dibao.build")
 
@@ -64,7 +64,7 @@ def missing_items(hh, ws, plan, problems: list[dict]) -> list[dict]:
 def guess_category(text: str, config) -> str:
     """The category a missing-paper line belongs to: the form or attachment type it names."""
     from archive.forms import catalog
-    from archive.plan import ANCHORS
+    from archive.volumes.plan import ANCHORS
 
     best = None
     for spec in catalog.load_catalog():
@@ -82,7 +82,7 @@ def guess_category(text: str, config) -> str:
 
 def _cached_form(path: Path, title: str):
     """A converted form from the cache; a damaged cache entry is removed so the next run converts again."""
-    from archive.volume import reader_of
+    from archive.volumes.volume import reader_of
 
     try:
         reader = reader_of(path)
@@ -97,7 +97,7 @@ def _cached_form(path: Path, title: str):
 
 def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
     """Documents of one category (without cover, contents, remarks); payment sheet pages go into book."""
-    from archive.volume import Doc, reader_of
+    from archive.volumes.volume import Doc, reader_of
 
     hh = job.hh
     docs: list[Doc] = []
@@ -121,7 +121,7 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
             results = [(s, r) for s, r in results if r is not None]
             if not results:
                 continue
-            from archive.scans import has_text_layer
+            from archive.volumes.scans import has_text_layer
 
             if len(results) == 1:
                 data = results[0][1].pdf
@@ -152,8 +152,8 @@ def draw_household(builder, job, book) -> dict:
     Returns the layout write_household needs once the book is output; `sections` are the
     documents whose pages are in the book (their reader is set after output).
     """
-    from archive.pages import ContentsRow, CoverInfo, RemarksInfo
-    from archive.volume import Doc, number_documents
+    from archive.volumes.pages import ContentsRow, CoverInfo, RemarksInfo
+    from archive.volumes.volume import Doc, number_documents
 
     ws, hh, plan, cfg = builder.ws, job.hh, job.plan, builder.config
     problems = job.problems
@@ -195,7 +195,7 @@ def draw_household(builder, job, book) -> dict:
 
 def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
     """Write the three volumes and the manifest of a drawn household; returns (pages, complete)."""
-    from archive.volume import assemble
+    from archive.volumes.volume import assemble
 
     hh, plan, cfg, problems = job.hh, job.plan, builder.config, job.problems
     per_cat, layout, missing, filer = drawn["per_cat"], drawn["layout"], drawn["missing"], drawn["filer"]
@@ -266,7 +266,7 @@ def _all_scans(plan):
 
 
 def builder_folder(builder, hh) -> Path:
-    from archive.build import household_folder
+    from archive.volumes.build import household_folder
 
     return household_folder(builder.out, hh.village, hh.case_no, hh.head.name)
 
@@ -311,7 +311,7 @@ def refresh_boxes(builder, changed: bool) -> None:
     out, cfg, rep = builder.out, builder.config, builder.report
     state = _summary_state(out)
     old_boxes = state.get("boxes") or {}
-    from archive.pages import BoxRow
+    from archive.volumes.pages import BoxRow
 
     villages: dict[str, list] = {}
     for case, found in builder.manifests.items():
@@ -361,7 +361,7 @@ def refresh_boxes(builder, changed: bool) -> None:
 
         import pypdf
 
-        from archive.pages import Book
+        from archive.volumes.pages import Book
 
         book = Book(font_cache=builder.cache_dir / "fonts")
         sections = [draw(book) for *_, draw in todo]

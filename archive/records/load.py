@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from pydantic import ValidationError
 
 from archive import ids
-from archive.model import Household, Member, json_schema
+from archive.records.model import Household, Member, json_schema
 
 MAX_RECORD_BYTES = 20 * 2**20
 
@@ -72,7 +72,7 @@ def _models_in(annotation) -> list:
 
 def title_at(loc) -> str:
     """The Chinese title of the field a pydantic error location points at."""
-    from archive.model import Household
+    from archive.records.model import Household
 
     models = [Household]
     title = "记录"
@@ -101,7 +101,7 @@ def title_at(loc) -> str:
 def json_path(loc: Iterable) -> str:
     """('events', 0, '入户调查', 'date') -> events[0].date  (the discriminator tag is skipped)."""
     out = ""
-    from archive.model import EVENT_TYPES
+    from archive.records.model import EVENT_TYPES
 
     for part in loc:
         if isinstance(part, int):
@@ -270,7 +270,7 @@ def _without_errors(data: dict, exc: ValidationError, tries: int = 4) -> Househo
 
 
 def _event_tags():
-    from archive.model import EVENT_TYPES
+    from archive.records.model import EVENT_TYPES
 
     return EVENT_TYPES
 

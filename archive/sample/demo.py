@@ -18,15 +18,15 @@ import json
 import random
 from pathlib import Path
 
-from archive.calc import compute
-from archive.demo_history import Draft, HistoryMaker
-from archive.demo_people import NEARBY, IdIssuer, locality
-from archive.demo_plan import (RECORD_KINDS, SCAN_KINDS, apply_record_gap, choose_planted, late_review_gap,
+from archive.records.calc import compute
+from archive.sample.history import Draft, HistoryMaker
+from archive.sample.people import NEARBY, IdIssuer, locality
+from archive.sample.plan import (RECORD_KINDS, SCAN_KINDS, apply_record_gap, choose_planted, late_review_gap,
                                over_standard_gap, pick_kinds, remove_review, scenarios)
-from archive.demo_scans import SIGNED_SHARE, apply_scan_gap, plan, render_all, signed_jobs, slim, write_quick
+from archive.sample.scans import SIGNED_SHARE, apply_scan_gap, plan, render_all, signed_jobs, slim, write_quick
 from archive.errors import InputError
 from archive.fsutil import atomic_write_text, ensure_dir
-from archive.model import Household
+from archive.records.model import Household
 from archive.workspace import Workspace, init_workspace
 
 FIRST_YEAR = 2021

@@ -2,7 +2,7 @@
 
 A household follows the process of the seeds: 申请 (accepted) → 入户调查 (two
 investigators) → 审核公示 (configured length) → [异议 → 再次调查] → 审核确认 (amount from
-archive.calc.compute) → 确认公示; then one 年度审核 a year (定期核查 in the fenxi
+archive.records.calc.compute) → 确认公示; then one 年度审核 a year (定期核查 in the fenxi
 profile), a 变更 whenever the monthly amount changes (effective from January of its
 year, the difference paid as 提标补发), monthly payments, and for some an exit.
 Refused applications end with 不予批准 and a written notice within 3 working days.
@@ -22,10 +22,10 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from archive.calc import compute
+from archive.records.calc import compute
 from archive.config import Config
-from archive.demo_people import FamilyMaker, Locality, Person, housing, phone, property_
-from archive.model import Household
+from archive.sample.people import FamilyMaker, Locality, Person, housing, phone, property_
+from archive.records.model import Household
 from archive.workdays import add_workdays, is_workday
 
 CARE_FEES = {"全自理": 100, "半护理": 300, "全护理": 600}
@@ -547,7 +547,7 @@ class HistoryMaker:
         return "日常生活费用"
 
     def _caregiver(self, draft: Draft) -> str:
-        from archive.demo_people import SURNAMES, _given
+        from archive.sample.people import SURNAMES, _given
 
         rng = self.rng
         used = {p.name for p in draft.people}

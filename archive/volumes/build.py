@@ -1,16 +1,16 @@
 """`dibao build`: every household's three category volumes, village box lists, town summary.
 
-Layout and manifest: /work/helpers/MANIFEST.md (archive/manifest.py).
+Layout and manifest: /work/helpers/MANIFEST.md (archive/volumes/manifest.py).
 
 Flow.  The workspace is locked (a second build says it is busy, exit 7) and temporary
 files left by an interrupted run are removed.  Each record is hashed and compared
-with its manifest (archive/manifest.py): unchanged households are skipped without
+with its manifest (archive/volumes/manifest.py): unchanged households are skipped without
 reading a PDF.  The others go through a pipeline: the main thread loads the record,
-plans its volumes (archive/plan.py), renders each form with docxtpl and converts the
+plans its volumes (archive/volumes/plan.py), renders each form with docxtpl and converts the
 scans, while `--jobs` warm LibreOffice workers convert the forms whose PDF is not in
 .dibao/cache/forms/ yet (keyed by the rendered document's content, so a new annual
 review converts one form, not the household).  When a household's forms are ready its
-volumes are assembled (archive/volume.py, archive/pages.py), each written to a
+volumes are assembled (archive/volumes/volume.py, archive/volumes/pages.py), each written to a
 temporary file and renamed into place, and its manifest is written last.
 
 A household that cannot be built (a record with errors, a form LibreOffice cannot
@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import __version__
-from archive.attachments import collect, household_scan_dir
+from archive.records.attachments import collect, household_scan_dir
 from archive.errors import ConfigError, DibaoError, InputError, OutputError, ToolMissing
 from archive.fsutil import atomic_write_text, ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
-from archive.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
+from archive.volumes.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
                               input_hash, outputs_intact, read_manifest, template_key)
-from archive.model import safe_filename
+from archive.records.model import safe_filename
 
 log = logging.getLogger("dibao.build")
 
@@ -101,7 +101,7 @@ def _quick(raw: bytes) -> dict | None:
 
 
 def scan_limits(config):
-    from archive.scans import ScanLimits
+    from archive.volumes.scans import ScanLimits
 
     lim = config.limits or {}
     d = ScanLimits()
@@ -218,7 +218,7 @@ class Builder:
         self._pool = ThreadPoolExecutor(max_workers=self.jobs + 1, thread_name_prefix="dibao-convert")
 
         def make():
-            from archive.office import Converter
+            from archive.external.libreoffice import Converter
 
             timeout = float((self.config.limits or {}).get("convert_timeout", 120))
             conv = Converter(workers=self.jobs, timeout=timeout, workdir=self.tmp_dir,
@@ -262,8 +262,8 @@ class Builder:
     # ------------------------------------------------------------------ one household: prepare
     def prepare(self, item: Item) -> Job:
         from archive import forms
-        from archive.plan import plan_household
-        from archive.records import load_record
+        from archive.volumes.plan import plan_household
+        from archive.records.load import load_record
 
         job = Job(item)
         rec = load_record(item.path, self.ws.root, self.today)
@@ -278,7 +278,7 @@ class Builder:
             return job
         hh = job.hh = rec.household
         for p in scan_errors:
-            from archive.plan import default_category
+            from archive.volumes.plan import default_category
 
             att = hh.attachments[int(p.field.split("[", 1)[1].split("]", 1)[0])]
             job.problems.append({"path": att.path, "reason": f"{p.message}（{p.hint}）",
@@ -338,7 +338,7 @@ class Builder:
         return forms.render_docx(e.form_id, self.ws, household=hh, event=e.event, mark_unsigned=True)
 
     def _scan(self, job: Job, scan, category: str):
-        from archive.scans import convert_scan
+        from archive.volumes.scans import convert_scan
 
         if scan.rel in job.scans:
             return job.scans[scan.rel]
@@ -354,9 +354,9 @@ class Builder:
     # ------------------------------------------------------------------ one household: finish
     def finish(self, jobs: list[Job]) -> None:
         """Write a batch of prepared households (their generated pages share one PDF: one font subset)."""
-        from archive.assemble import draw_household, write_household
-        from archive.pages import Book
-        from archive.volume import reader_of
+        from archive.volumes.household import draw_household, write_household
+        from archive.volumes.pages import Book
+        from archive.volumes.volume import reader_of
 
         drawn: dict[int, dict] = {}
         book = Book(font_cache=self.cache_dir / "fonts")
@@ -446,7 +446,7 @@ class Builder:
         finally:
             self.close()
             self.hashes.save()
-        from archive.assemble import refresh_boxes
+        from archive.volumes.household import refresh_boxes
 
         self._orphans(all_cases, prune)
         refresh_boxes(self, changed=bool(self.report.built or self.report.removed))

@@ -1,4 +1,4 @@
-"""Drawing for the synthetic scans (archive.synth): CJK fonts and glyphs, a page with text, tables,
+"""Drawing for the synthetic scans (archive.sample.synth): CJK fonts and glyphs, a page with text, tables,
 seals and signatures, and the photocopy look.  Nothing here knows which document it draws."""
 
 from __future__ import annotations

@@ -17,13 +17,18 @@ Markup in cell and paragraph text:
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
 from docx.shared import Mm
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from archive.forms.ooxml import normalize_document  # noqa: E402  (the same ordering dibao applies to outputs)
 
 WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f'xmlns:w="{WNS}"'
@@ -49,10 +54,10 @@ def rpr(size: float | None = None, font: str | None = None, bold: bool = False, 
         parts.append(f'<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="{font}" w:hint="eastAsia"/>')
     if bold:
         parts.append("<w:b/><w:bCs/>")
-    if underline:
-        parts.append('<w:u w:val="single"/>')
     if size:
         parts.append(f'<w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/>')
+    if underline:  # schema order (CT_RPr): sz, szCs before u
+        parts.append('<w:u w:val="single"/>')
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
 
@@ -76,21 +81,22 @@ def para(text: str = "", *, align: str = "left", size: float | None = None, font
         align, text = "center", text[2:]
     elif text.startswith("<<"):
         align, text = "left", text[2:]
+    # children in schema order (CT_PPrBase): keepNext, spacing, ind, jc, outlineLvl, rPr
     ppr = []
     if keep_next:
         ppr.append("<w:keepNext/>")
-    if outline is not None:
-        ppr.append(f'<w:outlineLvl w:val="{outline}"/>')
     sp = f'<w:spacing w:before="{int(before * 20)}" w:after="{int(after * 20)}"'
     if line:
         sp += f' w:line="{int(line * 20)}" w:lineRule="exact"'
     ppr.append(sp + "/>")
-    if indent_chars:
-        ppr.append(f'<w:ind w:firstLineChars="{indent_chars * 100}"/>')
-    if hanging_chars:
+    if hanging_chars:  # one w:ind only: a hanging indent wins over a first-line indent
         ppr.append(f'<w:ind w:leftChars="{hanging_chars * 100}" w:hangingChars="{hanging_chars * 100}"/>')
+    elif indent_chars:
+        ppr.append(f'<w:ind w:firstLineChars="{indent_chars * 100}"/>')
     jc = {"left": "left", "right": "right", "center": "center", "both": "both"}[align]
     ppr.append(f'<w:jc w:val="{jc}"/>')
+    if outline is not None:
+        ppr.append(f'<w:outlineLvl w:val="{outline}"/>')
     if size or font:
         ppr.append(rpr(size, font, bold))
     return f"<w:p {W}><w:pPr>{''.join(ppr)}</w:pPr>{runs(text, size, font, bold)}</w:p>"
@@ -239,6 +245,31 @@ class Table:
         return placed
 
 
+# The fonts the templates name, as found on Chinese office PCs (Windows ships 宋体, 黑体 and
+# 仿宋; 仿宋_GB2312 and 方正小标宋简体 come with the government font packs).  Word reads this
+# table for substitution when a font is missing (w:altName, GB2312 charset 86); LibreOffice on
+# Linux maps each of them to Noto Serif/Sans CJK SC through archive/fonts/fonts.conf.
+FONTS = (
+    # name, altName, panose, family, pitch
+    ("Times New Roman", None, "02020603050405020304", "roman", "variable"),
+    (SONG, "SimSun", "02010600030101010101", "auto", "variable"),
+    (FANG, "FangSong_GB2312", "02010609030101010101", "modern", "fixed"),
+    (TITLE, "FZXiaoBiaoSong-B05S", "02000000000000000000", "auto", "variable"),
+    (HEI, "SimHei", "02010609060101010101", "modern", "fixed"),
+)
+
+
+def font_table_xml() -> bytes:
+    fonts = []
+    for name, alt, panose, family, pitch in FONTS:
+        charset = "00" if alt is None else "86"
+        alt_xml = f'<w:altName w:val="{alt}"/>' if alt else ""
+        fonts.append(f'<w:font w:name="{name}">{alt_xml}<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
+                     f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')
+    return (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<w:fonts {W}>{''.join(fonts)}</w:fonts>"
+            ).encode("utf-8")
+
+
 class Doc:
     """A form document: A4, Chinese defaults, content appended as raw XML."""
 
@@ -280,7 +311,41 @@ class Doc:
         ppr = normal.element.get_or_add_pPr()
         ppr.append(parse_xml(f'<w:spacing {W} w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'))
         settings = self.doc.settings.element
-        settings.append(parse_xml(f'<w:themeFontLang {W} w:val="en-US" w:eastAsia="zh-CN"/>'))
+        # python-docx's default settings already hold a w:themeFontLang: set it, never add a second
+        lang = settings.find(f"{{{WNS}}}themeFontLang")
+        if lang is None:
+            lang = parse_xml(f'<w:themeFontLang {W}/>')
+            settings.append(lang)
+        lang.set(f"{{{WNS}}}val", "en-US")
+        lang.set(f"{{{WNS}}}eastAsia", "zh-CN")
+
+    def _drop_unused_styles(self) -> None:
+        """Keep only the styles the form uses (and the defaults, with what they are based on): python-docx's
+        default document carries ~160 styles naming Courier, Calibri, Cambria and Japanese fonts, none
+        of them found as such on a Chinese office PC, and 350 KB of XML parsed on every fill."""
+        styles = self.doc.styles.element
+        by_id = {st.get(f"{{{WNS}}}styleId"): st for st in styles.iter(f"{{{WNS}}}style")}
+        used = {st_id for st_id, st in by_id.items() if st.get(f"{{{WNS}}}default") in ("1", "true")}
+        used |= {"Header", "Footer"}  # python-docx's new header/footer parts (the 未签字 mark) name them
+        for tag in ("pStyle", "rStyle", "tblStyle"):
+            for el in self.doc.element.iter(f"{{{WNS}}}{tag}"):
+                used.add(el.get(f"{{{WNS}}}val"))
+        todo = list(used)
+        while todo:
+            st = by_id.get(todo.pop())
+            if st is None:
+                continue
+            for tag in ("basedOn", "link", "next"):
+                ref = st.find(f"{{{WNS}}}{tag}")
+                if ref is not None and ref.get(f"{{{WNS}}}val") not in used:
+                    used.add(ref.get(f"{{{WNS}}}val"))
+                    todo.append(ref.get(f"{{{WNS}}}val"))
+        for st_id, st in by_id.items():
+            if st_id not in used:
+                styles.remove(st)
+        latent = styles.find(f"{{{WNS}}}latentStyles")
+        if latent is not None:
+            styles.remove(latent)
 
     def add(self, xml: str) -> None:
         body = self.doc.element.body
@@ -308,6 +373,11 @@ class Doc:
         props = self.doc.core_properties
         props.title, props.author, props.last_modified_by, props.revision = "", "dibao", "dibao", 1
         props.created = props.modified = dt.datetime(2024, 1, 1)
+        self._drop_unused_styles()
+        normalize_document(self.doc)  # schema order everywhere, no stylesWithEffects part
+        for rel in self.doc.part.rels.values():
+            if rel.reltype.endswith("/fontTable"):
+                rel.target_part._blob = font_table_xml()  # python-docx's default names Japanese fonts
         buf = io.BytesIO()
         self.doc.save(buf)
         out = io.BytesIO()

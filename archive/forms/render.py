@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from archive.errors import InputError
 from archive.forms import cache as diskcache
+from archive.forms import ooxml
 
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -473,6 +474,9 @@ def _parse(form_id: str, data: bytes, vocab: dict, path: Path, check: bool) -> D
         join_split_tags(root)
         if check:
             check_tags(form_id, root, vocab, path)
+    # a county's re-saved template may hold elements out of schema order: put them in order once
+    # here (styles and settings are shared by every output of this template)
+    ooxml.normalize_document(tpl.docx)
     return tpl
 
 
@@ -523,6 +527,7 @@ class _FastZip:
 
 
 def to_bytes(tpl: DocxTemplate) -> bytes:
+    ooxml.normalize_body(tpl.docx)  # what rendering added (rows, header marks) in schema order too
     buf = io.BytesIO()
     if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
         tpl.save(buf)  # docxtpl's own post-processing

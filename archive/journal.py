@@ -11,8 +11,8 @@ entry to `.dibao/journal.jsonl`.  An entry is one JSON line:
 `head()` (the last hash) is the workspace's root hash, short enough to write on a handover list.
 Text in entries is passed through `archive.ids.redact_ids`: the journal never holds a full ID.
 
-Appends are serialised with an exclusive lock on the journal file itself (fcntl on POSIX,
-msvcrt on Windows), so two dibao processes never interleave or fork the chain.
+Appends are serialised with an exclusive lock beside the journal (journal.jsonl.lock, through
+filelock: fcntl on POSIX, msvcrt on Windows), so two dibao processes never interleave or fork the chain.
 """
 
 from __future__ import annotations
@@ -84,25 +84,11 @@ def journal_path(state_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _locked(fd: int) -> Iterator[None]:
-    try:
-        import fcntl
-    except ImportError:   # Windows
-        import msvcrt
+def _locked(path: Path) -> Iterator[None]:
+    from filelock import FileLock
 
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-        try:
-            yield
-        finally:
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
+    with FileLock(str(path) + ".lock", mode=0o600):
         yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _last_line(fd: int) -> bytes:
@@ -131,7 +117,7 @@ def append(state_dir: Path, action: str, *, user: str = "", household: str | Non
     except OSError as exc:
         raise output_error(exc, path) from exc
     try:
-        with _locked(fd):
+        with _locked(path):
             last = _last_line(fd)
             seq, prev = 1, GENESIS
             if last:

@@ -14,7 +14,6 @@ Commands find the workspace like git finds its repository: the folder given with
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,28 +54,35 @@ class Workspace:
 
     @contextlib.contextmanager
     def lock(self, what: str = "build") -> Iterator[None]:
-        """Exclusive lock: a second dibao on the same workspace says it is busy and exits."""
+        """Exclusive lock: a second dibao on the same workspace says it is busy and exits.
+
+        filelock (fcntl on POSIX, msvcrt on Windows) instead of bare fcntl, so dibao runs on the
+        offices' Windows PCs too; the lock goes with the process, so a killed dibao leaves none.
+        The holder's process id is kept beside the lock (<what>.pid) for the busy message.
+        """
+        from filelock import FileLock, Timeout
+
         ensure_dir(self.state_dir)
         path = self.state_dir / f"{what}.lock"
+        pid_path = self.state_dir / f"{what}.pid"
+        lock = FileLock(str(path), timeout=0, mode=0o600)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            lock.acquire()
+        except Timeout:
+            holder = ""
+            with contextlib.suppress(OSError):
+                holder = pid_path.read_text("ascii", "replace").strip()[:20]
+            raise WorkspaceBusy(
+                f"工作区正被另一个 dibao 使用（进程 {holder or '未知'}）", path=self.root,
+                hint="等那个任务结束后再运行；如果确定没有其他任务，重新运行即可（锁会随进程结束自动释放）") from None
         except OSError as exc:
             raise output_error(exc, path) from exc
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = ""
-                with contextlib.suppress(OSError):
-                    holder = os.pread(fd, 100, 0).decode("ascii", "replace").strip()
-                raise WorkspaceBusy(
-                    f"工作区正被另一个 dibao 使用（进程 {holder or '未知'}）", path=self.root,
-                    hint="等那个任务结束后再运行；如果确定没有其他任务，重新运行即可（锁会随进程结束自动释放）")
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            with contextlib.suppress(OSError):
+                pid_path.write_text(str(os.getpid()), "ascii")
             yield
         finally:
-            os.close(fd)
+            lock.release()
 
 
 def find_workspace(explicit: Path | None = None, start: Path | None = None) -> Workspace:

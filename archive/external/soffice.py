@@ -18,6 +18,7 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -29,7 +30,33 @@ from archive.fsutil import ensure_dir
 
 log = logging.getLogger("dibao.office")
 
-UNO_PYTHON = "/usr/bin/python3"  # Debian's python3-uno imports only here
+
+
+def find_uno_python() -> str:
+    """The Python that can import LibreOffice's `uno` module on this platform.
+
+    DIBAO_UNO_PYTHON overrides.  Debian/Ubuntu/Kylin/UOS: the system /usr/bin/python3 with
+    python3-uno.  Windows and macOS: LibreOffice ships its own Python beside soffice
+    (program/python.exe, Contents/Resources/python).  Nothing found: the Debian path, whose
+    absence makes conversion fall back to one soffice call per file.
+    """
+    override = os.environ.get("DIBAO_UNO_PYTHON")
+    if override:
+        return override
+    candidates: list[str] = []
+    if os.name == "nt":
+        for base in filter(None, (os.environ.get("ProgramFiles"), os.environ.get("ProgramFiles(x86)"))):
+            candidates.append(os.path.join(base, "LibreOffice", "program", "python.exe"))
+    elif sys.platform == "darwin":
+        candidates.append("/Applications/LibreOffice.app/Contents/Resources/python")
+    candidates += ["/usr/bin/python3", "/opt/libreoffice/program/python"]
+    for c in candidates:
+        if os.access(c, os.X_OK):
+            return c
+    return "/usr/bin/python3"
+
+
+UNO_PYTHON = find_uno_python()
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 FONTS_CONF = Path(__file__).resolve().parents[1] / "fonts" / "fonts.conf"
 RESTART_CODES = (79, 81)  # soffice on a fresh profile asks to be started again

@@ -6,21 +6,19 @@ same terms.  Three token streams come out of one text:
 
 * ``words`` – jieba search-mode words plus every CJK character on its own
   (single-character queries) – used for ranking and one-character terms;
-* ``seq``   – a positional stream: CJK runs as overlapping character bigrams,
-  letter/digit runs as lower-cased tokens, and a break token wherever runs are
-  separated.  A query term becomes a phrase of consecutive ``seq`` tokens, so
+* ``seq``   – a positional stream: Chinese text as overlapping character bigrams
+  (across punctuation and white space), letter/digit runs as lower-cased tokens; a
+  break token only where an ID number was taken out.  A query term becomes a phrase of consecutive ``seq`` tokens, so
   any substring of two or more characters is found, including names that are
   missing from jieba's dictionary;
 * ``ids``   – resident ID numbers, never in plain text: a keyed hash (HMAC-SHA256
   with the workspace key) of the whole number, plus its last 4 and last 6
   characters.
 
-Normalisation before all of this: NFKC (full-width → half-width), traditional →
-simplified (OpenCC t2s), and removal of the spaces OCR puts between Chinese
-characters.  The stored text (for snippets) is the normalised text with every ID
-number masked (4207**********4315).
-
-Note: tesseract often reads 鄂 as 哪; nothing here corrects that.
+Normalisation before all of this: ``indexer.textnorm.normalize`` (NFKC, traditional →
+simplified, stray OCR marks dropped, lines joined inside Chinese text, no spaces between
+Chinese characters or between numbers and Chinese).  The stored text (for snippets) is the
+normalised text with every ID number masked (4207**********4315).
 """
 
 from __future__ import annotations
@@ -30,10 +28,10 @@ import hmac
 import logging
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 
 from archive.ids import ID_RE, check_char, mask
+from indexer import textnorm
 
 BREAK = "|"
 ID_HASH_PREFIX = "idh:"
@@ -43,7 +41,6 @@ ID_TAIL6_PREFIX = "id6:"
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 CJK_RE = re.compile(f"[{_CJK}]")
 _RUN_RE = re.compile(f"[{_CJK}]+|[0-9a-z]+")
-_CJK_SPACE_RE = re.compile(f"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
 # An ID number with single spaces between its characters (OCR); accepted only
 # when its check character is right, so ordinary number lists are left alone.
 _SPACED_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d(?: ?\d){16} ?[0-9Xx](?![0-9A-Za-z])")
@@ -54,65 +51,15 @@ _LONG_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{14,19}[0-9Xx](?![0-9A-Za-z])")
 # starting like a card number (4, 5, 6 or 9; years start with 1 or 2), 16 to 21 digits in all
 # (OCR adds or drops a digit now and then).
 _SPACED_CARD_RE = re.compile(r"(?<![0-9A-Za-z])[4569]\d{3}(?: \d{3,6}){2,4}(?![0-9A-Za-z])")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"', "„": '"'})
 
 _lock = threading.Lock()
-_cc = None
 _jieba = None
 _pending_words: list[tuple[str, int | None]] = []
 
 
 # ---------------------------------------------------------------- normalising
 
-_trad_chars: frozenset | None = None
-
-
-def _opencc():
-    global _cc
-    if _cc is None:
-        import opencc
-
-        _cc = opencc.OpenCC("t2s")
-    return _cc
-
-
-def _traditional_chars() -> frozenset:
-    """Characters that can start a t2s conversion (OpenCC's own dictionaries).
-
-    Most text is already simplified; checking for these first skips OpenCC's slow
-    pure-Python conversion for it."""
-    global _trad_chars
-    if _trad_chars is None:
-        from pathlib import Path
-
-        import opencc
-
-        folder = Path(opencc.__file__).parent / "dictionary"
-        chars = set()
-        for name in ("TSCharacters.txt", "TSPhrases.txt"):
-            with open(folder / name, encoding="utf-8") as fh:
-                for line in fh:
-                    key, _, value = line.rstrip("\n").partition("\t")
-                    first = value.split(" ")[0]
-                    if len(first) == len(key):
-                        chars.update(a for a, b in zip(key, first) if a != b)
-                    elif key != first:
-                        chars.update(key)
-        _trad_chars = frozenset(chars)
-    return _trad_chars
-
-
-def normalize(text: str, join_cjk: bool = True) -> str:
-    """NFKC, traditional → simplified, and (join_cjk) no spaces between CJK characters."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    if CJK_RE.search(text):
-        if not _traditional_chars().isdisjoint(text):
-            text = _opencc().convert(text)
-        if join_cjk:
-            text = _CJK_SPACE_RE.sub("", text)
-    return text
+normalize = textnorm.normalize   # the one normalisation of documents and queries
 
 
 # ---------------------------------------------------------------- jieba
@@ -197,21 +144,44 @@ class Analyzed:
 
 
 def seq_tokens(text: str) -> list[str]:
-    """The positional token stream of normalised text without ID numbers."""
+    """The positional token stream of normalised text without ID numbers.
+
+    Chinese characters make overlapping bigrams across white space and punctuation ("保、应"
+    gives 保应), so a phrase matches whatever punctuation or line breaks the page has between
+    its characters; a Chinese character alone between numbers or letters is a token of its own;
+    number and letter runs are one token each.  No break token: separators are ignored."""
     out: list[str] = []
-    last_end = None
+    cjk: list[str] = []
+
+    def flush():
+        if len(cjk) == 1:
+            out.append(cjk[0])
+        else:
+            out.extend(cjk[i] + cjk[i + 1] for i in range(len(cjk) - 1))
+        cjk.clear()
+
     for m in _RUN_RE.finditer(text.lower()):
-        if last_end is not None and m.start() > last_end and out and out[-1] != BREAK:
-            out.append(BREAK)
         run = m.group(0)
         if CJK_RE.match(run):
-            if len(run) == 1:
-                out.append(run)
-            else:
-                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+            cjk.extend(run)
+        else:
+            if cjk:
+                flush()
+            out.append(run)
+    if cjk:
+        flush()
+    return out
+
+
+def seq_segments(text: str) -> list[str]:
+    """The runs seq_tokens reads as units: Chinese text (separators dropped), numbers, words."""
+    out: list[str] = []
+    for m in _RUN_RE.finditer(text.lower()):
+        run = m.group(0)
+        if out and CJK_RE.match(run) and CJK_RE.match(out[-1]):
+            out[-1] += run
         else:
             out.append(run)
-        last_end = m.end()
     return out
 
 

@@ -21,8 +21,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 # Bump when the stored fields or the analysis change (old indexes then ask for --rebuild).
-# 2: tantivy stored-only fields are bytes; 3: grouped card numbers masked and hashed.
-SCHEMA_VERSION = 3
+# 2: tantivy stored-only fields are bytes; 3: grouped card numbers masked and hashed;
+# 4: indexer.textnorm (lines joined, stray marks dropped), bigrams across punctuation, no soft breaks.
+SCHEMA_VERSION = 4
 
 # Keyword fields: indexed as one exact term, stored.
 KEYWORD_FIELDS = ("id", "group", "household", "head", "village", "town", "type",

@@ -294,17 +294,17 @@ class Compiler:
         # A lone CJK character next to letters/digits has no bigram of its own in the
         # documents: match each run separately.
         parts = []
-        for m in an._RUN_RE.finditer(text.lower()):
-            run = m.group(0)
+        for run in an.seq_segments(text):
             toks = an.seq_tokens(run)
             parts.append(Term("words", run) if len(run) == 1 and an.is_cjk(run)
                          else Phrase("seq", tuple(toks)) if len(toks) > 1 else Term("seq", toks[0]))
         return and_(*parts)
 
     def _highlight(self, text):
-        pieces = [re.escape(p) for p in re.split(r"\s+", text) if p]
-        if pieces:
-            self.highlights.append(r"\s*".join(pieces))
+        # The page may have punctuation or spaces where the query has none, or the other way round.
+        chars = [re.escape(c) for c in text if c.isalnum()][:200]
+        if chars:
+            self.highlights.append(r"[\W_]*".join(chars))
 
     def _field_values(self, name):
         if name not in self._values_cache:

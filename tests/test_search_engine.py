@@ -59,7 +59,8 @@ def households(res):
 def test_analysis_basics():
     assert normalize("審核 ＡＢＣ１２３") == "审核 ABC123"
     assert normalize("入 户 调 查") == "入户调查"
-    assert seq_tokens("张三丰HS-1") == ["张三", "三丰", "hs", "|", "1"]
+    assert seq_tokens("张三丰HS-1") == ["张三", "三丰", "hs", "1"]
+    assert seq_tokens("是、否 2022年") == ["是否", "2022", "年"]
     a = analyze(f"身份证号 {ID_A} 张三", b"k" * 32)
     assert ID_A not in a.stored and ID_A[:4] + "**********" + ID_A[-4:] in a.stored
     assert ID_A not in a.words + a.seq + a.ids and "id4:" + ID_A[-4:] in a.ids
@@ -68,8 +69,9 @@ def test_analysis_basics():
 def test_full_name(ix):
     res = ix.search("张三丰")
     assert res.total == 2 and households(res) == ["HS-2023-001"]
-    assert res.hits[0].pdf_path.endswith("审批类.pdf") and Path(res.hits[0].pdf_path).is_absolute()
-    assert res.hits[0].page in (3, 5) and res.hits[0].title
+    assert sorted(h.page for h in res.hits) == [3, 5] and all(h.title for h in res.hits)
+    hit = next(h for h in res.hits if h.page == 3)   # the two pages' order is the ranking's business
+    assert hit.pdf_path.endswith("审批类.pdf") and Path(hit.pdf_path).is_absolute()
 
 
 def test_name_missing_from_dictionary_found_by_bigrams(ix):

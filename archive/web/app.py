@@ -1,0 +1,694 @@
+"""The dibao web UI: Starlette pages (Jinja2, htmx) over the archive/ and indexer/ libraries.
+
+Access:
+  * served on a loopback address (127.0.0.1) nobody logs in: the person at the machine is its
+    管理员, as with the command line;
+  * served to the network (`require_login`), every page but the login page needs an account
+    (archive/web/accounts.py); sessions live in memory, in an HttpOnly SameSite=Strict cookie;
+  * every POST carries the session's CSRF token (form field `csrf` or header X-CSRF-Token);
+  * failed logins are rate-limited per client address and per account name;
+  * every view of a household, print, export, search and edit goes into the workspace journal
+    (who, what, client address), read by `dibao log`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import secrets
+import tempfile
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from archive import journal
+from archive.errors import DibaoError
+from archive.web import accounts as acc_mod
+from archive.web.accounts import Account
+from archive.web.data import Audits, Catalog, file_hash, inside, preview_png, volumes_of
+
+COOKIE = "dibao_session"
+SESSION_IDLE = 8 * 3600
+LOGIN_WINDOW = 600
+LOGIN_MAX_FAILS = 5
+STATIC = Path(__file__).with_name("static")
+
+
+@dataclass
+class Session:
+    user: Account | None
+    csrf: str
+    last: float = field(default_factory=time.monotonic)
+
+
+class Denied(Exception):
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+
+
+class WebApp:
+    def __init__(self, ws, *, require_login: bool, local_user: str | None = None):
+        self.ws = ws
+        self.require_login = require_login
+        self.local = Account(name=local_user or _os_user() or "本机", role="管理员")
+        self.catalog = Catalog(ws)
+        self.audits = Audits(ws)
+        self.sessions: dict[str, Session] = {}
+        self.fails: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+        self._conv = None
+        self._conv_lock = threading.Lock()
+        from archive.web.jobs import Jobs
+
+        self.jobs = Jobs(ws)
+        self.env = Environment(loader=PackageLoader("archive.web", "templates"),
+                               autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["urlq"] = lambda s: quote(str(s), safe="")
+        self.env.globals["town"] = ws.config.town
+
+    # ------------------------------------------------------------------ sessions and access
+    def session(self, request: Request) -> tuple[Session, str | None]:
+        """The request's session; a new token (to set as cookie) when it had none."""
+        token = request.cookies.get(COOKIE)
+        now = time.monotonic()
+        with self._lock:
+            s = self.sessions.get(token) if token else None
+            if s is not None and now - s.last > SESSION_IDLE:
+                self.sessions.pop(token, None)
+                s = None
+            if s is not None:
+                s.last = now
+                if not self.require_login:
+                    s.user = self.local
+                return s, None
+            token = secrets.token_urlsafe(32)
+            s = Session(user=None if self.require_login else self.local, csrf=secrets.token_urlsafe(32))
+            self.sessions[token] = s
+            return s, token
+
+    def client(self, request: Request) -> str:
+        return request.client.host if request.client else ""
+
+    def log(self, request: Request, user: Account | None, action: str, household: str | None = None, **detail):
+        detail = {"client": self.client(request), "path": request.url.path, **detail}
+        journal.append(self.ws.state_dir, action, user=user.name if user else "（未登录）", household=household,
+                       detail=detail)
+
+    def render(self, request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
+        s: Session = request.state.session
+        html = self.env.get_template(template).render(
+            request=request, user=s.user, csrf=s.csrf, login=self.require_login, path=request.url.path,
+            jobs=self.jobs, **ctx)
+        return HTMLResponse(html, status_code=status)
+
+    def visible(self, user: Account):
+        return [h for h in self.catalog.refresh() if user.sees(h.village)]
+
+    def household(self, user: Account, case_no: str):
+        h = self.catalog.find(case_no)
+        if h is None or not user.sees(h.village):
+            raise Denied(404, f"没有对象编号为“{case_no}”的家庭，或您的账号无权查看")
+        return h
+
+    def converter(self):
+        if self._conv is None:
+            from archive.external.libreoffice import Converter
+
+            self._conv = Converter(workers=1, timeout=self.ws.config.convert_timeout,
+                                   memory_mb=self.ws.config.convert_memory_mb)
+        return self._conv
+
+    def close(self):
+        if self._conv is not None:
+            self._conv.close()
+            self._conv = None
+
+
+def _os_user() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def page(role: str = "查阅", *, public: bool = False):
+    """Wrap a handler: session, login, role, CSRF on POST, Chinese error pages, security headers."""
+
+    def deco(fn):
+        async def handler(request: Request):
+            app: WebApp = request.app.state.web
+            s, new_token = app.session(request)
+            request.state.session = s
+            try:
+                if request.method == "POST":
+                    form = await request.form()
+                    request.state.form = form
+                    token = request.headers.get("x-csrf-token") or form.get("csrf") or ""
+                    if not secrets.compare_digest(str(token), s.csrf):
+                        raise Denied(403, "请求缺少有效的安全令牌（CSRF），已拒绝。请刷新页面后重试。")
+                if not public:
+                    if s.user is None:
+                        if request.method == "GET":
+                            resp = RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+                            return _finish(resp, new_token)
+                        raise Denied(401, "请先登录。")
+                    if not s.user.can(role):
+                        raise Denied(403, f"您的账号（{s.user.role}）没有这项权限，需要“{role}”及以上角色。")
+                resp = await fn(app, request, s.user)
+            except Denied as d:
+                resp = app.render(request, "error.html", status=d.status, message=d.message)
+            except DibaoError as e:
+                resp = app.render(request, "error.html", status=400, message=e.user_message())
+            return _finish(resp, new_token)
+
+        handler.__name__ = fn.__name__
+        return handler
+
+    return deco
+
+
+def _finish(resp: Response, new_token: str | None) -> Response:
+    if new_token:
+        resp.set_cookie(COOKIE, new_token, httponly=True, samesite="strict", path="/")
+    resp.headers["X-Frame-Options"] = "DENY"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "same-origin"
+    resp.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self' "
+                                               "'unsafe-inline'; frame-ancestors 'none'")
+    resp.headers.setdefault("Cache-Control", "no-store")
+    return resp
+
+
+# ---------------------------------------------------------------------- pages
+
+@page(public=True)
+async def login(app: WebApp, request: Request, user):
+    nxt = request.query_params.get("next", "/")
+    if not nxt.startswith("/") or nxt.startswith("//"):
+        nxt = "/"
+    if request.method == "GET":
+        if not app.require_login:
+            return RedirectResponse("/", status_code=303)
+        return app.render(request, "login.html", next=nxt)
+    form = request.state.form
+    name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    client = app.client(request)
+    now = time.monotonic()
+    for key in (f"ip:{client}", f"user:{name}"):
+        q = app.fails[key]
+        while q and now - q[0] > LOGIN_WINDOW:
+            q.popleft()
+        if len(q) >= LOGIN_MAX_FAILS:
+            return app.render(request, "login.html", status=429, next=nxt,
+                              error="登录失败次数过多，请 10 分钟后再试。")
+    found = acc_mod.verify(acc_mod.load(app.ws.state_dir), name, password)
+    if found is None:
+        app.fails[f"ip:{client}"].append(now)
+        app.fails[f"user:{name}"].append(now)
+        app.log(request, None, "login-failed", name=name)
+        return app.render(request, "login.html", status=401, next=nxt, error="账号或密码不对。")
+    # a fresh session on login (no fixation)
+    token = secrets.token_urlsafe(32)
+    with app._lock:
+        old = request.cookies.get(COOKIE)
+        app.sessions.pop(old, None)
+        app.sessions[token] = Session(user=found, csrf=secrets.token_urlsafe(32))
+    app.log(request, found, "login")
+    resp = RedirectResponse(nxt, status_code=303)
+    resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+    return resp
+
+
+@page(public=True)
+async def logout(app: WebApp, request: Request, user):
+    with app._lock:
+        app.sessions.pop(request.cookies.get(COOKIE), None)
+    resp = RedirectResponse("/login" if app.require_login else "/", status_code=303)
+    resp.delete_cookie(COOKIE, path="/")
+    return resp
+
+
+def _bars(counts: dict[str, int]) -> list[tuple[str, int, float]]:
+    top = max(counts.values(), default=0) or 1
+    return [(k, v, v / top) for k, v in counts.items()]
+
+
+@page()
+async def overview(app: WebApp, request: Request, user):
+    hhs = app.visible(user)
+    villages: dict[str, dict] = {}
+    for h in hhs:
+        v = villages.setdefault(h.village, {"households": 0, "invalid": 0, "missing": 0, "complete": 0})
+        v["households"] += 1
+        v["invalid"] += 0 if h.valid else 1
+    kinds: dict[str, int] = {}
+    result = app.audits.town(app.catalog.signature)
+    for a in result.households:
+        if a.village not in villages:
+            continue
+        miss = a.missing
+        villages[a.village]["missing"] += len(miss)
+        villages[a.village]["complete"] += 0 if miss else 1
+        for g in miss:
+            kinds[g.kind] = kinds.get(g.kind, 0) + 1
+    rows = [(name, v, (v["complete"] / v["households"]) if v["households"] else 0) for name, v in sorted(villages.items())]
+    return app.render(request, "overview.html", villages=rows, kinds=_bars(kinds),
+                      completeness=_bars({n: round(p * 100) for n, _v, p in rows}), total=len(hhs))
+
+
+@page()
+async def village(app: WebApp, request: Request, user):
+    name = request.path_params["name"]
+    if not user.sees(name):
+        raise Denied(403, "您的账号无权查看这个村（社区）。")
+    hh_type = request.query_params.get("type", "")
+    kind = request.query_params.get("kind", "")
+    result = app.audits.town(app.catalog.signature)
+    by_case = {a.case_no: a for a in result.households}
+    rows = []
+    for h in app.visible(user):
+        if h.village != name or (hh_type and h.type != hh_type):
+            continue
+        a = by_case.get(h.case_no)
+        miss = a.missing if a else []
+        if kind and not any(g.kind == kind for g in miss):
+            continue
+        rows.append((h, miss))
+    kinds = sorted({g.kind for a in result.households if a.village == name for g in a.missing})
+    return app.render(request, "village.html", name=name, rows=rows, hh_type=hh_type, kind=kind, kinds=kinds,
+                      types=("城市低保", "农村低保", "特困", "低保边缘"))
+
+
+def _forms_for(ws, *, household: bool):
+    from archive.forms import load_catalog
+
+    prof = ws.config.profile
+    specs = [s for s in load_catalog() if s.id.startswith(prof + "-")] or load_catalog()
+    return [s for s in specs if (not s.is_list) == household] if household is not None else specs
+
+
+@page()
+async def household(app: WebApp, request: Request, user):
+    from archive.records.calc import compute, default_year
+    from archive.records.load import load_record
+
+    h = app.household(user, request.path_params["case"])
+    rec = load_record(h.path, app.ws.root)
+    hh = rec.household
+    calc, calc_error, gaps, flags, scans = None, "", [], [], []
+    if hh is not None:
+        if default_year(hh) is not None:
+            try:
+                calc = compute(hh, app.ws.config)
+            except DibaoError as e:
+                calc_error = e.user_message()
+        audit = app.audits.household(hh, h.rel)
+        gaps, flags = audit.gaps, audit.flags
+        from archive.audit.scanlist import list_scans
+
+        scans = list_scans(hh, app.ws.root)
+    events = sorted(hh.events, key=lambda e: e.date) if hh else []
+    history = [e for e in journal.read(app.ws.state_dir)[0] if e.household == h.case_no and e.action == "edit"]
+    app.log(request, user, "view", h.case_no)
+    from archive.ids import mask
+
+    return app.render(request, "household.html", h=h, hh=hh, problems=rec.problems, calc=calc, calc_error=calc_error,
+                      gaps=gaps, flags=flags, events=events, volumes=volumes_of(app.ws, h.case_no), scans=scans,
+                      forms=_forms_for(app.ws, household=True), history=history[::-1], mask=mask)
+
+
+@page()
+async def print_form(app: WebApp, request: Request, user):
+    """One form as PDF: prefilled from the household's record, or blank (?blank=1)."""
+    from archive import forms as formsmod
+
+    form_id = request.path_params["form"]
+    blank = request.query_params.get("blank") == "1"
+    case = request.query_params.get("household")
+    h = app.household(user, case) if case else None
+    if not blank and h is None:
+        raise Denied(400, "按记录填表需要指定家庭。")
+    spec = formsmod.get(form_id)
+    if blank:
+        data = formsmod.render(form_id, app.ws, blank=True).data
+    else:
+        data = formsmod.render(form_id, app.ws, household=h.path).data
+    with tempfile.TemporaryDirectory(prefix="dibao-web-") as tmp:
+        out = Path(tmp) / "form.pdf"
+        with app._conv_lock:
+            formsmod.docx_bytes_to_pdf([(data, out)], app.converter())
+        pdf = out.read_bytes()
+    app.log(request, user, "print", h.case_no if h else None, form=form_id, blank=blank)
+    name = f"{h.case_no}-{spec.title}.pdf" if h else f"空白-{spec.title}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}"})
+
+
+@page()
+async def preview(app: WebApp, request: Request, user):
+    """A page of a volume or scan as PNG (pdftoppm), for files of a household the account sees."""
+    h = app.household(user, request.query_params.get("household", ""))
+    rel = request.query_params.get("file", "")
+    try:
+        pg = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        pg = 1
+    path = inside(app.ws.root, rel)
+    if path is None or not _belongs(app, h, path):
+        raise Denied(404, "没有这个文件。")
+    png = preview_png(app.ws, path, pg)
+    if png is None:
+        raise Denied(404, "这一页无法预览。")
+    return FileResponse(png, media_type="image/png" if png.suffix == ".png" else "image/jpeg",
+                        headers={"Cache-Control": "private, max-age=300"})
+
+
+def _belongs(app: WebApp, h, path: Path) -> bool:
+    from archive.volumes.manifest import safe_prefix
+
+    rel_parts = path.relative_to(app.ws.root.resolve()).parts
+    return any(part.startswith(safe_prefix(h.case_no)) for part in rel_parts[:-1]) or h.case_no in path.name
+
+
+@page()
+async def open_file(app: WebApp, request: Request, user):
+    h = app.household(user, request.query_params.get("household", ""))
+    path = inside(app.ws.root, request.query_params.get("file", ""))
+    if path is None or not _belongs(app, h, path):
+        raise Denied(404, "没有这个文件。")
+    app.log(request, user, "view", h.case_no, file=path.relative_to(app.ws.root.resolve()).as_posix())
+    return FileResponse(path, headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(path.name)}"})
+
+
+@page()
+async def search(app: WebApp, request: Request, user):
+    q = request.query_params.get("q", "").strip()
+    groups, record_hits, note, total = _search(app, user, q)
+    if q:
+        app.log(request, user, "search", query=q, hits=total)
+    return app.render(request, "search.html", q=q, groups=groups, record_hits=record_hits, note=note, total=total)
+
+
+def _search(app: WebApp, user, q: str, limit: int = 50):
+    """Records whose name, 对象编号, phone or ID tail match; and index hits grouped by household and file."""
+    if not q:
+        return [], [], "", 0
+    words = q.split()
+    record_hits = []
+    for h in app.visible(user):
+        hay = " ".join((h.case_no, h.head, h.village, h.phone, *h.names, *h.id_tails))
+        if all(w in hay for w in words):
+            record_hits.append(h)
+    groups: dict[str, dict] = {}
+    note = ""
+    total = len(record_hits)
+    try:
+        from indexer.pipeline import search_workspace
+
+        result = search_workspace(app.ws.root, q, limit=limit)
+    except DibaoError as e:
+        note = e.user_message()
+    else:
+        for hit in result.hits:
+            if hit.village and not user.sees(hit.village):
+                continue
+            g = groups.setdefault(hit.household or "（未对应到户）",
+                                  {"case": hit.household, "head": hit.head, "village": hit.village, "files": {}})
+            rel = ""
+            try:
+                rel = Path(hit.pdf_path).resolve().relative_to(app.ws.root.resolve()).as_posix()
+            except ValueError:
+                pass
+            g["files"].setdefault((hit.title, rel), []).append(hit)
+            total += 1
+        if not result.hits and result.suggestion:
+            note = result.suggestion
+    return list(groups.values()), record_hits, note, total
+
+
+@page()
+async def search_export(app: WebApp, request: Request, user):
+    """The inspector's export: the hits as an Excel sheet (ID numbers masked)."""
+    from openpyxl import Workbook
+
+    from archive.ids import redact_ids
+
+    q = request.query_params.get("q", "").strip()
+    groups, record_hits, _note, total = _search(app, user, q, limit=1000)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "检索结果"
+    ws.append(["检索词", q])
+    ws.append(["对象编号", "户主", "村（社区）", "文件", "页", "摘录"])
+    for h in record_hits:
+        ws.append([h.case_no, h.head, h.village, "家庭记录", "", ""])
+    for g in groups:
+        for (title, _rel), hits in g["files"].items():
+            for hit in hits:
+                ws.append([g["case"], g["head"], g["village"], title, hit.page, redact_ids(hit.snippet)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    app.log(request, user, "export", what="search", query=q, hits=total)
+    return Response(buf.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote('检索结果.xlsx')}"})
+
+
+@page()
+async def audit_page(app: WebApp, request: Request, user):
+    village_f = request.query_params.get("village", "")
+    kind = request.query_params.get("kind", "")
+    result = app.audits.town(app.catalog.signature)
+    rows = []
+    for a in result.households:
+        if not user.sees(a.village) or (village_f and a.village != village_f):
+            continue
+        miss = [g for g in a.missing if not kind or g.kind == kind]
+        if miss or a.flags:
+            rows.append((a, miss))
+    villages = sorted({a.village for a in result.households if user.sees(a.village)})
+    from archive.audit.gaps import GAP_KINDS
+
+    return app.render(request, "audit.html", rows=rows, villages=villages, kinds=GAP_KINDS, village=village_f,
+                      kind=kind, as_of=result.as_of)
+
+
+@page()
+async def audit_export(app: WebApp, request: Request, user):
+    from archive.audit import audit_workspace
+
+    fmt = request.path_params["fmt"]
+    village_f = request.query_params.get("village") or None
+    if village_f and not user.sees(village_f):
+        raise Denied(403, "您的账号无权查看这个村（社区）。")
+    if user.villages and not village_f:
+        if len(user.villages) != 1:
+            raise Denied(400, "您的账号限于几个村，请先选一个村再导出。")
+        village_f = user.villages[0]
+    result = audit_workspace(app.ws, village=village_f, jobs=1)
+    with tempfile.TemporaryDirectory(prefix="dibao-web-") as tmp:
+        out = Path(tmp) / f"audit.{fmt}"
+        if fmt == "xlsx":
+            from archive.audit.xlsx import write_xlsx
+
+            write_xlsx(result, out)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        elif fmt == "pdf":
+            from archive.audit.pdf import write_report_pdf
+
+            write_report_pdf(result, out)
+            media = "application/pdf"
+        else:
+            raise Denied(404, "不支持的导出格式。")
+        data = out.read_bytes()
+    app.log(request, user, "export", what="audit", format=fmt, village=village_f or "")
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote('审计.' + fmt)}"})
+
+
+@page(role="经办")
+async def edit(app: WebApp, request: Request, user):
+    from archive.web import editor
+
+    h = app.household(user, request.path_params["case"])
+    section = request.query_params.get("section") or "household"
+    if section not in editor.SECTIONS:
+        section = "household"
+    outcome = None
+    import json
+
+    if request.method == "POST":
+        form = {k: str(v) for k, v in request.state.form.items() if k not in ("csrf", "loaded")}
+        outcome = editor.save(app.ws, h.path, section, form, str(request.state.form.get("loaded", "")),
+                              user=user.name, case_no=h.case_no, client=app.client(request))
+        if not outcome.saved and (outcome.errors or outcome.other_errors):
+            data = json.loads(h.path.read_bytes().decode("utf-8-sig"))
+            rows = editor.section_rows(data, section)
+            for r in rows:
+                for inp in r.inputs:
+                    if inp.name in form:
+                        inp.value = form[inp.name]
+                    if inp.name in outcome.errors:
+                        inp.error, inp.hint = outcome.errors[inp.name]
+            return app.render(request, "edit.html", status=422, h=h, section=section, sections=editor.SECTIONS,
+                              rows=rows, loaded=str(request.state.form.get("loaded", "")), outcome=outcome)
+        if outcome.stale:
+            status = 409
+        else:
+            status = 200
+    else:
+        status = 200
+    raw = h.path.read_bytes()
+    data = json.loads(raw.decode("utf-8-sig"))
+    rows = editor.section_rows(data, section)
+    import hashlib
+
+    return app.render(request, "edit.html", status=status, h=h, section=section, sections=editor.SECTIONS,
+                      rows=rows, loaded=hashlib.sha256(raw).hexdigest(), outcome=outcome)
+
+
+@page(role="管理员")
+async def log_page(app: WebApp, request: Request, user):
+    entries, broken = journal.read(app.ws.state_dir)
+    who = request.query_params.get("user", "")
+    case = request.query_params.get("household", "")
+    sel = [e for e in entries if (not who or e.user == who) and (not case or e.household == case)]
+    return app.render(request, "log.html", entries=sel[::-1][:500], broken=broken, who=who, case=case)
+
+
+@page()
+async def packs(app: WebApp, request: Request, user):
+    villages = sorted({h.village for h in app.visible(user)})
+    return app.render(request, "packs.html", forms=_forms_for(app.ws, household=None), villages=villages)
+
+
+@page()
+async def blank_pack(app: WebApp, request: Request, user):
+    """This profile's blank forms, each as many copies as asked, in one PDF."""
+    from archive import forms as formsmod
+
+    form = request.state.form
+    counts = []
+    for s in _forms_for(app.ws, household=None):
+        try:
+            n = int(str(form.get(f"n-{s.id}", "0")) or 0)
+        except ValueError:
+            n = 0
+        if n > 0:
+            counts.append((s.id, min(n, 200)))
+    if not counts:
+        raise Denied(400, "请至少给一张表填写份数。")
+    from pypdf import PdfReader, PdfWriter
+
+    with tempfile.TemporaryDirectory(prefix="dibao-web-") as tmp:
+        out = Path(tmp) / "pack.pdf"
+        with app._conv_lock:
+            formsmod.write_blank_pack(app.ws, out, converter=app.converter(), form_ids=[f for f, _ in counts])
+        reader = PdfReader(str(out))
+        writer = PdfWriter()
+        # the pack has one outline item per form, in order; copy each form's pages n times
+        starts = [reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)]
+        starts.append(len(reader.pages))
+        for (fid, n), a, b in zip(counts, starts, starts[1:]):
+            for _ in range(n):
+                for i in range(a, b):
+                    writer.add_page(reader.pages[i])
+        buf = io.BytesIO()
+        writer.write(buf)
+    app.log(request, user, "print", what="blank-pack", forms={f: n for f, n in counts})
+    return Response(buf.getvalue(), media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote('空白表打印包.pdf')}"})
+
+
+@page()
+async def village_pack(app: WebApp, request: Request, user):
+    """A village's annual-review pack: the annual-review form of every household, prefilled."""
+    from archive import forms as formsmod
+    from pypdf import PdfWriter
+
+    name = str(request.state.form.get("village", ""))
+    if not user.sees(name):
+        raise Denied(403, "您的账号无权查看这个村（社区）。")
+    hhs = [h for h in app.visible(user) if h.village == name and h.household is not None]
+    if not hhs:
+        raise Denied(404, f"“{name}”没有可用的家庭记录。")
+    cfg = app.ws.config
+    items, skipped = [], []
+    with tempfile.TemporaryDirectory(prefix="dibao-web-") as tmp:
+        for i, h in enumerate(hhs):
+            fid = cfg.annual_review_form_tekun if h.type == "特困" else cfg.annual_review_form
+            try:
+                items.append((formsmod.render(fid, app.ws, household=h.path).data, Path(tmp) / f"{i:04d}.pdf"))
+            except DibaoError as e:
+                skipped.append(f"{h.case_no}：{e.user_message()}")
+        with app._conv_lock:
+            pdfs = formsmod.docx_bytes_to_pdf(items, app.converter())
+        writer = PdfWriter()
+        for p in pdfs:
+            writer.append(str(p))
+        buf = io.BytesIO()
+        writer.write(buf)
+    app.log(request, user, "print", what="annual-review-pack", village=name, households=len(items),
+            skipped=len(skipped))
+    return Response(buf.getvalue(), media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name + '-年审打印包.pdf')}"})
+
+
+@page(role="经办")
+async def jobs_page(app: WebApp, request: Request, user):
+    if request.method == "POST":
+        kind = str(request.state.form.get("kind", ""))
+        msg = app.jobs.start(kind, user.name)
+        app.log(request, user, "job", what=kind, result=msg)
+    partial = request.headers.get("hx-request") == "true"
+    return app.render(request, "jobs_part.html" if partial else "jobs.html")
+
+
+def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Starlette:
+    web = WebApp(ws, require_login=require_login, local_user=local_user)
+    routes = [
+        Route("/", overview),
+        Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/village/{name}", village),
+        Route("/household/{case}", household),
+        Route("/household/{case}/edit", edit, methods=["GET", "POST"]),
+        Route("/form/{form}.pdf", print_form),
+        Route("/preview", preview),
+        Route("/file", open_file),
+        Route("/search", search),
+        Route("/search/export.xlsx", search_export),
+        Route("/audit", audit_page),
+        Route("/audit/export.{fmt}", audit_export),
+        Route("/packs", packs),
+        Route("/packs/blank", blank_pack, methods=["POST"]),
+        Route("/packs/village", village_pack, methods=["POST"]),
+        Route("/jobs", jobs_page, methods=["GET", "POST"]),
+        Route("/log", log_page),
+        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        try:
+            yield
+        finally:
+            web.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.web = web
+    return app

@@ -1,0 +1,201 @@
+"""What the web pages read, through the same library the commands use.
+
+The catalog keeps a short summary of every record, re-read only when a file's size or
+modification time changes (a stat of 1,000 files is a few milliseconds), so a page never
+parses the whole workspace.  Everything else (validation, calc, audit rules, forms, search,
+volumes) is the library's own code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.records.model import Household
+
+
+@dataclass
+class Summary:
+    case_no: str
+    head: str
+    village: str
+    group: str
+    type: str
+    path: Path
+    rel: str
+    members: int
+    phone: str = ""
+    names: tuple[str, ...] = ()
+    id_tails: tuple[str, ...] = ()
+    valid: bool = True
+    household: Household | None = field(default=None, repr=False)
+
+
+def _summary(path: Path, root: Path) -> Summary | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    rel = path.relative_to(root).as_posix()
+    try:
+        hh = Household.model_validate_json(raw)
+    except ValueError:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return Summary(path.stem, "", "（无法读取）", "", "", path, rel, 0, valid=False)
+        if not isinstance(data, dict):
+            return Summary(path.stem, "", "（无法读取）", "", "", path, rel, 0, valid=False)
+        members = [m for m in data.get("members") or [] if isinstance(m, dict)]
+        head = next((str(m.get("name", "")) for m in members if m.get("relation") == "本人"), "")
+        return Summary(str(data.get("case_no") or path.stem), head, str(data.get("village") or ""),
+                       str(data.get("group") or ""), str(data.get("type") or ""), path, rel, len(members),
+                       names=tuple(str(m.get("name", "")) for m in members),
+                       id_tails=tuple(str(m.get("id_number") or "")[-6:] for m in members if m.get("id_number")),
+                       valid=False)
+    return Summary(hh.case_no, hh.head.name, hh.village, hh.group or "", hh.type, path, rel, len(hh.members),
+                   phone=hh.phone or "", names=tuple(m.name for m in hh.members),
+                   id_tails=tuple(m.id_number[-6:] for m in hh.members if m.id_number), household=hh)
+
+
+class Catalog:
+    """Summaries of the workspace's records, kept current by stat."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._lock = threading.Lock()
+        self._seen: dict[Path, tuple[int, int, Summary | None]] = {}
+        self._list: list[Summary] = []
+        self._sig: tuple = ()
+
+    def refresh(self) -> list[Summary]:
+        with self._lock:
+            paths = self.ws.record_paths()
+            fresh: dict[Path, tuple[int, int, Summary | None]] = {}
+            sig = []
+            for p in paths:
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                old = self._seen.get(p)
+                if old and old[0] == st.st_mtime_ns and old[1] == st.st_size:
+                    fresh[p] = old
+                else:
+                    fresh[p] = (st.st_mtime_ns, st.st_size, _summary(p, self.ws.root))
+                sig.append((p.name, st.st_mtime_ns, st.st_size))
+            self._seen = fresh
+            self._list = [v[2] for v in fresh.values() if v[2] is not None]
+            self._sig = tuple(sig)
+            return self._list
+
+    @property
+    def signature(self) -> tuple:
+        return self._sig
+
+    def find(self, case_no: str) -> Summary | None:
+        for s in self.refresh():
+            if s.case_no == case_no:
+                return s
+        return None
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------------ audit (the library's rules)
+
+class Audits:
+    """The workspace audit (cached by the audit's own cache) and one household's gaps."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._lock = threading.Lock()
+        self._town = None
+        self._town_key = None
+        self._rules = None
+        self._rules_key = None
+
+    def ruleset(self):
+        from archive.audit.rules import load_rules, rules_path_for
+
+        rpath = rules_path_for(self.ws)
+        key = (str(rpath), rpath.stat().st_mtime_ns)
+        if key != self._rules_key:
+            self._rules, self._rules_key = load_rules(rpath), key
+        return self._rules
+
+    def town(self, signature: tuple):
+        from archive.audit import audit_workspace
+
+        key = (signature, dt.date.today())
+        with self._lock:
+            if key != self._town_key:
+                self._town = audit_workspace(self.ws, jobs=1)
+                self._town_key = key
+            return self._town
+
+    def household(self, hh: Household, record: str = ""):
+        from archive.audit.run import audit_household
+
+        with self._lock:
+            rules = self.ruleset()
+        return audit_household(hh, self.ws.root, self.ws.config, rules, dt.date.today(), record)
+
+
+# ------------------------------------------------------------------ volumes and previews
+
+def volumes_of(ws, case_no: str) -> list[dict]:
+    from archive.volumes.manifest import find_manifests
+
+    out = []
+    for folder, manifest in find_manifests(ws.output_dir, only=case_no).get(case_no, []):
+        for v in manifest.get("volumes", []):
+            path = folder / v["file"]
+            out.append({"category": v.get("category", ""), "file": v["file"], "pages": v.get("pages", 0),
+                        "rel": path.relative_to(ws.root).as_posix(),
+                        "entries": v.get("entries") or v.get("contents") or []})
+    return out
+
+
+def inside(root: Path, rel: str) -> Path | None:
+    """The file `rel` if it lies inside the workspace root, else None."""
+    try:
+        p = (root / rel).resolve()
+        p.relative_to(root.resolve())
+    except (ValueError, OSError):
+        return None
+    return p if p.is_file() else None
+
+
+def preview_png(ws, pdf: Path, page: int, width: int = 360) -> Path | None:
+    """A PNG of one PDF page (pdftoppm), kept in .dibao/cache/web-previews/ keyed by file and page."""
+    st = pdf.stat()
+    key = hashlib.sha256(f"{pdf}|{st.st_mtime_ns}|{st.st_size}|{page}|{width}".encode()).hexdigest()[:32]
+    folder = ws.state_dir / "cache" / "web-previews"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{key}.png"
+    if out.is_file():
+        return out
+    if pdf.suffix.lower() in (".png", ".jpg", ".jpeg"):
+        return pdf
+    if pdf.suffix.lower() != ".pdf":
+        return None
+    tmp = folder / f".{key}-{os.getpid()}-{threading.get_ident()}"
+    try:
+        subprocess.run(["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+                        "-scale-to-x", str(width), "-scale-to-y", "-1", str(pdf), str(tmp)],
+                       check=True, capture_output=True, timeout=60)
+        os.replace(f"{tmp}.png", out)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out

@@ -24,7 +24,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from archive.errors import ConfigError, InputError
+from archive.errors import ConfigError, InputError, WorkspaceBusy
 from archive.fsutil import atomic_write_text, ensure_dir
 from archive.ids import mask, redact_ids
 from indexer import analysis as an
@@ -39,8 +39,17 @@ STATE_FILE = "dibao-state.json"
 KEY_FILE = "index.key"
 
 
+REBUILD_HINT = "运行 dibao index --rebuild 重建索引（只运行 dibao index 也会自动重建）"
+
+
 class IndexVersionError(ConfigError):
-    """The index on disk was written by another schema version or with another key."""
+    """The index on disk was written by another schema version or with another key, or is damaged:
+    `dibao index` rebuilds it (see indexer.pipeline.index_archive), `dibao search` says so."""
+
+
+def damaged(folder, exc) -> IndexVersionError:
+    return IndexVersionError(f"搜索索引文件损坏，无法读取（{type(exc).__name__}: {str(exc)[:120]}）", path=folder,
+                             hint=REBUILD_HINT)
 
 
 def available_backends() -> list[str]:
@@ -101,7 +110,7 @@ def destroy_index(path, backend: str) -> None:
     folder = Path(path) / backend
     if not folder.exists():
         return
-    if not (folder / META_FILE).exists() and any(p.name != "data" for p in folder.iterdir()):
+    if not (folder / META_FILE).exists() and any(p.name not in ("data", STATE_FILE) for p in folder.iterdir()):
         raise ConfigError("这个目录不像 dibao 的索引，没有删除", path=folder, hint="检查索引目录设置")
     shutil.rmtree(folder)
 
@@ -116,19 +125,23 @@ class SearchIndex:
         self.root = Path(root) if root else None
         self.folder = self.path / backend
         meta_path = self.folder / META_FILE
+        data = self.folder / "data"
         if meta_path.exists():
             self._check_meta(meta_path)
+        elif data.is_dir() and any(data.iterdir()):   # engine files without their description
+            raise IndexVersionError("搜索索引不完整（说明文件 dibao-index.json 丢失）", path=self.folder, hint=REBUILD_HINT)
         elif not create:
             raise ConfigError("还没有建立搜索索引", path=self.folder, hint="先运行 dibao index 建立索引")
         else:
             ensure_dir(self.folder)
         try:
-            self.backend = _make_backend(backend, self.folder / "data")
-        except (ValueError, OSError) as exc:
+            self.backend = _make_backend(backend, data)
+        except WorkspaceBusy:
+            raise
+        except Exception as exc:  # noqa: BLE001 - engines raise many kinds for damaged files
             if isinstance(exc, OSError) and not self.folder.exists():
                 raise
-            raise IndexVersionError(f"搜索索引无法打开（{exc}）", path=self.folder,
-                                    hint="运行 dibao index --rebuild 重建索引") from exc
+            raise damaged(self.folder, exc) from exc
         if not meta_path.exists():
             meta = {"schema_version": SCHEMA_VERSION, "backend": backend, "key_id": an.key_id(key),
                     "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
@@ -146,15 +159,14 @@ class SearchIndex:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (ValueError, OSError) as exc:
-            raise IndexVersionError("搜索索引的说明文件损坏", path=meta_path,
-                                    hint="运行 dibao index --rebuild 重建索引") from exc
+            raise IndexVersionError("搜索索引的说明文件损坏", path=meta_path, hint=REBUILD_HINT) from exc
         found = meta.get("schema_version")
         if found != SCHEMA_VERSION:
             raise IndexVersionError(f"搜索索引是另一版本的格式（索引为第 {found} 版，本程序需要第 {SCHEMA_VERSION} 版）",
-                                    path=self.folder, hint="运行 dibao index --rebuild 重建索引")
+                                    path=self.folder, hint=REBUILD_HINT)
         if meta.get("key_id") != an.key_id(self.key):
             raise IndexVersionError("搜索索引与工作区的索引密钥不一致（密钥文件被换过或删除过）",
-                                    path=self.folder, hint="运行 dibao index --rebuild 重建索引")
+                                    path=self.folder, hint=REBUILD_HINT)
 
     def _load_state(self) -> dict:
         p = self.folder / STATE_FILE
@@ -271,12 +283,25 @@ class SearchIndex:
         return result
 
     def _run(self, ast, limit: int) -> SearchResult:
-        comp = Compiler(self.key, self.backend.values, self.backend.exists)
+        comp = Compiler(self.key, self._guard(self.backend.values), self._guard(self.backend.exists))
         node = comp.compile(ast)
-        found = self.backend.search(node, limit)
+        found = self._guard(self.backend.search)(node, limit)
         hits = [self._hit(score, row, comp.highlights) for score, row in found.rows]
         return SearchResult(hits=hits, total=found.total, notes=comp.notes, total_exact=found.exact,
                             total_max=None if found.exact else found.at_most)
+
+    def _guard(self, fn):
+        """fn, with an engine failure on damaged files turned into IndexVersionError (rebuild)."""
+        def call(*args):
+            try:
+                return fn(*args)
+            except (ValueError, OSError, EOFError, IndexError, KeyError, RuntimeError) as exc:
+                raise damaged(self.folder, exc) from exc
+            except Exception as exc:  # noqa: BLE001 - e.g. pickle errors of a truncated whoosh segment
+                if type(exc).__module__.split(".")[0] in ("tantivy", "whoosh", "pickle", "_pickle"):
+                    raise damaged(self.folder, exc) from exc
+                raise
+        return call
 
     def _hit(self, score: float, row: dict, highlights) -> Hit:
         year = row.get("year") or ""

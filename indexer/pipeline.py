@@ -19,7 +19,7 @@ from archive.fsutil import sha256_bytes
 from indexer import analysis
 from indexer.engine import Doc
 from indexer.extract import start_pdf_pages
-from indexer.index import META_FILE, STATE_FILE, available_backends, open_index, rebuild_index
+from indexer.index import META_FILE, STATE_FILE, IndexVersionError, available_backends, open_index, rebuild_index
 from indexer.ocr import OCR_TIMEOUT, OcrCache, OcrPool, find_tesseract
 
 ARCHIVE_GROUP = "a/"
@@ -40,6 +40,7 @@ class IndexStats:
     seconds: float = 0.0
     backend: str = ""
     problems: list = field(default_factory=list)   # [{"path": ..., "reason": ...}] in Chinese
+    repaired: str = ""    # why the index was rebuilt on its own (damaged, other version), in Chinese
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -210,10 +211,17 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
         raise ConfigError("档案输出目录不存在", path=archive_dir,
                           hint="先运行 dibao build 生成档案，或用 --out 指明档案所在的目录")
     key = key if key is not None else paths["key"]
-    opener = rebuild_index if rebuild else open_index
-    ix = opener(paths["index"], backend, key=key, root=ws)
+    repaired = ""
+    if rebuild:
+        ix = rebuild_index(paths["index"], backend, key=key, root=ws)
+    else:
+        try:
+            ix = open_index(paths["index"], backend, key=key, root=ws)
+        except IndexVersionError as exc:   # derived data: a damaged or outdated index is rebuilt
+            repaired, rebuild = exc.message, True
+            ix = rebuild_index(paths["index"], backend, key=key, root=ws)
     cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout)
-    stats = IndexStats(backend=ix.backend_name)
+    stats = IndexStats(backend=ix.backend_name, repaired=repaired)
     pool = OcrPool(cache)
     failed = True
     try:

@@ -15,7 +15,9 @@
   household:HS-2023-001 (编号:)   head:张三 (户主:)   title:申请书 (表名:)
   id:4315  (身份证:，只查身份证号)   source:历史 (来源: 档案 / 历史)
   筛选值可以只写一部分：village:黄沙 也能找到“黄沙村”（有完全相同的值时只取它）；在前面加 - 表示排除，如 -village:黄沙村。
-繁体与简体、全角与半角视为相同；OCR 在汉字之间多出的空格不影响查找。
+繁体与简体、全角与半角视为相同；OCR 在汉字之间多出的空格、换行处断开的词、短语里的标点和
+数字与汉字之间的空格都不影响查找（"应保尽保、应退尽退" 与 "应保尽保应退尽退" 相同）。
+一次查询最长 2000 字、最多 300 个词，括号最多嵌套 30 层。
 索引里不存完整的身份证号和银行卡号（只存遮蔽后的号码和加密摘要），结果中显示为 4306**********1993。
 没有结果时会提示放宽条件（去掉筛选、拆开短语、改用 OR）。
 很常见的词句（如表格上印好的套话，出现在大部分页上）不逐页数完：结果显示“至少 N 页（最多 M 页）”，
@@ -115,10 +117,26 @@ def _lex(text: str) -> list[tuple[str, str]]:
     return out
 
 
+MAX_QUERY_CHARS = 2000   # longer queries are refused with a message (not a slow or failing search)
+MAX_DEPTH = 30           # nested brackets and NOTs
+MAX_TERMS = 300          # words, phrases and filters in one query
+
+
+def _too_complex(what: str) -> InputError:
+    return InputError(f"查询{what}，无法处理", field="query",
+                      hint="把查询拆成几次较短的查询；括号最多嵌套 30 层，一次最多 300 个词")
+
+
 class _Parser:
     def __init__(self, toks):
         self.toks = toks
         self.i = 0
+        self.depth = 0
+
+    def _enter(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _too_complex(f"嵌套太深（括号或 NOT 超过 {MAX_DEPTH} 层）")
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else (None, None)
@@ -154,14 +172,18 @@ class _Parser:
         kind, val = self.peek()
         if (kind == "neg") or (kind == "w" and val in ("NOT", "非")):
             self.take()
+            self._enter()
             inner = self.parse_unary()
+            self.depth -= 1
             return NotQ(inner) if inner is not None else None
         return self.parse_atom()
 
     def parse_atom(self):
         kind, val = self.take()
         if kind == "lp":
+            self._enter()
             node = self.parse_or()
+            self.depth -= 1
             if self.peek()[0] == "rp":
                 self.take()
             return node
@@ -176,8 +198,18 @@ class _Parser:
 
 
 def parse(text: str, filters: dict | None = None):
-    """Parse a query string (and --village/--year… filters) into an AST, or None if empty."""
-    node = _Parser(_lex(text or "")).parse_or()
+    """Parse a query string (and --village/--year… filters) into an AST, or None if empty.
+
+    Raises InputError (a Chinese message, never a traceback) for a query longer than
+    MAX_QUERY_CHARS, nested deeper than MAX_DEPTH or with more than MAX_TERMS terms."""
+    text = text or ""
+    if len(text) > MAX_QUERY_CHARS:
+        raise _too_complex(f"太长（{len(text)} 个字符，最多 {MAX_QUERY_CHARS} 个）")
+    toks = _lex(text)
+    operators = ("OR", "|", "或", "AND", "&", "且", "NOT", "非")
+    if sum(1 for kind, val in toks if kind in ("ph", "field") or (kind == "w" and val not in operators)) > MAX_TERMS:
+        raise _too_complex(f"的词太多（超过 {MAX_TERMS} 个）")
+    node = _Parser(toks).parse_or()
     extra = [Field(FIELD_ALIASES.get(k, k), an.normalize(str(v))) for k, v in (filters or {}).items()
              if v not in (None, "", ())]
     for f in extra:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages dibao needs, only when they are missing (Debian/Ubuntu).
 #   LibreOffice writer + python3-uno (forms -> PDF), Noto CJK fonts, tesseract with chi_sim (OCR),
-#   poppler-utils (pdftoppm/pdftotext), python3-venv (the project environment).
+#   poppler-utils (pdftoppm/pdftotext), python3-venv (the project environment),
+#   chromium + chromium-driver (the web UI's browser tests, driven by Selenium through /usr/bin/chromedriver).
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,8 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 { fc-list 2>/dev/null | grep "Noto Serif CJK" >/dev/null; } || missing+=(fonts-noto-cjk fontconfig)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

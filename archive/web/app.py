@@ -241,8 +241,8 @@ async def logout(app: WebApp, request: Request, user):
     return resp
 
 
-def _bars(counts: dict[str, int]) -> list[tuple[str, int, float]]:
-    top = max(counts.values(), default=0) or 1
+def _bars(counts: dict[str, int], top: int | None = None) -> list[tuple[str, int, float]]:
+    top = top or max(counts.values(), default=0) or 1
     return [(k, v, v / top) for k, v in counts.items()]
 
 
@@ -266,7 +266,7 @@ async def overview(app: WebApp, request: Request, user):
             kinds[g.kind] = kinds.get(g.kind, 0) + 1
     rows = [(name, v, (v["complete"] / v["households"]) if v["households"] else 0) for name, v in sorted(villages.items())]
     return app.render(request, "overview.html", villages=rows, kinds=_bars(kinds),
-                      completeness=_bars({n: round(p * 100) for n, _v, p in rows}), total=len(hhs))
+                      completeness=_bars({n: round(p * 100) for n, _v, p in rows}, top=100), total=len(hhs))
 
 
 @page()

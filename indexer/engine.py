@@ -22,12 +22,14 @@ from typing import Protocol
 
 # Bump when the stored fields or the analysis change (old indexes then ask for --rebuild).
 # 2: tantivy stored-only fields are bytes; 3: grouped card numbers masked and hashed;
-# 4: indexer.textnorm (lines joined, stray marks dropped), bigrams across punctuation, no soft breaks.
-SCHEMA_VERSION = 4
+# 4: indexer.textnorm (lines joined, stray marks dropped), bigrams across punctuation, no soft breaks;
+# 5: "unit" (whole-file documents of historical files, for AND/OR across their pages).
+SCHEMA_VERSION = 5
 
 # Keyword fields: indexed as one exact term, stored.
 KEYWORD_FIELDS = ("id", "group", "household", "head", "village", "town", "type",
-                  "category", "title", "year", "source")
+                  "category", "title", "year", "source", "unit")
+FILE_UNIT = "file"   # unit of a historical file's whole-text document (pages have no unit)
 # Stored only.
 STORED_FIELDS = ("date", "path", "text")
 # Analysed token fields (space-separated tokens), not stored.
@@ -100,6 +102,7 @@ class Doc:
     path: str = ""
     page: int = 0
     source: str = "archive"   # archive | historical
+    unit: str = ""            # "" for a page; FILE_UNIT for the whole text of a multi-page historical file
 
 
 @dataclass
@@ -119,6 +122,7 @@ class Hit:
     snippet: str        # masked text, matches marked 【like this】
     score: float
     source: str
+    across_pages: bool = False   # the file matches as a whole (AND across its pages); this page holds a part
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -358,3 +358,98 @@ def image_pages(path, cache: OcrCache) -> list[str]:
             return texts
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise InputError(f"图片无法打开（{exc}）", path=path, hint="文件可能损坏或不完整，请重新扫描") from exc
+
+
+def docx_page_texts(path) -> list[str]:
+    """Text of a .docx split where Word itself broke pages (page breaks, the page breaks Word
+    recorded when it last laid the file out, sections starting on a new page); one page when
+    there are none.  Used when LibreOffice is not available to lay the file out."""
+    path = Path(path)
+    docx_text(path)   # the checks and messages for bad files
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(path))
+    pages: list[list[str]] = [[]]
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag not in ("p", "tbl"):
+            continue
+        breaks = [b for b in block.iter(qn("w:br")) if b.get(qn("w:type")) == "page"]
+        rendered = list(block.iter(qn("w:lastRenderedPageBreak")))
+        if tag == "p" and (rendered or block.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None) \
+                and any(x.strip() for x in pages[-1]):
+            pages.append([])
+        text = "".join(t.text or "" for t in block.iter(qn("w:t")))
+        if tag == "tbl":
+            text = "\n".join(" ".join("".join(t.text or "" for t in c.iter(qn("w:t"))) for c in row.iter(qn("w:tc")))
+                             for row in block.iter(qn("w:tr")))
+        pages[-1].append(text)
+        if breaks:
+            pages.append([])
+        if tag == "p" and block.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            pages.append([])
+    out = ["\n".join(x for x in p if x.strip()) for p in pages]
+    out = [p for p in out if p.strip()]
+    return out or [""]
+
+
+class WordPages:
+    """Word files split into their printed pages: LibreOffice lays the file out as a PDF (kept
+    under `folder` by the file's sha256, so a file is converted once) and the PDF's text layer
+    gives each page.  Without LibreOffice (or when it fails on a file) the Word file's own page
+    breaks are used (docx_page_texts).  Close it (or use it as a context manager) to stop soffice."""
+
+    def __init__(self, folder, timeout: float = 120.0):
+        self.folder = Path(folder) if folder else None
+        self.timeout = timeout
+        self._conv = None
+        self._unavailable = False
+        self.converted = 0
+
+    def __enter__(self) -> "WordPages":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def pdf(self, path, digest: str) -> Path | None:
+        """The laid-out PDF of a Word file (converted now if needed), or None without LibreOffice."""
+        from archive.errors import DibaoError
+
+        if self.folder is None:
+            return None
+        out = self.folder / f"{digest}.pdf"
+        if out.is_file():
+            return out
+        if self._unavailable:
+            return None
+        try:
+            if self._conv is None:
+                from archive.external.libreoffice import Converter
+
+                self._conv = Converter(workers=1, timeout=self.timeout)
+            from archive.fsutil import ensure_dir
+
+            ensure_dir(self.folder)
+            self._conv.convert(Path(path), out)
+            self.converted += 1
+        except ToolMissing:
+            self._unavailable = True
+            return None
+        except DibaoError:
+            return None
+        return out
+
+    def pages(self, path, digest: str) -> list[str]:
+        pdf = self.pdf(path, digest)
+        if pdf is not None:
+            texts = pdf_page_texts(pdf)
+            if any(has_text(t) for t in texts):
+                return texts
+        return docx_page_texts(path)
+
+    def close(self) -> None:
+        if self._conv is not None:
+            self._conv.close()
+            self._conv = None

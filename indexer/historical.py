@@ -21,8 +21,8 @@ from archive.errors import DibaoError, InputError
 from archive.fsutil import atomic_write_text, sha256_bytes, sha256_file
 from archive.ids import mask
 from indexer import analysis as an
-from indexer.engine import Doc
-from indexer.extract import IMAGE_SUFFIXES, docx_text, image_pages, pdf_pages
+from indexer.engine import FILE_UNIT, Doc
+from indexer.extract import IMAGE_SUFFIXES, WordPages, docx_page_texts, image_pages, pdf_pages
 from indexer.ocr import OCR_TIMEOUT, OcrCache
 
 HIST_GROUP = "h/"
@@ -128,12 +128,15 @@ def expand_paths(paths) -> list[Path]:
     return out
 
 
-def file_pages(path: Path, cache: OcrCache) -> list[str]:
+def file_pages(path: Path, cache: OcrCache, word: WordPages | None = None, digest: str | None = None) -> list[str]:
+    """Text of every page of a historical file (Word files: their printed pages, see WordPages)."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return pdf_pages(path, cache)
     if suffix == ".docx":
-        return [docx_text(path)]
+        if word is not None:
+            return word.pages(path, digest or sha256_file(path))
+        return docx_page_texts(path)
     return image_pages(path, cache)
 
 
@@ -156,11 +159,13 @@ def _save_registry(path: Path, files: dict) -> None:
 _HH_KEYS = ("case_no", "head", "village", "town", "type")
 
 
-def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict | None = None):
+def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict | None = None,
+               word: WordPages | None = None):
     """Extract, attach and (re)index one historical file; returns (pages, household or None).
 
-    known: the household found when the file was first added (used when match finds none)."""
-    pages = file_pages(path, cache)
+    known: the household found when the file was first added (used when match finds none).
+    word:  splits Word files into their printed pages (else at their own page breaks)."""
+    pages = file_pages(path, cache, word, digest)
     household = match(path, "\n".join(pages)) or known or {}
     household = {k: str(household.get(k) or "") for k in _HH_KEYS} if household else {}
     title = an.normalize(path.stem, join_cjk=False)
@@ -173,10 +178,15 @@ def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict 
                 town=household.get("town") or "", type=household.get("type") or "", category=CATEGORY,
                 title=title, year=year, path=str(path.resolve()), page=i, source="historical")
             for i, text in enumerate(pages, start=1)]
+    if len(docs) > 1:   # the whole file, for words on different pages (AND/OR across pages)
+        d = docs[0]
+        docs.append(Doc(id=f"{group}/file", group=group, text="\n".join(pages), household=d.household, head=d.head,
+                        village=d.village, town=d.town, type=d.type, category=CATEGORY, title=title, year=year,
+                        path=d.path, page=0, source="historical", unit=FILE_UNIT))
     # The state (inside the index) keeps only a hash of the path: file names may hold ID numbers.
     ix.replace(group, docs, fingerprint={"path": sha256_bytes(str(path.resolve()).encode("utf-8")),
                                          "household": docs[0].household if docs else ""})
-    return len(docs), (household or None)
+    return len(pages), (household or None)
 
 
 def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", lookup=None, progress=None,
@@ -206,6 +216,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
     cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout)
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
     ix = open_index(wp["index"], backend, key=key if key is not None else wp["key"], root=ws)
+    word = WordPages(wp["word_pdf"])
     try:
         for n, f in enumerate(files, start=1):
             digest = sha256_file(f)
@@ -218,7 +229,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
                 row["household"] = old.get("household", "")
             else:
                 try:
-                    row["pages"], hh = index_file(ix, f, digest, cache, match)
+                    row["pages"], hh = index_file(ix, f, digest, cache, match, word=word)
                 except DibaoError as exc:
                     if exc.exit_code not in (3, 6):   # tool missing: stop, the message says how to install
                         raise
@@ -237,6 +248,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
         ix.commit()
         _save_registry(wp["registry"], registry)
     finally:
+        word.close()
         ix.close()
     out["ocr_pages"], out["ocr_cached"] = cache.ocr_pages, cache.cached
     out["seconds"] = round(time.monotonic() - t0, 2)
@@ -247,8 +259,15 @@ def readd_registered(ws: Path, ix, cache: OcrCache, stats, lookup=None) -> None:
     """After a rebuild: index again every registered historical file that still exists."""
     from indexer.pipeline import workspace_paths
 
-    registry = _load_registry(workspace_paths(ws)["registry"])
+    wp = workspace_paths(ws)
+    registry = _load_registry(wp["registry"])
     match = make_matcher(lookup)
+    with WordPages(wp["word_pdf"]) as word:
+        _readd(registry, ix, cache, stats, match, word)
+    ix.commit()
+
+
+def _readd(registry: dict, ix, cache: OcrCache, stats, match, word: WordPages) -> None:
     for digest, entry in sorted(registry.items()):
         f = Path(entry.get("path", ""))
         if not f.is_file() or sha256_file(f) != digest:
@@ -256,10 +275,9 @@ def readd_registered(ws: Path, ix, cache: OcrCache, stats, lookup=None) -> None:
                                                              "请用 dibao index add 重新添加"})
             continue
         try:
-            n, _hh = index_file(ix, f, digest, cache, match, known=entry.get("household") or None)
+            n, _hh = index_file(ix, f, digest, cache, match, known=entry.get("household") or None, word=word)
         except InputError as exc:
             stats.problems.append({"path": str(f), "reason": exc.message})
             continue
         stats.pages += n
         stats.added += 1
-    ix.commit()

@@ -28,7 +28,7 @@ from archive.errors import ConfigError, InputError, WorkspaceBusy
 from archive.fsutil import atomic_write_text, ensure_dir
 from archive.ids import mask, redact_ids
 from indexer import analysis as an
-from indexer.engine import SCHEMA_VERSION, Doc, Hit, SearchResult
+from indexer.engine import FILE_UNIT, SCHEMA_VERSION, Bool, Doc, Hit, SearchResult, Term, or_
 from indexer.query import AndQ, Compiler, Field, NotQ, OrQ, PhraseQ, Word, parse, to_text
 from indexer.report import total_text
 from indexer.snippet import make_snippet
@@ -232,7 +232,7 @@ class SearchIndex:
             "path": self._protect_path(d.path or ""), "text": body.stored,
             "words": " ".join(x for x in (meta.words, body.words) if x),
             "seq": " ".join(x for x in (meta.seq, an.BREAK, body.seq) if x),
-            "ids": " ".join(x for x in (meta.ids, body.ids) if x),
+            "ids": " ".join(x for x in (meta.ids, body.ids) if x), "unit": d.unit or "",
         }
         for name in ("household", "head", "village", "town", "type", "category", "title"):
             value = an.normalize(getattr(d, name) or "", join_cjk=False).strip()
@@ -282,13 +282,44 @@ class SearchIndex:
             self._suggest(ast, result)
         return result
 
-    def _run(self, ast, limit: int) -> SearchResult:
+    def _run(self, ast, limit: int, across: bool = True) -> SearchResult:
         comp = Compiler(self.key, self._guard(self.backend.values), self._guard(self.backend.exists))
         node = comp.compile(ast)
-        found = self._guard(self.backend.search)(node, limit)
+        pages_only = Bool(must=(node,), must_not=(Term("unit", FILE_UNIT),))
+        found = self._guard(self.backend.search)(pages_only, limit)
         hits = [self._hit(score, row, comp.highlights) for score, row in found.rows]
-        return SearchResult(hits=hits, total=found.total, notes=comp.notes, total_exact=found.exact,
-                            total_max=None if found.exact else found.at_most)
+        result = SearchResult(hits=hits, total=found.total, notes=comp.notes, total_exact=found.exact,
+                              total_max=None if found.exact else found.at_most)
+        if across and _has_and(ast):
+            self._across_pages(ast, node, comp, result, limit)
+        return result
+
+    def _across_pages(self, ast, node, comp: Compiler, result: SearchResult, limit: int) -> None:
+        """Historical files matching the query as a whole (its words on different pages): their
+        pages holding any of the query's words are added after the page hits, marked across_pages."""
+        files = self._guard(self.backend.search)(Bool(must=(node, Term("unit", FILE_UNIT))), 200)
+        have = {h.doc_id.rsplit("/p", 1)[0] for h in result.hits if h.source == "historical"}
+        groups = [row.get("group", "") for _s, row in files.rows]
+        groups = [g for g in groups if g and g not in have]
+        if not groups:
+            return
+        parts = [p for p in (comp.compile(w) for w in _positive_leaves(ast)) if p is not None]
+        if not parts:
+            return
+        extra = 0
+        for group in groups:
+            found = self._guard(self.backend.search)(
+                Bool(must=(or_(*parts), Term("group", group)), must_not=(Term("unit", FILE_UNIT),)), 1000)
+            rows = sorted(found.rows, key=lambda r: int(r[1].get("page") or 0))
+            extra += len(rows)
+            for score, row in rows:
+                if len(result.hits) < limit:
+                    hit = self._hit(score, row, comp.highlights)
+                    hit.across_pages = True
+                    result.hits.append(hit)
+        result.total += extra
+        if extra:
+            result.notes.append(f"其中 {len(groups)} 个历史档案文件的查询词分在不同页上（整份文件符合条件），列出了含这些词的页")
 
     def _guard(self, fn):
         """fn, with an engine failure on damaged files turned into IndexVersionError (rebuild)."""
@@ -339,6 +370,24 @@ class SearchIndex:
 
 
 # ---------------------------------------------------------------- loosening the query
+
+def _has_and(node) -> bool:
+    """Whether a query needs two things at once (only then can a file match across pages)."""
+    if isinstance(node, AndQ):
+        return sum(1 for i in node.items if not isinstance(i, (NotQ, Field))) >= 2 or any(_has_and(i) for i in node.items)
+    if isinstance(node, OrQ):
+        return any(_has_and(i) for i in node.items)
+    return False
+
+
+def _positive_leaves(node):
+    """Words and phrases of a query that are not excluded."""
+    if isinstance(node, (Word, PhraseQ)):
+        yield node
+    elif isinstance(node, (AndQ, OrQ)):
+        for i in node.items:
+            yield from _positive_leaves(i)
+
 
 def _drop_fields(node):
     if isinstance(node, Field):

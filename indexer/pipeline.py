@@ -52,7 +52,7 @@ def workspace_paths(workspace_dir, index_dir=None) -> dict:
     private = ws / ".dibao"
     index_dir = Path(index_dir) if index_dir else private / "index"
     return {"index": index_dir, "key": private / "index.key", "ocr_cache": private / "ocr-cache",
-            "registry": private / "historical.json"}
+            "registry": private / "historical.json", "word_pdf": private / "word-pages"}
 
 
 def _rel(path: Path, root: Path) -> str:

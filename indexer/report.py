@@ -28,17 +28,37 @@ def format_result(result: SearchResult) -> str:
     else:   # a very common phrase: not counted to the end (see SearchResult.total_exact)
         lines.append(f"找到{total_text(result.total, False, result.total_max)}：符合的页很多，没有逐页数完，"
                      f"下面是核对过的前 {shown} 页。加上村、年度、类别等条件（如 --village、--year）可缩小范围：")
-    for n, h in enumerate(result.hits, start=1):
-        who = " ".join(x for x in (h.household, h.head, h.village) if x) or "（未对应到户）"
-        what = " · ".join(x for x in (h.category, h.title, h.date or (str(h.year) if h.year else ""),
-                                      f"第 {h.page} 页" if h.page else "") if x)
-        lines.append(f"{n:>3}. {who} | {what}")
-        if h.snippet:
-            lines.append(f"     {h.snippet}")
-        if h.pdf_path:
-            lines.append(f"     打开：{h.pdf_path}" + (f"（第 {h.page} 页）" if h.page else ""))
+    lines.extend(_grouped(result.hits))
     lines.extend(f"  提示：{n}" for n in result.notes)
     return redact_ids("\n".join(lines))
+
+
+def group_hits(hits) -> list[tuple[str, list[tuple[str, list]]]]:
+    """Hits grouped by household, then by file, in the order of their best hit:
+    [(household label, [(file path, [hits on its pages, best first])])]."""
+    households: dict[str, dict[str, list]] = {}
+    for h in hits:
+        who = " ".join(x for x in (h.household, h.head, h.village) if x) or "（未对应到户）"
+        households.setdefault(who, {}).setdefault(h.pdf_path or h.title, []).append(h)
+    return [(who, list(files.items())) for who, files in households.items()]
+
+
+def _grouped(hits) -> list[str]:
+    lines, n = [], 0
+    for who, files in group_hits(hits):
+        lines.append(f"■ {who}")
+        for path, page_hits in files:
+            first = page_hits[0]
+            kind = first.category or ("历史档案" if first.source == "historical" else "")
+            across = "（查询词分在这份文件的不同页上）" if any(h.across_pages for h in page_hits) else ""
+            lines.append(f"  {kind} · {path or first.title}{across}" if kind else f"  {path or first.title}{across}")
+            for h in page_hits:
+                n += 1
+                what = " · ".join(x for x in (h.title, h.date or (str(h.year) if h.year else "")) if x)
+                lines.append(f"  {n:>3}. 第 {h.page} 页 | {what}" if h.page else f"  {n:>3}. {what}")
+                if h.snippet:
+                    lines.append(f"       {h.snippet}")
+    return lines
 
 
 def format_stats(stats) -> str:

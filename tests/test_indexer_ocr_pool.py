@@ -105,8 +105,10 @@ class FakeOcr:
         return ["文字" + Path(p).read_text() for p in paths]
 
 
-def source(name: str, gate: threading.Event | None = None):
+def source(name: str, gate: threading.Event | None = None, started: threading.Event | None = None):
     def write(folder: Path) -> Path:
+        if started:
+            started.set()
         if gate:
             gate.wait(10)
         (folder / "p.txt").write_text(name)
@@ -146,10 +148,11 @@ def test_a_failing_batch_is_read_page_by_page_so_one_bad_page_fails_alone(tmp_pa
 
 def test_closing_on_an_error_cancels_pages_not_started(tmp_path, monkeypatch):
     fake = FakeOcr(monkeypatch)
-    gate = threading.Event()
+    gate, started = threading.Event(), threading.Event()
     pool = OcrPool(OcrCache(tmp_path / "cache"), workers=1, batch=1)
-    running = pool.submit("k1", source("p1", gate))
+    running = pool.submit("k1", source("p1", gate, started))
     waiting = pool.submit("k2", source("p2"))
+    assert started.wait(10)                  # the worker holds p1 (under load it may start late)
     threading.Timer(0.2, gate.set).start()
     pool.close(cancel=True)                  # returns once the worker has let go of its page
     assert waiting.cancelled() and fake.calls == []

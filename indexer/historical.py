@@ -24,6 +24,7 @@ from indexer import analysis as an
 from indexer.engine import FILE_UNIT, Doc
 from indexer.extract import IMAGE_SUFFIXES, WordPages, docx_page_texts, image_pages, pdf_pages
 from indexer.ocr import OCR_TIMEOUT, OcrCache
+from indexer.vocab import Corrector
 
 HIST_GROUP = "h/"
 CATEGORY = "历史档案"
@@ -95,6 +96,18 @@ def households_for_matching(households) -> list[dict]:
                     "ids": [g("id_number") for g in mget if g("id_number")] + ([card] if card else []),
                     "names": [g("name") for g in mget if g("name")]})
     return out
+
+
+def _lookup_words(lookup) -> list[str]:
+    """Names, villages and towns of the households in a lookup (for indexer.vocab.Corrector)."""
+    if lookup is None or callable(lookup):
+        return []
+    entries = lookup.values() if isinstance(lookup, Mapping) else lookup
+    words = []
+    for h in entries:
+        if isinstance(h, Mapping):
+            words += [str(h.get(k) or "") for k in ("head", "village", "town")] + [str(n) for n in h.get("names") or ()]
+    return [w for w in words if w]
 
 
 def make_matcher(lookup) -> Callable[[Path, str], dict | None]:
@@ -216,6 +229,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
     cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout)
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
     ix = open_index(wp["index"], backend, key=key if key is not None else wp["key"], root=ws)
+    ix.corrector = Corrector(_lookup_words(lookup))
     word = WordPages(wp["word_pdf"])
     try:
         for n, f in enumerate(files, start=1):

@@ -149,6 +149,9 @@ class SearchIndex:
         self.state = self._load_state()
         self._meta_cache: dict[tuple, an.Analyzed] = {}
         self._fernet = None
+        # page text -> corrected page text (indexer.vocab.Corrector: known OCR confusions of
+        # workspace words); applied when documents are added, never to queries
+        self.corrector = None
 
     # ---------------------------------------------------------- meta / state
     @property
@@ -224,7 +227,10 @@ class SearchIndex:
         return self._meta_cache[k]
 
     def _flatten(self, d: Doc) -> dict:
-        body = an.analyze(d.text or "", self.key)
+        text = an.normalize(d.text or "")
+        if self.corrector is not None:
+            text = self.corrector(text)
+        body = an.analyze(text, self.key, normalized=True)
         meta = self._meta_tokens(d)
         row = {
             "id": d.id, "group": d.group, "source": d.source, "date": d.date or "",

@@ -21,6 +21,7 @@ from indexer.engine import Doc
 from indexer.extract import start_pdf_pages
 from indexer.index import META_FILE, STATE_FILE, IndexVersionError, available_backends, open_index, rebuild_index
 from indexer.ocr import OCR_TIMEOUT, OcrCache, OcrPool, find_tesseract
+from indexer.vocab import Corrector, workspace_words
 
 ARCHIVE_GROUP = "a/"
 COMMIT_EVERY = 200   # households between intermediate commits
@@ -41,6 +42,7 @@ class IndexStats:
     backend: str = ""
     problems: list = field(default_factory=list)   # [{"path": ..., "reason": ...}] in Chinese
     repaired: str = ""    # why the index was rebuilt on its own (damaged, other version), in Chinese
+    corrected: int = 0    # known OCR misspellings of workspace words corrected (indexer.vocab)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -233,6 +235,7 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
                 stats.problems.append({"path": str(p), "reason": exc.message})
                 broken.add(p.parent.name.split("_", 1)[0])
         analysis.add_words(_workspace_words(m for _, m in manifests) + list(extra_words))
+        ix.corrector = Corrector(workspace_words([m for _, m in manifests]) + list(extra_words))
         seen: dict[str, Path] = {}
         # Households are read ahead: while one is segmented and written, the scanned pages of the next
         # ones are already with tesseract, so both cores stay busy across volumes and households.
@@ -291,6 +294,7 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
             from indexer.historical import readd_registered
 
             readd_registered(ws, ix, cache, stats, lookup=lookup)
+        stats.corrected = ix.corrector.corrected
     finally:
         pool.close(cancel=failed)
         ix.close()

@@ -64,7 +64,9 @@ def _grouped(hits) -> list[str]:
 def format_stats(stats) -> str:
     s = stats
     text = (f"索引已更新（{s.backend}）：新增 {s.added} 户，更新 {s.updated} 户，移除 {s.removed} 户，未变 {s.unchanged} 户；"
-            f"写入 {s.pages} 页；文字识别 {s.ocr_pages} 页，用缓存 {s.ocr_cached} 页；用时 {s.seconds} 秒")
+            f"写入 {s.pages} 页；文字识别 {s.ocr_pages} 页，用缓存 {s.ocr_cached} 页"
+            + (f"；按工作区词表纠正识别错字 {s.corrected} 处" if getattr(s, "corrected", 0) else "")
+            + f"；用时 {s.seconds} 秒")
     head = [f"原索引无法使用（{s.repaired}），已自动重建"] if getattr(s, "repaired", "") else []
     return redact_ids("\n".join(head + [text] + [f"  问题：{p['path']}：{p['reason']}" for p in s.problems]))
 

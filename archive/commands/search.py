@@ -70,17 +70,21 @@ def index(ctx, rebuild, backend, out, as_json):
     if ctx.invoked_subcommand is not None:
         ctx.obj.index_backend = backend
         return
+    from indexer.historical import households_for_matching
     from indexer.pipeline import index_archive
     from indexer.report import format_stats
+    from indexer.vocab import workspace_words
 
     state = ctx.obj
     ws = state.ws
     progress = _CountProgress("编入索引")
     with ws.lock("index"):
         try:
+            households = _workspace_households(ws)
             stats = index_archive(ws.root, archive_dir=out, backend=backend or ws.config.search_backend,
                                   progress=progress, rebuild=rebuild,
-                                  lookup=_households_lookup(ws) if rebuild else None,
+                                  lookup=households_for_matching(households) if rebuild else None,
+                                  extra_words=workspace_words(households=households),
                                   ocr_photos=bool(ws.config.raw.get("search", {}).get("ocr_photos", False)),
                                   ocr_timeout=ws.config.ocr_timeout)
         finally:

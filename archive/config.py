@@ -76,6 +76,7 @@ class Config:
     annual_review_form_tekun: str
     sha256: str = ""
     extra: dict = field(default_factory=dict)
+    archival: object = None   # archive.volumes.archival.Archival ([archival]: 档号, 全宗号, 密级, 归档章)
 
     def standard(self, year: int, area: str) -> Standard:
         st = self.standards.get((year, area))
@@ -182,8 +183,11 @@ def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Confi
     backend = (raw.get("search") or {}).get("backend", "auto")
     if backend not in ("auto", "tantivy", "whoosh"):
         raise ConfigError(f"检索引擎“{backend}”无效", path=path, field="search.backend", hint="写 auto、tantivy 或 whoosh")
+    from archive.volumes.archival import parse_archival
+
+    archival = parse_archival(raw.get("archival"), path)
     return Config(
-        path=path, raw=raw, profile=prof.get("name", "custom"),
+        path=path, raw=raw, profile=prof.get("name", "custom"), archival=archival,
         locality=dict(raw.get("locality") or {}), standards=standards,
         review_publicity_days=_int(raw, "publicity", "review_days", 7, path),
         confirm_publicity_days=_int(raw, "publicity", "confirm_days", 7, path),

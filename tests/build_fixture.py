@@ -37,7 +37,7 @@ def stamped_numbers(page) -> list[str]:
     found: list[str] = []
 
     def visit(text, cm, tm, font_dict, font_size):
-        if font_dict is not None and font_dict.get("/BaseFont") == "/Helvetica" and text.strip():
+        if font_dict is not None and str(font_dict.get("/BaseFont", "")).startswith("/DBPAGE+") and text.strip():
             found.append(text.strip())
 
     page.extract_text(visitor_text=visit)

@@ -59,7 +59,7 @@ def test_assemble_numbers_bookmarks_and_metadata():
     b = reader_of(blank_pdf([(841.89, 595.28, 0)]))
     book = Book()
     rows = [ContentsRow(1, "甲", dt.date(2024, 1, 2), 1, 2), ContentsRow(2, "乙", None, 3, 3)]
-    s1 = book.contents("张三", "X-1", "审批类", rows)
+    s1 = book.contents("X-1", "张三户审批类材料", rows)
     breader = reader_of(book.output())
     docs = [Doc("contents", "卷内目录", breader, list(range(s1.first, s1.last + 1)), numbered=False),
             Doc("form", "甲", a, [0, 1]), Doc("scan", "乙", b, [0])]
@@ -76,11 +76,11 @@ def test_long_contents_list_spans_pages_with_headings():
     book = Book()
     rows = [ContentsRow(i, f"岳阳县城乡最低生活保障对象年度审核登记表（{2000 + i}年）", dt.date(2020, 1, 1), i, i)
             for i in range(1, 80)]
-    sec = book.contents("张三", "X-1", "日常管理类", rows)
+    sec = book.contents("X-1", "张三户日常管理类材料", rows)
     assert sec.count >= 2
     r = reader_of(book.output())
     texts = [squash(r.pages[i].extract_text()) for i in range(sec.first, sec.last + 1)]
-    assert all("文件题名" in t for t in texts)  # the heading row repeats on every page
+    assert all("责任者" in t and "文号" in t for t in texts)  # the heading row repeats on every page
     joined = "".join(texts)
     for row in rows:
         assert squash(row.title) in joined

@@ -15,7 +15,9 @@ import pytest
 from fpdf import FPDF
 
 from archive import pdffont
-from archive.volumes.pages import Book, ContentsRow, CoverInfo, RemarksInfo
+from archive.config import parse_config
+from archive.volumes.archival import describe
+from archive.volumes.pages import Book, ContentsRow, RemarksInfo
 
 REPO = Path(__file__).resolve().parents[1]
 TEXT = "最低生活保障档案 户主：龘靐齉 对象编号 FX-2024-001 2024年5月1日 缺件说明：无。"
@@ -72,9 +74,10 @@ def test_damaged_or_unwritable_cache_falls_back(tmp_path, monkeypatch):
 
 def test_book_pages_render_chinese_with_embedded_font(tmp_path):
     book = Book(font_cache=tmp_path)
-    book.cover(CoverInfo("张三丰", "FX-1", "城关村", "城关镇", "某县", "审批类", "一般户", dt.date(2024, 1, 1),
-                         dt.date(2024, 5, 1), 3, 5, "永久", dt.date(2024, 6, 1)))
-    book.contents("张三丰", "FX-1", "审批类", [ContentsRow(1, "最低生活保障申请书", dt.date(2024, 1, 1), 1, 2, "未签字")])
+    v = describe(parse_config({}), category="审批类", hh_type="农村低保", town="城关镇", village="城关村", head="张三丰",
+                 case="FX-1", first=dt.date(2024, 1, 1), last=dt.date(2024, 5, 1), items=3, pages=5)
+    book.cover(v)
+    book.contents(v.number, v.title, [ContentsRow(1, "最低生活保障申请书", dt.date(2024, 1, 1), 1, 2, "未签字")])
     book.remarks(RemarksInfo(1, 2, ["入户调查表（签字件）：待签字归档"], [], "王五", "", dt.date(2024, 6, 1)))
     out = tmp_path / "book.pdf"
     out.write_bytes(book.output())

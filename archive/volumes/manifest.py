@@ -35,7 +35,7 @@ HASH_CACHE = "scan-hashes.json"
 # covered by archive.forms.RENDERER_VERSION (in every template key and form cache key) and the
 # tool version, so an edit to the forms code alone does not rebuild the archive.
 _CODE_FILES = ("volumes/plan.py", "volumes/volume.py", "volumes/pages.py", "volumes/build.py", "volumes/household.py",
-               "records/attachments.py", "volumes/scans.py")
+               "records/attachments.py", "volumes/scans.py", "volumes/archival.py", "pdfa.py")
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ for 卷内文件), so the contents list can be drawn before its own length is kn
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,23 +40,6 @@ def money(v) -> str:
 
 
 @dataclass
-class CoverInfo:
-    head: str
-    case_no: str
-    village: str
-    town: str
-    county: str
-    category: str
-    household_type: str
-    first_date: dt.date | None
-    last_date: dt.date | None
-    items: int
-    pages: int
-    retention: str
-    built: dt.date
-
-
-@dataclass
 class ContentsRow:
     seq: int
     title: str
@@ -64,6 +47,8 @@ class ContentsRow:
     first: int   # archive page number (1-based, documents only)
     last: int
     note: str = ""
+    doc_no: str = ""        # 文号
+    responsible: str = ""   # 责任者
 
 
 @dataclass
@@ -74,17 +59,66 @@ class RemarksInfo:
     problems: list[str]
     filer: str
     checker: str
-    built: dt.date
+    filed_on: dt.date | None          # 立卷时间: the volume's latest document
+    checked_on: dt.date | None = None  # 检查时间: None leaves a line for the checker
+    cross_refs: list[str] = field(default_factory=list)   # 互见号
 
 
 @dataclass
 class BoxRow:
-    case_no: str
-    head: str
-    household_type: str
-    volumes: dict[str, int]  # category -> pages of the volume
-    complete: bool
+    """One volume (案卷) on a box list."""
+
+    number: str          # 档号
+    title: str           # 案卷题名
+    first_date: dt.date | None
+    last_date: dt.date | None
+    items: int
+    pages: int           # document pages: the figure on the volume's cover and 备考表
     note: str = ""
+
+
+@dataclass
+class BoxInfo:
+    """One box (盒): one village and one 保管期限."""
+
+    box_no: str
+    village: str
+    retention: str
+    unit: str
+    rows: list[BoxRow]
+
+    @property
+    def first_number(self) -> str:
+        return self.rows[0].number if self.rows else ""
+
+    @property
+    def last_number(self) -> str:
+        return self.rows[-1].number if self.rows else ""
+
+    @property
+    def first_date(self) -> dt.date | None:
+        return min((r.first_date for r in self.rows if r.first_date), default=None)
+
+    @property
+    def last_date(self) -> dt.date | None:
+        return max((r.last_date for r in self.rows if r.last_date), default=None)
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.rows)
+
+    @property
+    def items(self) -> int:
+        return sum(r.items for r in self.rows)
+
+
+def span8(first: dt.date | None, last: dt.date | None) -> str:
+    """起止日期 as GB/T 9705 writes it: 20210315—20231220."""
+    from archive.volumes.archival import yyyymmdd
+
+    if not first and not last:
+        return "—"
+    return f"{yyyymmdd(first)}—{yyyymmdd(last)}"
 
 
 @dataclass
@@ -165,7 +199,8 @@ class Book:
     def _kv_table(self, rows: list[tuple[str, str]], key_w: float = 40, height: float = 13, size: float = 13) -> None:
         pdf = self.pdf
         pdf.set_font(FAMILY, size=size)
-        with pdf.table(col_widths=(key_w, TEXT_W - key_w), text_align=("CENTER", "LEFT"),
+        pdf.set_x(MARGIN_L)
+        with pdf.table(col_widths=(key_w, TEXT_W - key_w), text_align=("CENTER", "LEFT"), width=TEXT_W, align="LEFT",
                        line_height=height * 0.55, padding=(height * 0.2, 2), first_row_as_headings=False) as t:
             for k, v in rows:
                 r = t.row()
@@ -173,93 +208,139 @@ class Book:
                 r.cell(v)
         pdf.set_font(FAMILY, size=11)
 
-    # -------------------------------------------------------------- cover
-    def cover(self, c: CoverInfo) -> Section:
+    # -------------------------------------------------------------- cover (GB/T 9705-2008 案卷封面)
+    def cover(self, v) -> Section:
+        """The cover of one volume from its archive.volumes.archival.VolumeDescription.
+
+        GB/T 9705 fields: 档号 (top right), 案卷题名, 立卷单位, 起止日期, 保管期限, 密级; the
+        heading is the program's archive name (the household's program, not a fixed 低保 word).
+        """
         first = self._begin()
         pdf = self.pdf
-        pdf.set_y(30)
-        pdf.set_font(FAMILY, size=14)
-        pdf.cell(TEXT_W, 8, f"{c.county}{c.town}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(6)
-        self._title("最低生活保障档案", size=26, gap=6)
-        self._title(f"{c.category}", size=22, gap=4)
-        pdf.set_font(FAMILY, size=12)
-        pdf.cell(TEXT_W, 7, "案卷封面", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(14)
-        span = "—"
-        if c.first_date or c.last_date:
-            span = f"{ymd(c.first_date)} 至 {ymd(c.last_date)}"
+        size = 11.0
+        pdf.set_font(FAMILY, size=size)
+        w_key, w_val = 14, 86
+        while size > 7 and pdf.get_string_width(v.number) > w_val - 4:   # one line, however long the pattern
+            size -= 0.5
+            pdf.set_font(FAMILY, size=size)
+        pdf.set_xy(PAGE_W - MARGIN_R - w_key - w_val, 18)
+        with pdf.table(col_widths=(w_key, w_val), text_align=("CENTER", "LEFT"), line_height=6, padding=(1.5, 1.5),
+                       first_row_as_headings=False, width=w_key + w_val, align="RIGHT") as t:
+            r = t.row()
+            r.cell("档号")
+            r.cell(v.number)
+        pdf.set_y(58)
+        self._title(v.program.archive, size=26, gap=8)
+        self._title(v.category, size=20, gap=18)
         self._kv_table([
-            ("户　　主", c.head),
-            ("对象编号", c.case_no),
-            ("村（社区）", c.village),
-            ("对象类型", c.household_type),
-            ("类　　别", c.category),
-            ("起止日期", span),
-            ("件　　数", f"{c.items} 件"),
-            ("页　　数", f"{c.pages} 页"),
-            ("保管期限", c.retention),
-        ])
-        pdf.set_y(PAGE_H - 45)
+            ("案卷题名", v.title),
+            ("立卷单位", v.unit),
+            ("起止日期", span8(v.first_date, v.last_date)),
+            ("保管期限", v.retention),
+            ("密　　级", v.secrecy),
+            ("件　　数", f"{v.items} 件"),
+            ("页　　数", f"{v.pages} 页"),
+        ], key_w=34)
+        pdf.set_y(PAGE_H - 42)
         pdf.set_font(FAMILY, size=12)
-        pdf.cell(TEXT_W, 8, f"立卷单位：{c.town}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.cell(TEXT_W, 8, f"立卷日期：{ymd(c.built)}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(TEXT_W, 8, f"立卷单位：{v.unit}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(TEXT_W, 8, f"立卷日期：{ymd(v.filed_on) or '—'}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return self._end(first)
 
-    # -------------------------------------------------------------- contents
-    def contents(self, head: str, case_no: str, category: str, rows: list[ContentsRow]) -> Section:
+    # -------------------------------------------------------------- contents (卷内目录)
+    def contents(self, number: str, title: str, rows: list[ContentsRow]) -> Section:
+        """卷内目录 headed by the 档号: 序号, 文号, 责任者, 题名, 日期 (YYYYMMDD), 页号, 备注."""
+        from archive.volumes.archival import yyyymmdd
+
         first = self._begin()
         pdf = self.pdf
-        self._heading("卷内目录", f"户主：{head}　　对象编号：{case_no}　　类别：{category}")
-        widths = (14, TEXT_W - 14 - 28 - 22 - 22, 28, 22, 22)
-        with pdf.table(col_widths=widths, text_align=("CENTER", "LEFT", "CENTER", "CENTER", "LEFT"),
-                       line_height=6, padding=(1.6, 1.5), repeat_headings=1, headings_style=HEADINGS) as t:
+        self._heading("卷内目录", f"档号：{number}")
+        pdf.set_font(FAMILY, size=9.5)
+        pdf.multi_cell(TEXT_W, 5, f"案卷题名：{title}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+        widths = (10, 20, 24, TEXT_W - 10 - 20 - 24 - 18 - 15 - 16, 18, 15, 16)
+        with pdf.table(col_widths=widths, text_align=("CENTER", "CENTER", "CENTER", "LEFT", "CENTER", "CENTER", "LEFT"),
+                       line_height=5, padding=(1.4, 1.0), repeat_headings=1, headings_style=HEADINGS) as t:
             h = t.row()
-            for name in ("序号", "文件题名", "日期", "页号", "备注"):
+            for name in ("序号", "文号", "责任者", "题名", "日期", "页号", "备注"):
                 h.cell(name)
             if not rows:
                 r = t.row()
-                r.cell("")
-                r.cell("（本卷暂无文件）")
-                for _ in range(3):
-                    r.cell("")
+                for text in ("", "", "", "（本卷暂无文件）", "", "", ""):
+                    r.cell(text)
             for row in rows:
                 r = t.row()
                 r.cell(str(row.seq))
+                r.cell(row.doc_no)
+                r.cell(row.responsible)
                 r.cell(row.title)
-                r.cell(iso(row.date))
+                r.cell(yyyymmdd(row.date))
                 r.cell(str(row.first) if row.first == row.last else f"{row.first}-{row.last}")
                 r.cell(row.note)
+        pdf.set_font(FAMILY, size=11)
         return self._end(first)
 
-    # -------------------------------------------------------------- remarks
-    def remarks(self, r: RemarksInfo) -> Section:
+    # -------------------------------------------------------------- remarks (卷内备考表)
+    def remarks(self, r: RemarksInfo, number: str = "") -> Section:
+        """卷内备考表, framed: 本卷情况说明 (件数, 页数, 缺件说明, 互见号), 立卷人/时间, 检查人/时间."""
         first = self._begin()
         pdf = self.pdf
-        self._title("备考表", size=20, gap=6)
-        pdf.set_font(FAMILY, size=12)
-        pdf.multi_cell(TEXT_W, 8, f"本卷共有文件 {r.items} 件，共 {r.pages} 页（不含封面、卷内目录和备考表）。",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self._title("卷内备考表", size=20, gap=3)
+        if number:
+            pdf.set_font(FAMILY, size=10.5)
+            pdf.cell(TEXT_W, 6, f"档号：{number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(3)
-        pdf.cell(TEXT_W, 8, "缺件说明：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        top = pdf.get_y()
+        inner = TEXT_W - 10
+        pdf.set_left_margin(MARGIN_L + 5)
+        pdf.set_right_margin(MARGIN_R + 5)
+        pdf.set_xy(MARGIN_L + 5, top + 5)
+        pdf.set_font(FAMILY, size=12)
+        pdf.cell(inner, 8, "本卷情况说明：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(inner, 8, f"本卷共有文件 {r.items} 件，共 {r.pages} 页（不含封面、卷内目录和备考表）。",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+        pdf.cell(inner, 8, "缺件说明：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FAMILY, size=10.5)
         lines = [*r.missing, *r.problems]
         if not lines:
-            lines = ["无。"]
+            pdf.multi_cell(inner, 6.5, "无缺件。", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         for i, line in enumerate(lines, 1):
-            text = line if line == "无。" else f"{i}. {line}"
-            pdf.multi_cell(TEXT_W, 6.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(10)
-        if pdf.get_y() > PAGE_H - MARGIN_B - 40:
-            pdf.add_page()
+            pdf.multi_cell(inner, 6.5, f"{i}. {line}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
         pdf.set_font(FAMILY, size=12)
-        pdf.set_x(MARGIN_L + TEXT_W / 2)
-        pdf.cell(TEXT_W / 2, 10, f"立卷人：{r.filer or '________'}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_x(MARGIN_L + TEXT_W / 2)
-        pdf.cell(TEXT_W / 2, 10, f"检查人：{r.checker or '________'}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_x(MARGIN_L + TEXT_W / 2)
-        pdf.cell(TEXT_W / 2, 10, f"日　期：{ymd(r.built)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(inner, 8, "互见号：", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, size=10.5)
+        pdf.multi_cell(inner, 6.5, "；".join(r.cross_refs) if r.cross_refs else "无。", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
+        sign_h = 44
+        bottom = PAGE_H - MARGIN_B - 2
+        if pdf.get_y() > bottom - sign_h - 4:   # the signatures do not fit under a long list: frame this page, go on
+            self._frame(top, bottom)
+            pdf.add_page()
+            top = pdf.get_y()
+        y = bottom - sign_h
+        blank = "　　　　年　　月　　日"
+        pdf.set_font(FAMILY, size=12)
+        for k, (label, value) in enumerate((("立卷人", r.filer or ""), ("立卷时间", ymd(r.filed_on) or blank),
+                                            ("检查人", r.checker or ""), ("检查时间", ymd(r.checked_on) or blank))):
+            pdf.set_xy(MARGIN_L + TEXT_W / 2 - 5, y + 4 + k * 10)
+            pdf.cell(TEXT_W / 2, 9, f"{label}：{value}")
+        self._frame(top, bottom)
+        pdf.set_left_margin(MARGIN_L)
+        pdf.set_right_margin(MARGIN_R)
+        pdf.set_font(FAMILY, size=11)
         return self._end(first)
+
+    def _fit_width(self, texts: list[str], least: float, most: float) -> float:
+        """A column width (mm) holding the longest text on one line, in the current font, within bounds."""
+        need = max((self.pdf.get_string_width(t) for t in texts), default=0) + 2 * self.pdf.c_margin + 2.5
+        return max(least, min(most, need))
+
+    def _frame(self, top: float, bottom: float) -> None:
+        self.pdf.set_line_width(0.5)
+        self.pdf.rect(MARGIN_L, top, TEXT_W, bottom - top)
+        self.pdf.set_line_width(0.2)
 
     # -------------------------------------------------------------- payments (财务类)
     def payments(self, head: str, case_no: str, payments: list, account: str) -> Section:
@@ -315,35 +396,150 @@ class Book:
         r.cell("")
         r.cell("")
 
-    # -------------------------------------------------------------- box list (village) and summary (town)
-    def box_list(self, county: str, town: str, village: str, rows: list[BoxRow], built: dt.date) -> Section:
+    # -------------------------------------------------------------- box list (one village, one 保管期限) and spines
+    def box_list(self, county: str, town: str, box: BoxInfo, built: dt.date) -> Section:
+        """盒内目录 of one box: 盒号, 档号 range, 起止日期, 保管期限, then one row per volume."""
         first = self._begin()
         pdf = self.pdf
-        self._heading("盒内目录", f"{county}{town}{village}　　共 {len(rows)} 户　　编制日期：{ymd(built)}")
-        widths = (10, 28, 16, 18, 15, 17, 15, 13, TEXT_W - 10 - 28 - 16 - 18 - 15 - 17 - 15 - 13)
-        with pdf.table(col_widths=widths, line_height=5.5, padding=(1.2, 1.0), repeat_headings=1, headings_style=HEADINGS,
-                       text_align=("CENTER", "LEFT", "CENTER", "CENTER", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT")) as t:
+        self._title("盒内目录", size=20, gap=3)
+        pdf.set_font(FAMILY, size=10.5)
+        pdf.cell(TEXT_W, 6, f"{county}{town}{box.village}　　立卷单位：{box.unit}", align="C",
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+        half = TEXT_W / 2
+        with pdf.table(col_widths=(22, half - 22, 22, half - 22), text_align=("CENTER", "LEFT", "CENTER", "LEFT"),
+                       line_height=5.5, padding=(1.4, 1.5), first_row_as_headings=False) as t:
+            r = t.row()
+            for text in ("盒　号", box.box_no, "保管期限", box.retention):
+                r.cell(text)
+            r = t.row()
+            for text in ("档号起止", f"{box.first_number} 至 {box.last_number}", "起止日期",
+                         span8(box.first_date, box.last_date)):
+                r.cell(text)
+            r = t.row()
+            for text in ("案卷数", f"{len(box.rows)} 卷", "件数/页数", f"{box.items} 件 / {box.pages} 页"):
+                r.cell(text)
+        pdf.ln(4)
+        pdf.set_font(FAMILY, size=9.5)
+        wn = self._fit_width([b.number for b in box.rows], 36, 64)
+        widths = (10, wn, TEXT_W - 10 - wn - 34 - 11 - 11 - 18, 34, 11, 11, 18)
+        with pdf.table(col_widths=widths, line_height=5, padding=(1.2, 1.0), repeat_headings=1, headings_style=HEADINGS,
+                       text_align=("CENTER", "LEFT", "LEFT", "CENTER", "RIGHT", "RIGHT", "LEFT")) as t:
             h = t.row()
-            for name in ("序号", "对象编号", "户主", "类型", "审批类", "日常管理类", "财务类", "页数", "完整性"):
+            for name in ("序号", "档号", "案卷题名", "起止日期", "件数", "页数", "备注"):
                 h.cell(name)
-            tot = 0
-            for i, b in enumerate(rows, 1):
+            for i, b in enumerate(box.rows, 1):
                 r = t.row()
-                pages = sum(b.volumes.values())
-                tot += pages
-                r.cell(str(i))
-                r.cell(b.case_no)
-                r.cell(b.head)
-                r.cell(b.household_type)
-                for cat in ("审批类", "日常管理类", "财务类"):
-                    r.cell(f"{b.volumes.get(cat, 0)}页")
-                r.cell(str(pages))
-                r.cell(("完整" if b.complete else "不完整") + (f"：{b.note}" if b.note else ""))
+                for text in (str(i), b.number, b.title, span8(b.first_date, b.last_date), str(b.items), str(b.pages),
+                             b.note):
+                    r.cell(text)
             r = t.row()
             r.cell("合计", colspan=4)
-            r.cell(f"{len(rows)}户×3卷", colspan=3)
-            r.cell(str(tot))
-            r.cell(f"完整 {sum(b.complete for b in rows)} 户")
+            r.cell(str(box.items))
+            r.cell(str(box.pages))
+            r.cell(f"{len(box.rows)}卷")
+        pdf.ln(4)
+        pdf.set_font(FAMILY, size=10.5)
+        pdf.cell(TEXT_W, 6, f"编制日期：{ymd(built)}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, size=11)
+        return self._end(first)
+
+    def spines(self, boxes: list[BoxInfo], heading: str) -> Section:
+        """案卷脊背 labels of boxes, 40 mm wide strips to cut out: 盒号, title (vertical), 档号 range, 保管期限."""
+        first = self._begin()
+        pdf = self.pdf
+        strip_w, strip_h, gap = 40.0, PAGE_H - 2 * MARGIN_T, 4.0
+        per_page = int((PAGE_W - 2 * 10 + gap) // (strip_w + gap))
+        for i, box in enumerate(boxes):
+            if i and i % per_page == 0:
+                pdf.add_page()
+            x = 10 + (i % per_page) * (strip_w + gap)
+            y = MARGIN_T
+            pdf.set_line_width(0.3)
+            pdf.rect(x, y, strip_w, strip_h)
+            pdf.set_font(FAMILY, size=9)
+            pdf.set_xy(x, y + 3)
+            pdf.cell(strip_w, 5, "盒号", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_font(FAMILY, size=18)
+            pdf.set_x(x)
+            pdf.cell(strip_w, 10, box.box_no, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.line(x, y + 20, x + strip_w, y + 20)
+            pdf.set_font(FAMILY, size=16)
+            vertical = "\n".join(f"{box.village}{heading}")
+            pdf.set_xy(x, y + 24)
+            pdf.multi_cell(strip_w, 7.5, vertical, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            low = y + strip_h - 62
+            pdf.line(x, low, x + strip_w, low)
+            pdf.set_font(FAMILY, size=8.5)
+            pdf.set_xy(x + 1, low + 2)
+            pdf.multi_cell(strip_w - 2, 4.2, f"档号\n{box.first_number}\n至\n{box.last_number}", align="C",
+                           new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_xy(x, y + strip_h - 22)
+            pdf.line(x, y + strip_h - 24, x + strip_w, y + strip_h - 24)
+            pdf.cell(strip_w, 5, "保管期限", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_font(FAMILY, size=11)
+            pdf.set_x(x)
+            pdf.multi_cell(strip_w, 5.5, box.retention, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_line_width(0.2)
+        pdf.set_font(FAMILY, size=11)
+        return self._end(first)
+
+    # -------------------------------------------------------------- 移交清单 (handover list)
+    def handover_list(self, place: str, unit: str, receiver: str, rows: list[tuple[str, str, int]], root_hash: str,
+                      day: dt.date, scope: str) -> Section:
+        """移交清单: every 案卷 (档号, 题名, 页数), the package's root hash in full and as a QR code, signatures."""
+        import io
+
+        import segno
+
+        first = self._begin()
+        pdf = self.pdf
+        self._heading("档案移交清单", f"{place}　　移交范围：{scope}　　移交日期：{ymd(day)}", size=18)
+        pdf.set_font(FAMILY, size=10.5)
+        pdf.cell(TEXT_W, 6, f"移交单位：{unit}　　接收单位：{receiver}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+        pdf.set_font(FAMILY, size=9.5)
+        wn = self._fit_width([n for n, *_ in rows], 40, 80)
+        widths = (12, wn, TEXT_W - 12 - wn - 16, 16)
+        with pdf.table(col_widths=widths, line_height=5, padding=(1.2, 1.0), repeat_headings=1, headings_style=HEADINGS,
+                       text_align=("CENTER", "LEFT", "LEFT", "RIGHT")) as t:
+            h = t.row()
+            for name in ("序号", "档号", "题名", "页数"):
+                h.cell(name)
+            for i, (number, title, pages) in enumerate(rows, 1):
+                r = t.row()
+                for text in (str(i), number, title, str(pages)):
+                    r.cell(text)
+            r = t.row()
+            r.cell("合计", colspan=2)
+            r.cell(f"{len(rows)} 卷")
+            r.cell(str(sum(p for *_, p in rows)))
+        if pdf.get_y() > PAGE_H - MARGIN_B - 75:
+            pdf.add_page()
+        pdf.ln(5)
+        y = pdf.get_y()
+        qr = segno.make_qr(root_hash, error="M")
+        buf = io.BytesIO()
+        qr.save(buf, kind="png", scale=8, border=2)
+        buf.seek(0)
+        pdf.image(buf, x=MARGIN_L, y=y, w=40, h=40)
+        pdf.set_xy(MARGIN_L + 45, y)
+        pdf.set_font(FAMILY, size=10.5)
+        pdf.multi_cell(TEXT_W - 45, 6, "移交包根哈希（SHA-256，manifest-sha256.txt 的校验值）：", new_x=XPos.LEFT,
+                       new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, size=10)
+        pdf.multi_cell(TEXT_W - 45, 6, f"{root_hash[:32]}\n{root_hash[32:]}", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, size=9)
+        pdf.multi_cell(TEXT_W - 45, 5, "接收方用 dibao verify --package 目录 核对；根哈希与本清单一致、"
+                       "且各文件与清单一致，方可签收。", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_y(max(pdf.get_y(), y + 42) + 8)
+        pdf.set_font(FAMILY, size=11.5)
+        half = TEXT_W / 2
+        for left, right in (("移交人（签字）：", "接收人（签字）："), ("移交单位（盖章）：", "接收单位（盖章）："),
+                            ("日期：　　　　年　　月　　日", "日期：　　　　年　　月　　日")):
+            pdf.cell(half, 10, left)
+            pdf.cell(half, 10, right, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, size=11)
         return self._end(first)
 
     def summary(self, county: str, town: str, villages: list[tuple[str, int, int, int, int]], built: dt.date) -> Section:

@@ -2,8 +2,9 @@
 
 Pages are copied with pypdf (streams stay encoded: scans are never re-compressed).
 Every document page gets its archive page number (页号) in the top right corner of
-the page as shown, whatever its /Rotate: a small content stream drawn in Helvetica
-(one of the PDF base fonts) is appended to the page's /Contents, after the original
+the page as shown, whatever its /Rotate: a small content stream drawn in an embedded
+TrueType subset of digits (archive/pdfa.py: digit_font; PDF/A forbids the unembedded
+base-14 Helvetica) is appended to the page's /Contents, after the original
 content has been wrapped in q/Q.  Nothing is parsed, so stamping costs well under a
 millisecond a page, and the number is real text (pdftotext and the indexer find it).
 """
@@ -14,13 +15,15 @@ import io
 from dataclasses import dataclass, field
 
 import pypdf
+
+from archive.pdfa import Label, digit_font, digit_font_pypdf, finalize
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject,
                            StreamObject)
 
 STAMP_FONT = "/DibaoPageNo"
 STAMP_SIZE = 11.0
 STAMP_MARGIN = 22.0     # points from the top and right edges of the page as shown
-HELVETICA_DIGIT_W = 0.556
+UNNUMBERED_LABELS = {"cover": "封面", "contents": "目录", "remarks": "备考表"}
 
 
 @dataclass
@@ -70,7 +73,7 @@ def stamp_page(writer: pypdf.PdfWriter, page, number: int) -> None:
     """Draw the archive page number in the shown top-right corner of a page already in writer."""
     m, w, h = _display_matrix(page)
     text = str(number)
-    x = w - STAMP_MARGIN - HELVETICA_DIGIT_W * STAMP_SIZE * len(text)
+    x = w - STAMP_MARGIN - digit_font().width(text, STAMP_SIZE)
     y = h - STAMP_MARGIN - STAMP_SIZE * 0.75
     ops = (f"q {' '.join(_num(v) for v in m)} cm BT {STAMP_FONT} {_num(STAMP_SIZE)} Tf 0 g "
            f"{_num(x)} {_num(y)} Td ({text}) Tj ET Q\n").encode("ascii")
@@ -103,21 +106,7 @@ def stamp_page(writer: pypdf.PdfWriter, page, number: int) -> None:
         res[NameObject("/Font")] = fonts
     fonts = fonts.get_object()
     if STAMP_FONT not in fonts:
-        fonts[NameObject(STAMP_FONT)] = _helvetica(writer)
-
-
-def _helvetica(writer: pypdf.PdfWriter) -> IndirectObject:
-    ref = getattr(writer, "_dibao_helvetica", None)
-    if ref is None:
-        font = DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        })
-        ref = writer._add_object(font)
-        writer._dibao_helvetica = ref
-    return ref
+        fonts[NameObject(STAMP_FONT)] = digit_font_pypdf(writer)
 
 
 @dataclass
@@ -142,8 +131,25 @@ def number_documents(docs: list[Doc]) -> list[tuple[int, int] | None]:
     return out
 
 
-def assemble(docs: list[Doc], metadata: dict) -> tuple[bytes, list[Placed]]:
-    """Join documents into one PDF with a bookmark per document and numbers on document pages."""
+def labels_of(placed: list["Placed"]) -> list[Label]:
+    """Page labels: archive page numbers on documents, 封面 / 目录 / 备考表 on the pages around them."""
+    out: list[Label] = []
+    for p in placed:
+        if p.last_page < p.first_page:
+            continue
+        if p.archive_first is not None:
+            out.append(Label(p.first_page - 1, "", p.archive_first))
+        else:
+            out.append(Label(p.first_page - 1, UNNUMBERED_LABELS.get(p.doc.kind, p.doc.title)))
+    return out
+
+
+def assemble(docs: list[Doc], metadata: dict, pdfa: dict | None = None) -> tuple[bytes, list[Placed]]:
+    """Join documents into one PDF with a bookmark per document and numbers on document pages.
+
+    pdfa: keyword arguments of archive.pdfa.finalize (title, unit, number …): the volume is
+    written as PDF/A-2b with page labels equal to the archive page numbers.
+    """
     writer = pypdf.PdfWriter()
     placed: list[Placed] = []
     numbers = number_documents(docs)
@@ -162,4 +168,7 @@ def assemble(docs: list[Doc], metadata: dict) -> tuple[bytes, list[Placed]]:
     writer.page_mode = "/UseOutlines"
     buf = io.BytesIO()
     writer.write(buf)
-    return buf.getvalue(), placed
+    data = buf.getvalue()
+    if pdfa is not None:
+        data = finalize(data, labels=labels_of(placed), **pdfa)
+    return data, placed

@@ -102,17 +102,24 @@ def build(state, out, jobs, village, case_no, prune, force, as_json):
 
 @click.command()
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="卷宗目录（默认：工作区下的 archive/）")
+@click.option("--package", "package", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="核对一个收到的移交包（dibao handover 生成的目录），不需要工作区")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出核对结果")
 @click.pass_obj
-def verify(state, out, as_json):
+def verify(state, out, package, as_json):
     """核对卷宗（固定性检查）：重新计算每个输出文件和源文件的校验值，与清单比对。
 
     报告被改动、缺失的文件，以及输出目录中清单之外的文件。发现不一致时退出码为 1。
+    加 --package 目录：核对移交包（BagIt 清单、根哈希、元数据与校验值），改动一个字节也会发现。
 
     \b
     例：dibao verify
         dibao verify --json > 核对结果.json
+        dibao verify --package /media/U盘/黄沙街镇移交包
     """
+    if package is not None:
+        _verify_package(package, as_json)
+        return
     from archive.volumes.verify import verify as run_verify
 
     rep = run_verify(state.ws, out)
@@ -126,4 +133,49 @@ def verify(state, out, as_json):
         raise ProblemsFound("")
 
 
-COMMANDS = (build, verify)
+def _verify_package(package: Path, as_json: bool) -> None:
+    from archive.volumes.handover import verify_package
+
+    rep = verify_package(package)
+    if as_json:
+        click.echo(json.dumps({"package": str(rep.package), "ok": rep.ok, "files": rep.files, "root_hash": rep.root_hash,
+                               "problems": rep.problems}, ensure_ascii=False, indent=2))
+    else:
+        for p in rep.problems:
+            click.echo(f"  {p}")
+        click.echo(rep.summary())
+    if not rep.ok:
+        raise ProblemsFound("")
+
+
+@click.command()
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--village", help="只移交这个村（社区）的卷宗")
+@click.option("--since", metavar="日期", help="只移交有这一天（含）以后文件的案卷，如 2024-01-01")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="卷宗目录（默认：工作区下的 archive/）")
+@click.pass_obj
+def handover(state, dest, village, since, out):
+    """生成档案移交包（BagIt）：卷宗、盒内目录、每户元数据 XML 及其模式、移交清单 PDF。
+
+    \b
+    移交包中：bag-info.txt 写明移交单位、接收单位和日期；manifest-sha256.txt 和
+    tagmanifest-sha256.txt 记录每个文件的 SHA-256；移交清单.pdf 列出每个案卷的档号、
+    题名、页数，印有根哈希（全文和二维码），打印后由双方签字。
+    接收方用 dibao verify --package 目录 核对。
+
+    \b
+    例：dibao handover /media/U盘/2025移交
+        dibao handover 三和村移交包 --village 三和村 --since 2024-01-01
+    """
+    from archive.volumes.handover import handover as run_handover, parse_since
+
+    rep = run_handover(state.ws, dest, village=village, since=parse_since(since), out=out)
+    click.echo(f"移交包已生成：{rep.package}")
+    click.echo(f"  {rep.households} 户，{rep.volumes} 卷，{rep.pages} 页")
+    click.echo(f"  根哈希：{rep.root_hash}")
+    for s in rep.skipped:
+        click.echo(f"  未移交：{s}")
+    click.echo("  打印 移交清单.pdf，核对根哈希后双方签字。")
+
+
+COMMANDS = (build, verify, handover)

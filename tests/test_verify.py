@@ -44,7 +44,8 @@ def kinds(rep) -> set[tuple[str, str]]:
 def test_clean_archive_verifies(ws):
     rep = verify(ws)
     assert rep.ok and rep.households == 2
-    assert rep.outputs_checked == 2 * 3 + 2 + 1  # volumes, box lists, summary
+    # volumes; per village one box per 保管期限 (3 by default) and a spine sheet; the summary
+    assert rep.outputs_checked == 2 * 3 + 2 * (3 + 1) + 1
     assert "全部与清单一致" in rep.summary()
 
 

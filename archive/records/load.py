@@ -337,7 +337,8 @@ def check_household(hh: Household, path: str, workspace_root: Path | None, today
                     f"身份证号与本户“{seen_ids[key]}”重复", "核对两人的身份证号，各自按原件录入")
             seen_ids[key] = m.name
     if hh.type == "特困" and hh.extreme_poverty is None:
-        add("extreme_poverty", "特困人员户缺少“特困供养信息”", "补充 extreme_poverty：供养方式、自理能力、基本生活费、照料护理费")
+        add("extreme_poverty", "特困人员户缺少“特困供养信息”", "补充 extreme_poverty：供养方式、自理能力、基本生活费、照料护理费",
+            "warning")   # a household imported from a roster has none yet; the forms that need it say so
     if hh.extreme_poverty and hh.extreme_poverty.care_mode == "分散供养" and hh.extreme_poverty.self_care != "全自理" \
             and not hh.extreme_poverty.caregiver:
         add("extreme_poverty.caregiver", "分散供养且需要护理，但未写照料护理人", "补充照料护理人姓名（并上传照料护理协议）", "warning")

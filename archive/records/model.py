@@ -396,6 +396,8 @@ class Household(_Base):
     official_relative: OfficialRelative | None = Field(None, title="近亲属备案")
     extreme_poverty: ExtremePoverty | None = Field(None, title="特困供养信息")
     bank_account: BankAccount | None = Field(None, title="发放账户")
+    monthly_amount: Money | None = Field(None, title="月保障金（元）",
+                                         description="花名册（台账）上本户当前每月的保障金额；导入台账时填写")
     events: list[Event] = Field(default_factory=list, max_length=2000, title="历次业务事件")
     payments: list[Payment] = Field(default_factory=list, max_length=5000, title="发放记录")
     attachments: list[Attachment] = Field(default_factory=list, max_length=5000, title="扫描件")

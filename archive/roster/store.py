@@ -1,0 +1,114 @@
+"""Matching imported households with the workspace's records, merging and writing them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.fsutil import atomic_path
+from archive.records.model import Household, safe_filename
+
+KEY_ORDER = tuple(Household.model_fields)
+DEFAULT_CASE_PATTERN = "DB-{年}-{序号:04}"
+
+
+@dataclass
+class Existing:
+    by_case: dict[str, Path] = field(default_factory=dict)
+    by_head_id: dict[str, Path] = field(default_factory=dict)
+    case_nos: set[str] = field(default_factory=set)
+
+
+def index_workspace(ws) -> Existing:
+    """Case numbers and 户主 ID numbers of the workspace's records (plain JSON, no model: fast)."""
+    ex = Existing()
+    for p in ws.record_paths():
+        try:
+            data = json.loads(p.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        case = str(data.get("case_no") or "")
+        if case:
+            ex.by_case.setdefault(case, p)
+            ex.case_nos.add(case)
+        for m in data.get("members") or []:
+            if isinstance(m, dict) and m.get("relation") == "本人" and m.get("id_number"):
+                ex.by_head_id.setdefault(str(m["id_number"]).upper(), p)
+    return ex
+
+
+def merge(old: dict, new: dict) -> dict:
+    """The roster's fields replace the record's; fields the roster does not have are kept.
+
+    Members are matched by ID number, else by name: a matched member keeps what the roster does
+    not say about them (disability, education, …); the member list itself is the roster's."""
+    out = dict(old)
+    for k, v in new.items():
+        if k == "members":
+            olds = [m for m in old.get("members") or [] if isinstance(m, dict)]
+            merged = []
+            for m in v:
+                match = next((o for o in olds if m.get("id_number") and o.get("id_number") == m["id_number"]), None) \
+                    or next((o for o in olds if o.get("name") == m.get("name")), None)
+                if match is not None:
+                    olds.remove(match)
+                    merged.append({**match, **m})
+                else:
+                    merged.append(m)
+            out[k] = merged
+        elif k in ("address", "extreme_poverty", "bank_account") and isinstance(old.get(k), dict):
+            out[k] = {**old[k], **v}
+        else:
+            out[k] = v
+    return {k: out[k] for k in KEY_ORDER if k in out}
+
+
+def changed_fields(old: dict, new: dict) -> list[str]:
+    titles = {k: (f.title or k) for k, f in Household.model_fields.items()}
+    return [titles.get(k, k) for k in KEY_ORDER if old.get(k) != new.get(k)]
+
+
+class CaseNumbers:
+    """New 对象编号 from the profile's pattern, e.g. "YA-{年}-{序号:04}" (年: the year the household
+    was taken in, else this year; 序号: the next number not yet used for that year; 村: the village)."""
+
+    def __init__(self, pattern: str, taken: set[str]):
+        self.pattern = pattern or DEFAULT_CASE_PATTERN
+        self.taken = set(taken)
+        self.next: dict[tuple, int] = {}
+
+    def make(self, year: int, village: str) -> str:
+        key = (year, village if "{村" in self.pattern else "")
+        n = self.next.get(key, 1)
+        while True:
+            case = self.pattern.format(年=year, 序号=n, 村=village, year=year, seq=n, village=village)
+            case = re.sub(r"[^A-Za-z0-9\-_\u4e00-\u9fff]", "-", case)
+            n += 1
+            if case not in self.taken:
+                break
+        self.next[key] = n
+        self.taken.add(case)
+        return case
+
+
+def dumps(rec: dict) -> bytes:
+    return (json.dumps(rec, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def record_path(ws, rec: dict) -> Path:
+    return ws.households_dir / safe_filename(rec.get("village") or "_") / f"{safe_filename(rec['case_no'])}.json"
+
+
+def write_records(items: list[tuple[Path, dict]]) -> None:
+    """Each record written atomically (temporary file, rename); one sync for all of them at the end
+    instead of an fsync per file (10,000 fsyncs take longer than the whole import)."""
+    for path, rec in items:
+        with atomic_path(path, durable=False) as tmp:
+            tmp.write_bytes(dumps(rec))
+    if items and hasattr(os, "sync"):
+        os.sync()

@@ -1,0 +1,181 @@
+"""Cell values as Excel, WPS and CSV files hold them, read into dibao's types.
+
+Every parser returns (value, problem): problem is None or (what is wrong, how to fix it) in
+Chinese.  Nothing is guessed: an ID number that Excel stored as a number has lost its last
+digits (Excel keeps 15 significant figures) and is reported, never repaired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from archive import ids
+
+Problem = tuple[str, str] | None
+
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b]+")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SCI = re.compile(r"^\d(?:\.\d+)?E\+?\d+$")
+_FIX_TEXT_ID = "把这一列设为“文本”格式（或在号码前加英文单引号'），对照身份证原件重新录入完整的18位号码"
+
+
+def is_blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not _SPACES.sub("", v))
+
+
+def text(v) -> str:
+    """A text cell: numbers without a trailing .0, spaces collapsed, ends trimmed."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.strftime("%Y-%m-%d")
+    return _SPACES.sub(" ", str(v)).strip()
+
+
+def compact(v) -> str:
+    """Full-width to half-width, every space removed (for numbers, IDs, dates)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text(v)))
+
+
+def name(v) -> str:
+    """A person's name: spaces inside removed (张 三 -> 张三), full-width middle dots kept."""
+    return _SPACES.sub("", text(v))
+
+
+def id_number(v, what: str = "身份证号") -> tuple[str | None, Problem]:
+    if is_blank(v):
+        return None, None
+    if isinstance(v, bool):
+        return None, (f"{what}不是号码", "对照身份证原件重新录入")
+    if isinstance(v, (int, float)):
+        digits = len(str(int(v)))
+        if digits >= 16 or isinstance(v, float) and not float(v).is_integer():
+            return None, (f"{what}被Excel存成了数字，只保留了15位有效数字，最后几位已经丢失，无法还原", _FIX_TEXT_ID)
+        if digits == 15:
+            return None, (f"{what}只有15位（被存成数字的旧号码或被截断的号码）", _FIX_TEXT_ID)
+        return None, (f"{what}被存成了数字，只有{digits}位", _FIX_TEXT_ID)
+    s = compact(v).lstrip("'").upper()
+    if _SCI.match(s):
+        return None, (f"{what}显示为科学计数法（{s}），Excel已把它当成数字，最后几位已经丢失，无法还原", _FIX_TEXT_ID)
+    if len(s) == 18 and s.isdigit() and s.endswith("000") and ids.check_char(s[:17]) != "0":
+        return None, (f"{what}最后三位是000，像是被Excel存成数字后丢失了末尾的数字", _FIX_TEXT_ID)
+    probs = ids.problems(s)
+    if probs:
+        what_, fix = probs[0]
+        return None, (what_.replace("身份证号", what, 1), fix)
+    return s, None
+
+
+def card_number(v, what: str = "银行卡号") -> tuple[str | None, Problem]:
+    if is_blank(v):
+        return None, None
+    fix = "把这一列设为“文本”格式（或在卡号前加英文单引号'），对照银行卡（存折）重新录入"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if len(str(int(v))) >= 16 or isinstance(v, float) and not float(v).is_integer():
+            return None, (f"{what}被Excel存成了数字，只保留了15位有效数字，后几位已经丢失，无法还原", fix)
+        s = str(int(v))
+    else:
+        s = compact(v).lstrip("'").replace("-", "")
+        if _SCI.match(s.upper()):
+            return None, (f"{what}显示为科学计数法（{s}），后几位已经丢失，无法还原", fix)
+    if not re.fullmatch(r"\d{12,19}", s):
+        return None, (f"{what}应为12至19位数字", fix)
+    return s, None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[./\-年](\d{1,2})[./\-月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_MONTH_PATTERNS = (re.compile(r"^(\d{4})[./\-年](\d{1,2})月?$"), re.compile(r"^(\d{4})(\d{2})$"))
+
+
+def date(v, what: str = "日期") -> tuple[dt.date | None, Problem]:
+    if is_blank(v):
+        return None, None
+    fix = "写成 2023-03-01、2023.3.1 或 2023年3月1日 这样的真实日期"
+    if isinstance(v, dt.datetime):
+        return v.date(), None
+    if isinstance(v, dt.date):
+        return v, None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        n = int(v)
+        if 19000101 <= n <= 21001231:
+            return date(str(n), what)
+        if 1 <= v < 80000:
+            return _EXCEL_EPOCH + dt.timedelta(days=n), None
+        return None, (f"{what}“{text(v)}”不是日期", fix)
+    s = compact(v)
+    for pat in _DATE_PATTERNS:
+        m = pat.match(s)
+        if m:
+            y, mo, d = (int(x) for x in m.groups())
+            try:
+                return dt.date(y, mo, d), None
+            except ValueError:
+                return None, (f"{what}“{text(v)}”不存在（{y}年没有{mo}月{d}日）", "对照原始材料改正为真实日期")
+    for pat in _MONTH_PATTERNS:
+        m = pat.match(s)
+        if m:
+            y, mo = (int(x) for x in m.groups())
+            if 1 <= mo <= 12:
+                return dt.date(y, mo, 1), None
+            return None, (f"{what}“{text(v)}”的月份不存在", "对照原始材料改正")
+    return None, (f"{what}“{text(v)}”看不懂", fix)
+
+
+_MONEY_NOISE = re.compile(r"^[¥￥]|元(?:/月|每月|/人/月)?$|,")
+
+
+def money(v, what: str = "金额") -> tuple[Decimal | None, Problem]:
+    if is_blank(v):
+        return None, None
+    if isinstance(v, bool):
+        return None, (f"{what}不是数字", "写成数字，如 650 或 650.50")
+    if isinstance(v, (int, float)):
+        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+    else:
+        s = _MONEY_NOISE.sub("", compact(v))
+        try:
+            d = Decimal(s)
+        except InvalidOperation:
+            return None, (f"{what}“{text(v)}”不是数字", "写成数字，如 650 或 650.50（可以带“元”）")
+    if not d.is_finite() or d < 0:
+        return None, (f"{what}“{text(v)}”不是有效金额", "写成不小于0的数字")
+    q = d.quantize(Decimal("0.01"))
+    if q != d:
+        return None, (f"{what}“{text(v)}”超过两位小数", "金额保留到分（两位小数）")
+    return q, None
+
+
+def integer(v, what: str = "人数") -> tuple[int | None, Problem]:
+    if is_blank(v):
+        return None, None
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer():
+        return int(v), None
+    s = compact(v).removesuffix("人").removesuffix("口")
+    if s.isdigit():
+        return int(s), None
+    return None, (f"{what}“{text(v)}”不是整数", "写成整数，如 3")
+
+
+_TRUE = {"是", "Y", "YES", "TRUE", "√", "✓", "1", "享受", "保障"}
+_FALSE = {"否", "N", "NO", "FALSE", "×", "X", "0", "不享受", "不保障"}
+
+
+def boolean(v, what: str) -> tuple[bool | None, Problem]:
+    if is_blank(v):
+        return None, None
+    if isinstance(v, bool):
+        return v, None
+    s = compact(v).upper()
+    if s in _TRUE:
+        return True, None
+    if s in _FALSE:
+        return False, None
+    return None, (f"{what}“{text(v)}”应为“是”或“否”", "写“是”或“否”")

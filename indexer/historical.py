@@ -203,7 +203,8 @@ def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict 
 
 
 def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", lookup=None, progress=None,
-                   key=None, household: str | None = None, ocr_timeout: float = OCR_TIMEOUT) -> dict:
+                   key=None, household: str | None = None, ocr_timeout: float = OCR_TIMEOUT,
+                   ocr_engine: str | None = None) -> dict:
     """Add old archive files to the index.
 
     paths: files or folders (.pdf, .docx, .jpg/.png/.tif…).  lookup: see make_matcher.
@@ -226,7 +227,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
             entry = {"case_no": household.strip()}
         match = lambda path, text, entry=entry: entry  # noqa: E731
     registry = _load_registry(wp["registry"])
-    cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout)
+    cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout, engine=ocr_engine)
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
     ix = open_index(wp["index"], backend, key=key if key is not None else wp["key"], root=ws)
     ix.corrector = Corrector(_lookup_words(lookup))

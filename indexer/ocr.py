@@ -1,4 +1,13 @@
-"""OCR with tesseract (chi_sim, --psm 4) and page rasterising with pdftoppm, with a text cache.
+"""OCR engines behind one interface, page rasterising with pdftoppm, and a text cache.
+
+Engines (``[search] ocr_engine`` in dibao.toml, see ``get_engine``): ``tesseract`` (chi_sim,
+--psm 4, a separate process; the default) and ``rapidocr`` (PP-OCR models shipped inside the
+``rapidocr`` wheel, run in-process by onnxruntime; better on photos and stained scans, about
+3-4 times the CPU and ~0.7-1 GB of memory, see bench/results.md).  Each engine offers
+``read(paths, timeout) -> [text]`` and ``read_one(path, timeout) -> text``.  The cache is by
+content, not by engine: switching engine re-reads pages only when asked (``dibao index --reocr``).
+
+tesseract details:
 
 tesseract runs with OMP_THREAD_LIMIT=1, one process per core (two pages in
 parallel on two cores are faster than one page on two threads); its own text
@@ -36,6 +45,8 @@ MIN_DPI = 150      # scans are read at their own resolution, within [MIN_DPI, DP
 OCR_TIMEOUT = 180
 RASTER_TIMEOUT = 120
 CACHE_VERSION = "ocr1"
+ENGINES = ("tesseract", "rapidocr")
+DEFAULT_ENGINE = "tesseract"
 BATCH = 6          # pages per tesseract process at most (fewer when fewer are waiting)
 
 _INSTALL_TESSERACT = ("请安装文字识别程序：Debian/Ubuntu 运行 sudo apt install tesseract-ocr tesseract-ocr-chi-sim；"
@@ -139,12 +150,118 @@ def rasterize_page(pdf, page: int, out_dir, dpi: int = DPI, timeout: int = RASTE
     return out
 
 
-class OcrCache:
-    """OCR text by content key; counts what was read and what came from the cache."""
+class TesseractEngine:
+    """tesseract as a separate process (one per worker), several pages per process."""
 
-    def __init__(self, folder=None, timeout: float = OCR_TIMEOUT):
+    name = "tesseract"
+
+    def check(self) -> None:
+        find_tesseract()
+
+    def read(self, paths, timeout: float = OCR_TIMEOUT) -> list[str]:
+        return ocr_images(paths, timeout=timeout)
+
+    def read_one(self, path, timeout: float = OCR_TIMEOUT) -> str:
+        return ocr_image(path, timeout=timeout)
+
+
+_INSTALL_RAPID = ("请安装 RapidOCR：.venv/bin/pip install rapidocr onnxruntime（或 make install）；"
+                  "也可以在 dibao.toml 的 [search] 里写 ocr_engine = \"tesseract\"")
+
+
+class RapidOcrEngine:
+    """RapidOCR (PP-OCR det/cls/rec models inside the `rapidocr` wheel, no download) in-process.
+
+    One model set is shared by every worker thread (onnxruntime sessions are thread-safe), each
+    inference on one thread so that two workers use two cores.  The time limit is not enforced
+    (an in-process call cannot be interrupted); pages are already bounded by the rendering size.
+    """
+
+    name = "rapidocr"
+    _lock = threading.Lock()
+    _engine = None
+
+    def check(self) -> None:
+        self._load()
+
+    @classmethod
+    def _load(cls):
+        with cls._lock:
+            if cls._engine is None:
+                try:
+                    import logging
+
+                    from rapidocr import RapidOCR
+                except ImportError as exc:
+                    raise ToolMissing("没有安装文字识别引擎 RapidOCR", hint=_INSTALL_RAPID) from exc
+                cls._engine = RapidOCR(params={"Global.log_level": "warning",
+                                               "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                                               "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+                logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+            return cls._engine
+
+    def read(self, paths, timeout: float = OCR_TIMEOUT) -> list[str]:
+        return [self.read_one(p, timeout) for p in paths]
+
+    def read_one(self, path, timeout: float = OCR_TIMEOUT) -> str:
+        engine = self._load()
+        try:
+            out = engine(str(path))
+        except Exception as exc:  # noqa: BLE001 - onnxruntime/opencv raise many kinds
+            raise ToolFailed(f"文字识别失败（RapidOCR：{type(exc).__name__}）", path=path,
+                             hint="检查图片能否正常打开；损坏的文件请重新扫描") from exc
+        return lines_text(out.boxes, out.txts)
+
+
+def lines_text(boxes, texts) -> str:
+    """Text boxes (4 corner points each) put back into lines, top to bottom and left to right."""
+    if boxes is None or texts is None or not len(texts):
+        return ""
+    items = []
+    for box, text in zip(boxes, texts):
+        ys = [float(p[1]) for p in box]
+        xs = [float(p[0]) for p in box]
+        items.append((min(ys), max(ys), min(xs), str(text)))
+    items.sort()
+    lines: list[list] = []
+    for top, bottom, left, text in items:
+        if lines:
+            ltop, lbottom = lines[-1][0], lines[-1][1]
+            overlap = min(bottom, lbottom) - max(top, ltop)
+            if overlap > 0.5 * min(bottom - top, lbottom - ltop):
+                lines[-1][0], lines[-1][1] = min(top, ltop), max(bottom, lbottom)
+                lines[-1][2].append((left, text))
+                continue
+        lines.append([top, bottom, [(left, text)]])
+    return "\n".join(" ".join(t for _, t in sorted(parts)) for _, _, parts in lines) + "\n"
+
+
+def get_engine(name: str | None = None):
+    """The OCR engine called `name` ("tesseract" or "rapidocr"; None: the default)."""
+    name = (name or DEFAULT_ENGINE).strip().lower()
+    if name == "tesseract":
+        return TesseractEngine()
+    if name == "rapidocr":
+        return RapidOcrEngine()
+    from archive.errors import ConfigError
+
+    raise ConfigError(f"不认识的文字识别引擎“{name}”", field="search.ocr_engine",
+                      hint="在 dibao.toml 的 [search] 里写 ocr_engine = \"tesseract\" 或 \"rapidocr\"")
+
+
+class OcrCache:
+    """OCR text by content key; counts what was read and what came from the cache.
+
+    engine:  the OCR engine (name or object, see get_engine) that reads pages not in the cache.
+    refresh: read every page again (dibao index --reocr); what is read replaces the cached text.
+    """
+
+    def __init__(self, folder=None, timeout: float = OCR_TIMEOUT, engine=None, refresh: bool = False):
         self.folder = Path(folder) if folder else None
         self.timeout = timeout   # seconds one page may take ([limits] ocr_timeout)
+        self.engine = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
+        self.refresh = refresh
+        self._fresh: set[str] = set()
         self.ocr_pages = 0
         self.cached = 0
         self._lock = threading.Lock()
@@ -160,6 +277,8 @@ class OcrCache:
         return self.folder / f"{key}.txt" if self.folder else None
 
     def get(self, key: str) -> str | None:
+        if self.refresh and key not in self._fresh:
+            return None
         f = self._file(key)
         if f is not None and f.exists():
             try:
@@ -172,6 +291,8 @@ class OcrCache:
         return None
 
     def put(self, key: str, text: str) -> None:
+        with self._lock:
+            self._fresh.add(key)
         f = self._file(key)
         if f is not None:
             ensure_dir(f.parent)
@@ -184,7 +305,7 @@ class OcrCache:
         key = key or self.key("image", sha256_file(image_path))
         text = self.get(key)
         if text is None:
-            text = ocr_image(image_path, timeout=self.timeout)
+            text = self.engine.read_one(image_path, timeout=self.timeout)
             with self._lock:
                 self.ocr_pages += 1
             self.put(key, text)
@@ -196,7 +317,7 @@ class OcrCache:
         if text is None:
             with tempfile.TemporaryDirectory(prefix="dibao-ocr-") as tmp:
                 png = rasterize_page(pdf, page, tmp, dpi=dpi)
-                text = ocr_image(png, timeout=self.timeout)
+                text = self.engine.read_one(png, timeout=self.timeout)
             with self._lock:
                 self.ocr_pages += 1
             self.put(key, text)
@@ -291,7 +412,7 @@ class OcrPool:
             texts = None
             if len(ready) > 1:
                 try:
-                    texts = ocr_images([path for _, path, _ in ready], timeout=self.cache.timeout)
+                    texts = self.cache.engine.read([path for _, path, _ in ready], timeout=self.cache.timeout)
                 except DibaoError:
                     texts = None   # read one by one below: one bad page fails alone
                 except BaseException as exc:  # noqa: BLE001
@@ -303,7 +424,7 @@ class OcrPool:
                     fut.set_exception(ToolFailed("文字识别已停止", path=path))
                     continue
                 try:
-                    text = texts[i] if texts is not None else ocr_image(path, timeout=self.cache.timeout)
+                    text = texts[i] if texts is not None else self.cache.engine.read_one(path, timeout=self.cache.timeout)
                 except BaseException as exc:  # noqa: BLE001
                     fut.set_exception(exc)
                     continue

@@ -20,7 +20,7 @@ from indexer import analysis
 from indexer.engine import Doc
 from indexer.extract import start_pdf_pages
 from indexer.index import META_FILE, STATE_FILE, IndexVersionError, available_backends, open_index, rebuild_index
-from indexer.ocr import OCR_TIMEOUT, OcrCache, OcrPool, find_tesseract
+from indexer.ocr import OCR_TIMEOUT, OcrCache, OcrPool, find_tesseract, get_engine
 from indexer.vocab import Corrector, workspace_words
 
 ARCHIVE_GROUP = "a/"
@@ -197,12 +197,15 @@ def _workspace_words(manifests) -> list[str]:
 
 def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str = "auto", progress=None,
                   rebuild: bool = False, key=None, extra_words=(), lookup=None, ocr_photos: bool = False,
-                  ocr_timeout: float = OCR_TIMEOUT) -> IndexStats:
+                  ocr_timeout: float = OCR_TIMEOUT, ocr_engine: str | None = None, reocr: bool = False) -> IndexStats:
     """Bring the index up to date with the archive folder.
 
     progress(done, total, label) is called after each household.  With rebuild=True the
     index is deleted first and historical files added earlier are added again (attached to
     households by `lookup`, see indexer.historical.make_matcher, or as when first added).
+    ocr_engine: "tesseract" (default) or "rapidocr" (see indexer.ocr.get_engine).  reocr: read
+    every scanned page again with that engine (the cache otherwise keeps what was read before,
+    whatever engine read it) and rebuild the index.
     Returns IndexStats (counts of households added/updated/removed/unchanged, pages, OCR).
     """
     t0 = time.monotonic()
@@ -213,7 +216,9 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
         raise ConfigError("档案输出目录不存在", path=archive_dir,
                           hint="先运行 dibao build 生成档案，或用 --out 指明档案所在的目录")
     key = key if key is not None else paths["key"]
+    engine = get_engine(ocr_engine)   # a wrong name stops here, before anything is touched
     repaired = ""
+    rebuild = rebuild or reocr
     if rebuild:
         ix = rebuild_index(paths["index"], backend, key=key, root=ws)
     else:
@@ -222,7 +227,7 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
         except IndexVersionError as exc:   # derived data: a damaged or outdated index is rebuilt
             repaired, rebuild = exc.message, True
             ix = rebuild_index(paths["index"], backend, key=key, root=ws)
-    cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout)
+    cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout, engine=engine, refresh=reocr)
     stats = IndexStats(backend=ix.backend_name, repaired=repaired)
     pool = OcrPool(cache)
     failed = True

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import ToolMissing
+from archive.errors import ConfigError, ToolMissing
 from archive.fsutil import sha256_file
 from indexer import IndexVersionError, available_backends
 from indexer import ocr as ocr_mod
@@ -199,6 +199,12 @@ def test_reindex_unchanged_does_no_ocr_and_changes_use_cache(ws, backend, ocr_ca
     assert (changed.updated, changed.unchanged) == (1, 1)
     assert changed.ocr_pages == 0 and changed.ocr_cached == 1 and ocr_calls == []
     assert search(ws, backend, "残疾证").total == 1   # still there, not duplicated
+    ocr_calls.clear()
+    reread = index_archive(ws, backend=backend, reocr=True)   # dibao index --reocr: read again, rebuild
+    assert reread.ocr_pages == 1 and len(ocr_calls) == 1 and reread.added == 2
+    assert search(ws, backend, "残疾证").total == 1
+    with pytest.raises(ConfigError):
+        index_archive(ws, backend=backend, ocr_engine="paddle")
 
 
 def test_removed_household_leaves_the_index(ws, backend):

@@ -55,9 +55,11 @@ def _workspace_households(ws) -> list:
 @click.option("--backend", type=click.Choice(["auto", "tantivy", "whoosh"]),
               help="检索引擎（默认按 dibao.toml [search] backend；auto 优先 tantivy）")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="卷宗目录（默认：工作区下的 archive/）")
+@click.option("--reocr", is_flag=True,
+              help="扫描件全部重新做文字识别（换了 [search] ocr_engine 之后用；平时识别结果有缓存），并重建索引")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计")
 @click.pass_context
-def index(ctx, rebuild, backend, out, as_json):
+def index(ctx, rebuild, backend, out, reocr, as_json):
     """建立或更新全文检索索引：逐页编入卷宗里的每份文件，扫描件先做文字识别（有缓存，不重复识别）。
 
     只处理有改动的户；已删除的户从索引中移除。索引是派生数据，可随时用 --rebuild 重建。
@@ -86,13 +88,18 @@ def index(ctx, rebuild, backend, out, as_json):
                                   lookup=households_for_matching(households) if rebuild else None,
                                   extra_words=workspace_words(households=households),
                                   ocr_photos=bool(ws.config.raw.get("search", {}).get("ocr_photos", False)),
-                                  ocr_timeout=ws.config.ocr_timeout)
+                                  ocr_timeout=ws.config.ocr_timeout, ocr_engine=_ocr_engine(ws), reocr=reocr)
         finally:
             progress.close()
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_stats(stats))
+
+
+def _ocr_engine(ws) -> str | None:
+    """[search] ocr_engine of dibao.toml: "tesseract" (default) or "rapidocr"."""
+    return (ws.config.raw.get("search") or {}).get("ocr_engine")
 
 
 def _households_lookup(ws):
@@ -125,7 +132,8 @@ def index_add(state, paths, case_no, as_json):
     with ws.lock("index"):
         try:
             out = add_historical(list(paths), ws.root, backend=backend, lookup=_households_lookup(ws),
-                                 progress=progress, household=case_no, ocr_timeout=ws.config.ocr_timeout)
+                                 progress=progress, household=case_no, ocr_timeout=ws.config.ocr_timeout,
+                                 ocr_engine=_ocr_engine(ws))
         finally:
             progress.close()
     if as_json:

@@ -1,0 +1,78 @@
+"""OCR engines behind one interface: tesseract and RapidOCR read the same small page."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from archive.errors import ConfigError
+from archive.pdffont import font_face
+from indexer import ocr
+from indexer.textnorm import normalize
+
+LINES = ["岳阳县民政局", "老人无赡养人，申请低保"]
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    path, index = font_face()
+    font = ImageFont.truetype(path, 40, index=index)
+    im = Image.new("L", (720, 200), 255)
+    draw = ImageDraw.Draw(im)
+    for i, line in enumerate(LINES):
+        draw.text((40, 30 + 80 * i), line, font=font, fill=0)
+    out = tmp_path_factory.mktemp("ocr") / "page.png"
+    im.save(out, dpi=(200, 200))
+    return out
+
+
+def _have(name: str) -> bool:
+    try:
+        ocr.get_engine(name).check()
+        return True
+    except Exception:  # noqa: BLE001 - engine not installed here
+        return False
+
+
+@pytest.mark.parametrize("name", ocr.ENGINES)
+def test_engine_reads_a_page(page, name):
+    if not _have(name):
+        pytest.skip(f"{name} is not installed")
+    engine = ocr.get_engine(name)
+    text = normalize(engine.read_one(page))
+    assert "民政局" in text and "申请低保" in text, text
+    assert text.index("民政局") < text.index("申请低保")     # reading order kept
+    assert [normalize(t) for t in engine.read([page, page])] == [text, text]
+
+
+def test_unknown_engine_is_a_config_error():
+    with pytest.raises(ConfigError) as info:
+        ocr.get_engine("paddle")
+    assert info.value.field == "search.ocr_engine"
+
+
+def test_boxes_become_lines_in_reading_order():
+    boxes = [[[300, 12], [400, 12], [400, 40], [300, 40]],   # right half of line 1
+             [[10, 60], [200, 60], [200, 90], [10, 90]],     # line 2
+             [[10, 10], [280, 10], [280, 42], [10, 42]]]     # left half of line 1
+    assert ocr.lines_text(boxes, ["民政局", "第二行", "岳阳县"]) == "岳阳县 民政局\n第二行\n"
+    assert ocr.lines_text([], []) == ""
+
+
+def test_reocr_cache_reads_again_once(tmp_path, page):
+    class Counting:
+        name = "counting"
+        calls = 0
+
+        def read_one(self, path, timeout=0):
+            Counting.calls += 1
+            return f"第{Counting.calls}次"
+
+        def read(self, paths, timeout=0):
+            return [self.read_one(p) for p in paths]
+
+    cache = ocr.OcrCache(tmp_path / "c", engine=Counting())
+    assert cache.image_text(page) == "第1次" and cache.image_text(page) == "第1次"
+    again = ocr.OcrCache(tmp_path / "c", engine=Counting(), refresh=True)
+    assert again.image_text(page) == "第2次" and again.image_text(page) == "第2次"   # read once, then cached
+    assert ocr.OcrCache(tmp_path / "c", engine=Counting()).image_text(page) == "第2次"

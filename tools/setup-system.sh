@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install the system packages dibao needs, only when they are missing (Debian/Ubuntu).
-#   LibreOffice writer + python3-uno (forms -> PDF), Noto CJK fonts, tesseract with chi_sim (OCR),
+#   LibreOffice writer + python3-uno (forms -> PDF), LibreOffice calc (the roster tests write real .xls), Noto CJK fonts, tesseract with chi_sim (OCR),
 #   poppler-utils (pdftoppm/pdftotext), python3-venv (the project environment),
 #   chromium + chromium-driver (the web UI's browser tests, driven by Selenium through /usr/bin/chromedriver).
 set -euo pipefail
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+test -e /usr/lib/libreoffice/program/libscfiltlo.so || missing+=(libreoffice-calc-nogui)   # roster tests: .xlsx -> .xls
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing+=(python3-uno)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 # grep without -q reads all its input: with pipefail, an early-exiting grep -q makes the writer die of

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -83,11 +84,16 @@ def journal_path(state_dir: Path) -> Path:
     return Path(state_dir) / JOURNAL_NAME
 
 
+_THREADS = threading.Lock()
+
+
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
+    """Threads of this process queue on a lock of their own (no polling), so the file lock, which
+    waits by polling, is contended only by other processes (the web server logs from many threads)."""
     from filelock import FileLock
 
-    with FileLock(str(path) + ".lock", mode=0o600):
+    with _THREADS, FileLock(str(path) + ".lock", mode=0o600, poll_interval=0.005):
         yield
 
 

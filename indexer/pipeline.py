@@ -327,9 +327,9 @@ def _mtime(p: Path) -> float:
         return 0.0
 
 
-def search_workspace(workspace_dir, query: str, filters: dict | None = None, limit: int = 20,
-                     backend: str = "auto", index_dir=None):
-    """Search a workspace's index (for `dibao search`); hits carry absolute paths to open."""
+def open_workspace_index(workspace_dir, backend: str = "auto", index_dir=None):
+    """The workspace's index opened for searching (the most recently updated one for "auto"),
+    and a key that changes whenever the index is written (for callers that keep it open)."""
     paths = workspace_paths(workspace_dir, index_dir)
     if not paths["key"].exists():
         raise ConfigError("还没有建立搜索索引", path=paths["index"], hint="先运行 dibao index 建立索引")
@@ -337,7 +337,19 @@ def search_workspace(workspace_dir, query: str, filters: dict | None = None, lim
         built = [b for b in available_backends() if (paths["index"] / b / META_FILE).exists()]
         built.sort(key=lambda b: _mtime(paths["index"] / b / STATE_FILE), reverse=True)
         backend = built[0] if built else "auto"
-    ix = open_index(paths["index"], backend, key=paths["key"], root=Path(workspace_dir), create=False)
+    return open_index(paths["index"], backend, key=paths["key"], root=Path(workspace_dir), create=False)
+
+
+def index_version(workspace_dir, index_dir=None) -> tuple:
+    """Changes whenever any backend's index of the workspace is committed (its state file is rewritten)."""
+    folder = workspace_paths(workspace_dir, index_dir)["index"]
+    return tuple((b, _mtime(folder / b / STATE_FILE), _mtime(folder / b / META_FILE)) for b in available_backends())
+
+
+def search_workspace(workspace_dir, query: str, filters: dict | None = None, limit: int = 20,
+                     backend: str = "auto", index_dir=None):
+    """Search a workspace's index (for `dibao search`); hits carry absolute paths to open."""
+    ix = open_workspace_index(workspace_dir, backend, index_dir)
     try:
         return ix.search(query, filters=filters, limit=limit)
     finally:

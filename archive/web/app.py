@@ -13,9 +13,7 @@ Access:
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import os
 import secrets
 import tempfile
 import threading
@@ -27,6 +25,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -36,7 +35,7 @@ from archive import journal
 from archive.errors import DibaoError
 from archive.web import accounts as acc_mod
 from archive.web.accounts import Account
-from archive.web.data import Audits, Catalog, file_hash, inside, preview_png, volumes_of
+from archive.web.data import Audits, Catalog, Checked, Searcher, inside, preview_png, volumes_of
 
 COOKIE = "dibao_session"
 SESSION_IDLE = 8 * 3600
@@ -64,6 +63,8 @@ class WebApp:
         self.local = Account(name=local_user or _os_user() or "本机", role="管理员")
         self.catalog = Catalog(ws)
         self.audits = Audits(ws)
+        self.checked = Checked(ws, self.audits)
+        self.searcher = Searcher(ws)
         self.sessions: dict[str, Session] = {}
         self.fails: dict[str, deque] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -72,6 +73,7 @@ class WebApp:
         from archive.web.jobs import Jobs
 
         self.jobs = Jobs(ws)
+        self.history = EditHistory(ws.state_dir)
         self.env = Environment(loader=PackageLoader("archive.web", "templates"),
                                autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
         self.env.filters["urlq"] = lambda s: quote(str(s), safe="")
@@ -130,9 +132,49 @@ class WebApp:
         return self._conv
 
     def close(self):
+        self.searcher.close()
         if self._conv is not None:
             self._conv.close()
             self._conv = None
+
+
+class EditHistory:
+    """Each household's saved edits from the journal, read incrementally (only the lines appended
+    since the last page), so a household page does not re-read a journal of every view ever logged.
+    The chain itself is checked by `dibao log` / `dibao verify`, not here."""
+
+    def __init__(self, state_dir: Path):
+        self.path = journal.journal_path(state_dir)
+        self.offset = 0
+        self.by_case: dict[str, list] = {}
+        self._lock = threading.Lock()
+
+    def edits(self, case_no: str) -> list:
+        import json
+
+        with self._lock:
+            try:
+                size = self.path.stat().st_size
+            except FileNotFoundError:
+                size = 0
+            if size < self.offset:   # replaced: start again
+                self.offset, self.by_case = 0, {}
+            if size > self.offset:
+                with open(self.path, "rb") as fh:
+                    fh.seek(self.offset)
+                    chunk = fh.read(size - self.offset)
+                end = chunk.rfind(b"\n") + 1
+                for line in chunk[:end].splitlines():
+                    try:
+                        obj = json.loads(line)
+                    except ValueError:
+                        continue
+                    if obj.get("action") == "edit" and obj.get("household"):
+                        self.by_case.setdefault(obj["household"], []).append(
+                            journal.Entry(**{k: obj.get(k) for k in ("seq", "time", "user", "action", "household",
+                                                                      "detail", "prev", "hash")}))
+                self.offset += end
+            return list(self.by_case.get(case_no, []))
 
 
 def _os_user() -> str:
@@ -167,7 +209,7 @@ def page(role: str = "查阅", *, public: bool = False):
                         raise Denied(401, "请先登录。")
                     if not s.user.can(role):
                         raise Denied(403, f"您的账号（{s.user.role}）没有这项权限，需要“{role}”及以上角色。")
-                resp = await fn(app, request, s.user)
+                resp = await run_in_threadpool(fn, app, request, s.user)
             except Denied as d:
                 resp = app.render(request, "error.html", status=d.status, message=d.message)
             except DibaoError as e:
@@ -175,6 +217,7 @@ def page(role: str = "查阅", *, public: bool = False):
             return _finish(resp, new_token)
 
         handler.__name__ = fn.__name__
+        handler.inner = fn
         return handler
 
     return deco
@@ -195,7 +238,7 @@ def _finish(resp: Response, new_token: str | None) -> Response:
 # ---------------------------------------------------------------------- pages
 
 @page(public=True)
-async def login(app: WebApp, request: Request, user):
+def login(app: WebApp, request: Request, user):
     nxt = request.query_params.get("next", "/")
     if not nxt.startswith("/") or nxt.startswith("//"):
         nxt = "/"
@@ -233,7 +276,7 @@ async def login(app: WebApp, request: Request, user):
 
 
 @page(public=True)
-async def logout(app: WebApp, request: Request, user):
+def logout(app: WebApp, request: Request, user):
     with app._lock:
         app.sessions.pop(request.cookies.get(COOKIE), None)
     resp = RedirectResponse("/login" if app.require_login else "/", status_code=303)
@@ -247,7 +290,7 @@ def _bars(counts: dict[str, int], top: int | None = None) -> list[tuple[str, int
 
 
 @page()
-async def overview(app: WebApp, request: Request, user):
+def overview(app: WebApp, request: Request, user):
     hhs = app.visible(user)
     villages: dict[str, dict] = {}
     for h in hhs:
@@ -270,7 +313,7 @@ async def overview(app: WebApp, request: Request, user):
 
 
 @page()
-async def village(app: WebApp, request: Request, user):
+def village(app: WebApp, request: Request, user):
     name = request.path_params["name"]
     if not user.sees(name):
         raise Denied(403, "您的账号无权查看这个村（社区）。")
@@ -301,12 +344,11 @@ def _forms_for(ws, *, household: bool):
 
 
 @page()
-async def household(app: WebApp, request: Request, user):
+def household(app: WebApp, request: Request, user):
     from archive.records.calc import compute, default_year
-    from archive.records.load import load_record
 
     h = app.household(user, request.path_params["case"])
-    rec = load_record(h.path, app.ws.root)
+    rec, audit = app.checked.get(h)
     hh = rec.household
     calc, calc_error, gaps, flags, scans = None, "", [], [], []
     if hh is not None:
@@ -315,13 +357,12 @@ async def household(app: WebApp, request: Request, user):
                 calc = compute(hh, app.ws.config)
             except DibaoError as e:
                 calc_error = e.user_message()
-        audit = app.audits.household(hh, h.rel)
         gaps, flags = audit.gaps, audit.flags
         from archive.audit.scanlist import list_scans
 
         scans = list_scans(hh, app.ws.root)
     events = sorted(hh.events, key=lambda e: e.date) if hh else []
-    history = [e for e in journal.read(app.ws.state_dir)[0] if e.household == h.case_no and e.action == "edit"]
+    history = app.history.edits(h.case_no)
     app.log(request, user, "view", h.case_no)
     from archive.ids import mask
 
@@ -331,7 +372,7 @@ async def household(app: WebApp, request: Request, user):
 
 
 @page()
-async def print_form(app: WebApp, request: Request, user):
+def print_form(app: WebApp, request: Request, user):
     """One form as PDF: prefilled from the household's record, or blank (?blank=1)."""
     from archive import forms as formsmod
 
@@ -358,7 +399,7 @@ async def print_form(app: WebApp, request: Request, user):
 
 
 @page()
-async def preview(app: WebApp, request: Request, user):
+def preview(app: WebApp, request: Request, user):
     """A page of a volume or scan as PNG (pdftoppm), for files of a household the account sees."""
     h = app.household(user, request.query_params.get("household", ""))
     rel = request.query_params.get("file", "")
@@ -384,7 +425,7 @@ def _belongs(app: WebApp, h, path: Path) -> bool:
 
 
 @page()
-async def open_file(app: WebApp, request: Request, user):
+def open_file(app: WebApp, request: Request, user):
     h = app.household(user, request.query_params.get("household", ""))
     path = inside(app.ws.root, request.query_params.get("file", ""))
     if path is None or not _belongs(app, h, path):
@@ -394,7 +435,7 @@ async def open_file(app: WebApp, request: Request, user):
 
 
 @page()
-async def search(app: WebApp, request: Request, user):
+def search(app: WebApp, request: Request, user):
     q = request.query_params.get("q", "").strip()
     groups, record_hits, note, total = _search(app, user, q)
     if q:
@@ -402,23 +443,20 @@ async def search(app: WebApp, request: Request, user):
     return app.render(request, "search.html", q=q, groups=groups, record_hits=record_hits, note=note, total=total)
 
 
-def _search(app: WebApp, user, q: str, limit: int = 50):
+def _search(app: WebApp, user, q: str, limit: int = 20):
     """Records whose name, 对象编号, phone or ID tail match; and index hits grouped by household and file."""
     if not q:
         return [], [], "", 0
     words = q.split()
     record_hits = []
     for h in app.visible(user):
-        hay = " ".join((h.case_no, h.head, h.village, h.phone, *h.names, *h.id_tails))
-        if all(w in hay for w in words):
+        if all(w in h.hay for w in words):
             record_hits.append(h)
     groups: dict[str, dict] = {}
     note = ""
     total = len(record_hits)
     try:
-        from indexer.pipeline import search_workspace
-
-        result = search_workspace(app.ws.root, q, limit=limit)
+        result = app.searcher.search(q, limit=limit)
     except DibaoError as e:
         note = e.user_message()
     else:
@@ -440,7 +478,7 @@ def _search(app: WebApp, user, q: str, limit: int = 50):
 
 
 @page()
-async def search_export(app: WebApp, request: Request, user):
+def search_export(app: WebApp, request: Request, user):
     """The inspector's export: the hits as an Excel sheet (ID numbers masked)."""
     from openpyxl import Workbook
 
@@ -467,7 +505,7 @@ async def search_export(app: WebApp, request: Request, user):
 
 
 @page()
-async def audit_page(app: WebApp, request: Request, user):
+def audit_page(app: WebApp, request: Request, user):
     village_f = request.query_params.get("village", "")
     kind = request.query_params.get("kind", "")
     result = app.audits.town(app.catalog.signature)
@@ -486,7 +524,7 @@ async def audit_page(app: WebApp, request: Request, user):
 
 
 @page()
-async def audit_export(app: WebApp, request: Request, user):
+def audit_export(app: WebApp, request: Request, user):
     from archive.audit import audit_workspace
 
     fmt = request.path_params["fmt"]
@@ -519,7 +557,7 @@ async def audit_export(app: WebApp, request: Request, user):
 
 
 @page(role="经办")
-async def edit(app: WebApp, request: Request, user):
+def edit(app: WebApp, request: Request, user):
     from archive.web import editor
 
     h = app.household(user, request.path_params["case"])
@@ -560,7 +598,7 @@ async def edit(app: WebApp, request: Request, user):
 
 
 @page(role="管理员")
-async def log_page(app: WebApp, request: Request, user):
+def log_page(app: WebApp, request: Request, user):
     entries, broken = journal.read(app.ws.state_dir)
     who = request.query_params.get("user", "")
     case = request.query_params.get("household", "")
@@ -569,13 +607,13 @@ async def log_page(app: WebApp, request: Request, user):
 
 
 @page()
-async def packs(app: WebApp, request: Request, user):
+def packs(app: WebApp, request: Request, user):
     villages = sorted({h.village for h in app.visible(user)})
     return app.render(request, "packs.html", forms=_forms_for(app.ws, household=None), villages=villages)
 
 
 @page()
-async def blank_pack(app: WebApp, request: Request, user):
+def blank_pack(app: WebApp, request: Request, user):
     """This profile's blank forms, each as many copies as asked, in one PDF."""
     from archive import forms as formsmod
 
@@ -613,7 +651,7 @@ async def blank_pack(app: WebApp, request: Request, user):
 
 
 @page()
-async def village_pack(app: WebApp, request: Request, user):
+def village_pack(app: WebApp, request: Request, user):
     """A village's annual-review pack: the annual-review form of every household, prefilled."""
     from archive import forms as formsmod
     from pypdf import PdfWriter
@@ -647,7 +685,7 @@ async def village_pack(app: WebApp, request: Request, user):
 
 
 @page(role="经办")
-async def jobs_page(app: WebApp, request: Request, user):
+def jobs_page(app: WebApp, request: Request, user):
     if request.method == "POST":
         kind = str(request.state.form.get("kind", ""))
         msg = app.jobs.start(kind, user.name)

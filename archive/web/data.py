@@ -35,6 +35,10 @@ class Summary:
     id_tails: tuple[str, ...] = ()
     valid: bool = True
     household: Household | None = field(default=None, repr=False)
+    hay: str = field(default="", repr=False)     # what a record search matches against
+
+    def __post_init__(self):
+        self.hay = " ".join((self.case_no, self.head, self.village, self.phone, *self.names, *self.id_tails))
 
 
 def _summary(path: Path, root: Path) -> Summary | None:
@@ -67,17 +71,30 @@ def _summary(path: Path, root: Path) -> Summary | None:
 
 
 class Catalog:
-    """Summaries of the workspace's records, kept current by stat."""
+    """Summaries of the workspace's records, kept current by stat.
 
-    def __init__(self, ws):
+    A full scan (list the folder, stat every record) runs at most every `max_age` seconds; one
+    household is looked up by its 对象编号 and re-checked by a stat of its own file only, so a
+    household page costs one stat, not a thousand.
+    """
+
+    def __init__(self, ws, max_age: float = 2.0):
         self.ws = ws
+        self.max_age = max_age
         self._lock = threading.Lock()
         self._seen: dict[Path, tuple[int, int, Summary | None]] = {}
         self._list: list[Summary] = []
+        self._by_case: dict[str, Summary] = {}
         self._sig: tuple = ()
+        self._when = float("-inf")
 
-    def refresh(self) -> list[Summary]:
+    def refresh(self, max_age: float | None = None) -> list[Summary]:
+        import time
+
         with self._lock:
+            now = time.monotonic()
+            if now - self._when < (self.max_age if max_age is None else max_age):
+                return self._list
             paths = self.ws.record_paths()
             fresh: dict[Path, tuple[int, int, Summary | None]] = {}
             sig = []
@@ -94,7 +111,9 @@ class Catalog:
                 sig.append((p.name, st.st_mtime_ns, st.st_size))
             self._seen = fresh
             self._list = [v[2] for v in fresh.values() if v[2] is not None]
+            self._by_case = {s.case_no: s for s in self._list}
             self._sig = tuple(sig)
+            self._when = now
             return self._list
 
     @property
@@ -102,10 +121,62 @@ class Catalog:
         return self._sig
 
     def find(self, case_no: str) -> Summary | None:
-        for s in self.refresh():
-            if s.case_no == case_no:
+        self.refresh()
+        s = self._by_case.get(case_no)
+        if s is None:
+            self.refresh(max_age=0)
+            return self._by_case.get(case_no)
+        try:
+            st = s.path.stat()
+        except OSError:
+            self.refresh(max_age=0)
+            return self._by_case.get(case_no)
+        with self._lock:
+            old = self._seen.get(s.path)
+            if old and (old[0], old[1]) == (st.st_mtime_ns, st.st_size):
                 return s
-        return None
+            fresh = _summary(s.path, self.ws.root)
+            self._seen[s.path] = (st.st_mtime_ns, st.st_size, fresh)
+            self._when = float("-inf")      # the list and the signature are rebuilt on the next refresh
+        if fresh is None or fresh.case_no != case_no:
+            self.refresh(max_age=0)
+            return self._by_case.get(case_no)
+        self._by_case[case_no] = fresh
+        return fresh
+
+
+class Checked:
+    """A record's `dibao validate` problems and its audit, kept while the record file, its scan
+    folder and the date are unchanged (at most `ttl` seconds)."""
+
+    def __init__(self, ws, audits: "Audits", ttl: float = 60.0):
+        self.ws, self.audits, self.ttl = ws, audits, ttl
+        self._cache: dict[Path, tuple] = {}
+        self._lock = threading.Lock()
+
+    def get(self, summary: Summary):
+        import time
+
+        from archive.records.load import load_record
+
+        path = summary.path
+        st = path.stat()
+        scan_dir = self.ws.scans_dir / summary.case_no
+        try:
+            scan_key = scan_dir.stat().st_mtime_ns
+        except OSError:
+            scan_key = None
+        key = (st.st_mtime_ns, st.st_size, scan_key, dt.date.today())
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(path)
+        if hit and hit[0] == key and now - hit[1] < self.ttl:
+            return hit[2], hit[3]
+        rec = load_record(path, self.ws.root)
+        audit = self.audits.household(rec.household, summary.rel) if rec.household is not None else None
+        with self._lock:
+            self._cache[path] = (key, now, rec, audit)
+        return rec, audit
 
 
 def file_hash(path: Path) -> str:
@@ -199,3 +270,29 @@ def preview_png(ws, pdf: Path, page: int, width: int = 360) -> Path | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out
+
+
+class Searcher:
+    """The workspace's search index kept open between searches, reopened when an index run commits."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._ix = None
+        self._version = None
+        self._lock = threading.Lock()
+
+    def search(self, query: str, limit: int = 20):
+        from indexer.pipeline import index_version, open_workspace_index
+
+        with self._lock:
+            version = index_version(self.ws.root)
+            if self._ix is None or version != self._version:
+                self.close()
+                self._ix = open_workspace_index(self.ws.root)
+                self._version = version
+            return self._ix.search(query, limit=limit)
+
+    def close(self):
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None

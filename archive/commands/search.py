@@ -154,8 +154,12 @@ def index_add(state, paths, case_no, as_json):
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="最多显示多少条")
 @click.option("--backend", type=click.Choice(["auto", "tantivy", "whoosh"]), help="检索引擎（默认：已建索引的引擎）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（身份证号已遮蔽）")
+@click.option("--export", "export_xlsx", type=click.Path(path_type=Path, dir_okay=False), metavar="目录.xlsx",
+              help="把结果清单（户、文件、页码、摘要）另存为 Excel 表")
+@click.option("--pdf", "export_pdf", type=click.Path(path_type=Path, dir_okay=False), metavar="卷.pdf",
+              help="把命中的页汇成一个带书签（户→文件→页）的 PDF")
 @click.pass_obj
-def search(state, query, village, town, hh_type, category, year, limit, backend, as_json):
+def search(state, query, village, town, hh_type, category, year, limit, backend, as_json, export_xlsx, export_pdf):
     """全文检索档案：姓名、身份证号（或后4位、后6位）、对象编号、任意词句，查到户、到文件、到页。
 
     \b
@@ -164,6 +168,7 @@ def search(state, query, village, town, hh_type, category, year, limit, backend,
         dibao search "家庭综合困难情况" --village 黄沙村 --year 2024
         dibao search 审核 NOT 特困 category:审批类
         dibao search 李 OR 王 --json
+        dibao search 周秀英 --export 周秀英目录.xlsx --pdf 周秀英.pdf     检查用：清单和汇总页
 
     \b
     查询语法：
@@ -188,6 +193,31 @@ def search(state, query, village, town, hh_type, category, year, limit, backend,
         click.echo(redact_ids(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)))
     else:
         click.echo(format_result(result))
+    if export_xlsx or export_pdf:
+        _export(ws, result, export_xlsx, export_pdf)
+
+
+def _export(ws, result, xlsx, pdf) -> None:
+    """--export / --pdf: the inspector's dossier (indexer.dossier), logged in the journal."""
+    from archive import journal
+    from indexer import dossier
+    from indexer.pipeline import workspace_paths
+
+    if not result.hits:
+        click.echo("没有命中的页，没有导出文件。", err=True)
+        return
+    if xlsx:
+        if xlsx.suffix.lower() != ".xlsx":
+            xlsx = xlsx.with_suffix(".xlsx")
+        dossier.export_xlsx(result, xlsx)
+        click.echo(f"结果清单已保存：{xlsx}（{len(result.hits)} 页）", err=True)
+    if pdf:
+        out, problems = dossier.export_pdf(result, pdf, workspace_paths(ws.root)["word_pdf"])
+        for p in problems:
+            click.echo(f"  问题：{p}", err=True)
+        click.echo(f"命中页已汇成 PDF：{out}（{len(result.hits) - len(problems)} 页，带书签）", err=True)
+    journal.append(ws.state_dir, "search-export", detail={"query": result.query, "pages": len(result.hits),
+                                                          "xlsx": str(xlsx or ""), "pdf": str(pdf or "")})
 
 
 COMMANDS = (index, search)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.build_fixture import run_cli
+from tests.support.cli import dibao as run_cli
 
 
 @pytest.fixture(scope="session")

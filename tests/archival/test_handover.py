@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 
 from archive import pdfa
-from tests.build_fixture import manifests, run_cli, squash
+from tests.support.build import manifests, squash
+from tests.support.cli import dibao as run_cli
 
 pytestmark = pytest.mark.slow
 NS = "{urn:dibao:archive-metadata:1}"

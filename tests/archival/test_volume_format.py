@@ -14,7 +14,7 @@ import pytest
 
 from archive import pdfa
 from archive.workspace import open_workspace
-from tests.build_fixture import manifests, squash, stamped_numbers
+from tests.support.build import manifests, squash, stamped_numbers
 
 pytestmark = pytest.mark.slow
 CATS = ("审批类", "日常管理类", "财务类")

@@ -9,71 +9,18 @@ LibreOffice; the tests then read its report, outputs and sources.
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.reliability import corpus
+from tests.support import corpus
+from tests.support.cli import dibao
+from tests.support.workspaces import good_households
 
-ROOT = Path(__file__).resolve().parents[2]
-ID18 = re.compile(r"(?<![0-9A-Za-z*])\d{17}[0-9Xx](?![0-9A-Za-z])")
-GOOD_VILLAGE = "黄沙村"
 SCAN_CASE_NO = None  # set by built_ws (the household holding the bad scans)
 
 # bad records also put into the built workspace (fast to refuse, no conversion)
 BUILD_RECORD_CASES = ("not-json", "id-bad-check", "duplicate-case-no-a", "duplicate-case-no-b",
                       "attachment-dotdot", "markup-template-emoji-rare", "nesting-bomb")
-
-
-def dibao(args: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float = 600,
-          debug: bool = False) -> subprocess.CompletedProcess:
-    """Run the real command line in a subprocess (real exit codes, real stderr)."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    cmd = [sys.executable, "-m", "cli", *(["--debug"] if debug else []), *args]
-    return subprocess.run(cmd, cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
-
-
-def assert_clean_output(proc: subprocess.CompletedProcess) -> None:
-    """No traceback without --debug, no full ID number in anything printed."""
-    both = proc.stdout + proc.stderr
-    assert "Traceback" not in both, both[-3000:]
-    leaked = ID18.findall(both)
-    assert not leaked, f"full ID numbers printed: {leaked[:3]}"
-
-
-def has_chinese(text: str) -> bool:
-    return re.search(r"[\u4e00-\u9fff]", text) is not None
-
-
-def visible_partials(folder: Path) -> list[Path]:
-    """Files a half-finished run could leave under a user-visible name (temp files start with a dot)."""
-    bad = []
-    for p in Path(folder).rglob("*"):
-        if p.is_file() and p.suffix.lower() in (".pdf", ".docx", ".json") and p.stat().st_size == 0:
-            bad.append(p)
-        if p.is_file() and p.suffix.lower() == ".pdf" and not p.name.startswith("."):
-            with open(p, "rb") as fh:
-                fh.seek(max(0, p.stat().st_size - 1024))
-                if b"%%EOF" not in fh.read():
-                    bad.append(p)
-    return bad
-
-
-def good_households(root: Path, n: int = 2) -> list[Path]:
-    folder = root / "households" / GOOD_VILLAGE
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i in range(1, n + 1):
-        rec = corpus.good_record(f"GOOD-{i:02d}", 80 + i, village=GOOD_VILLAGE)
-        p = folder / f"GOOD-{i:02d}.json"
-        p.write_text(json.dumps(rec, ensure_ascii=False, indent=2), encoding="utf-8")
-        out.append(p)
-    return out
 
 
 @pytest.fixture(scope="session")
@@ -113,19 +60,6 @@ def built_ws(tmp_path_factory):
     return {"root": root, "out": root / "archive", "proc": proc, "report": report, "before": before,
             "after": after, "scan_case": scan_case_no, "scans": scans, "good_cases": good_cases,
             "record_cases": {c.name: c for c in cases}}
-
-
-def copy_ws(src: Path, dest: Path) -> Path:
-    shutil.copytree(src, dest, symlinks=True)
-    return dest
-
-
-def index_copy(built_ws, tmp_path: Path) -> Path:
-    """A copy of the built workspace without the household of bad scans (keeps OCR to three small pages)."""
-    ws = copy_ws(built_ws["root"], tmp_path / "ws")
-    for m in (ws / "archive").glob(f"*/{built_ws['scan_case']}_*"):
-        shutil.rmtree(m)
-    return ws
 
 
 def pytest_collection_modifyitems(config, items):

@@ -12,8 +12,8 @@ import pypdf
 import pytest
 
 from archive.errors import EXIT_PROBLEMS
-from tests.reliability import corpus
-from tests.reliability.conftest import assert_clean_output, has_chinese, visible_partials
+from tests.support import corpus
+from tests.support.checks import assert_clean_output, has_chinese, visible_partials
 
 pytestmark = pytest.mark.slow
 

@@ -20,9 +20,11 @@ import pytest
 import cli
 from archive.errors import (EXIT_BUSY, EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_PROBLEMS, EXIT_TOOL_FAILED,
                             EXIT_TOOL_MISSING)
-from tests.reliability import corpus
-from tests.reliability.conftest import (ROOT, assert_clean_output, copy_ws, dibao, good_households, index_copy,
-                                        visible_partials)
+from tests.support import corpus
+from tests.support import ROOT
+from tests.support.checks import assert_clean_output, visible_partials
+from tests.support.cli import dibao, start
+from tests.support.workspaces import copy_ws, good_households, index_copy
 
 HAS_INDEX = "index" in cli.main.commands
 IS_ROOT = os.geteuid() == 0
@@ -249,9 +251,7 @@ def _kill_group(p: subprocess.Popen) -> None:
 
 
 def _popen_cli(args, cwd, env=None):
-    full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=cwd, env=full, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    return start(args, cwd, env)
 
 
 def _wait_for(pred, timeout: float) -> bool:

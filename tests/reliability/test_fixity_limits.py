@@ -10,7 +10,9 @@ import pytest
 from archive.errors import EXIT_OK, EXIT_PROBLEMS, InputError
 from archive.volumes.scans import convert_scan
 from archive.workspace import open_workspace
-from tests.reliability.conftest import assert_clean_output, copy_ws, dibao
+from tests.support.checks import assert_clean_output
+from tests.support.cli import dibao
+from tests.support.workspaces import copy_ws
 
 
 def flip(path, offset=None) -> None:

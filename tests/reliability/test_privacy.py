@@ -14,10 +14,11 @@ from docx import Document
 import cli
 from archive.errors import EXIT_OK, EXIT_PRIVACY
 from archive.forms.render import docx_text
-from tests.forms_cases import HEAD_ID
-from tests.forms_fixture import build_workspace
-from tests.reliability.conftest import ROOT, assert_clean_output, dibao
-from tests.test_forms import tpl_dir  # noqa: F401 - fixture: a private copy of the templates
+from tests.support.forms_cases import HEAD_ID
+from tests.support.forms import build_workspace
+from tests.support import ROOT
+from tests.support.checks import assert_clean_output
+from tests.support.cli import dibao
 
 HAS_INDEX = "index" in cli.main.commands
 
@@ -65,7 +66,7 @@ def _tamper(tpl_dir: Path, text: str, form: str = "fenxi-07") -> dict:
     ("住址：永安镇解放路8号院2单元301室", "详细住址", "fenxi-07"),
     ("家庭成员：李小明", "未成年人", "fenxi-07"),
 ])
-def test_public_notice_leak_is_stopped(forms_ws, tpl_dir, tmp_path, leak, what, form):  # noqa: F811
+def test_public_notice_leak_is_stopped(forms_ws, tpl_dir, tmp_path, leak, what, form):
     env = _tamper(tpl_dir, leak, form)
     outs = [tmp_path / "公示单.docx"] + ([tmp_path / "公示单.pdf"] if leak.endswith(HEAD_ID) and form == "fenxi-07" else [])
     for out in outs:
@@ -131,7 +132,7 @@ def test_form_output_is_private(forms_ws, tmp_path):
 
 @pytest.mark.xfail(not HAS_INDEX, strict=True, reason="dibao index is not in the command line yet (indexer helper)")
 def test_index_is_private(built_ws, tmp_path):
-    from tests.reliability.conftest import index_copy
+    from tests.support.workspaces import index_copy
 
     ws = index_copy(built_ws, tmp_path)
     proc = dibao(["index"], cwd=ws)
@@ -157,7 +158,7 @@ def test_privacy_section_written():
 
 
 def test_bad_input_table_lists_every_case():
-    from tests.reliability import corpus
+    from tests.support import corpus
 
     text = (ROOT / "docs" / "bad-input.md").read_text("utf-8")
     for c in corpus.record_cases():

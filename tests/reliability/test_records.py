@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from archive.errors import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS
 from archive.forms.render import docx_text
 from cli import main
-from tests.reliability import corpus
-from tests.reliability.conftest import assert_clean_output, dibao, has_chinese
+from tests.support import corpus
+from tests.support.checks import assert_clean_output, has_chinese
+from tests.support.cli import dibao
 
 CASES = corpus.record_cases()
 NAMES = [c.name for c in CASES]

@@ -14,7 +14,7 @@ from archive.errors import EXIT_INPUT, EXIT_OK
 from archive.forms.render import docx_text
 from archive.fsutil import sha256_file
 from cli import main
-from tests.test_forms import _edit, _split_tag, tpl_dir  # noqa: F401 - tpl_dir: private copy of the templates
+from tests.support.templates import edit_docx, split_tag
 
 FORM = "fenxi-01"
 
@@ -49,10 +49,10 @@ def _missing(path):
 
 TEMPLATE_CASES = [
     # name, how to spoil fenxi-01.docx, fragments of the message
-    ("unknown-field", lambda p: _edit(p, _put_tag("{{ applicant.nmae }}")), ["未知字段“nmae”"]),
-    ("sandbox-escape", lambda p: _edit(p, _put_tag("{{ ''.__class__.__mro__ }}")), ["内部属性"]),
-    ("globals-escape", lambda p: _edit(p, _put_tag("{{ cycler.__init__.__globals__.os }}")), ["内部属性"]),
-    ("unclosed-tag", lambda p: _edit(p, _put_tag("{{ applicant.name")), ["标记不完整"]),
+    ("unknown-field", lambda p: edit_docx(p, _put_tag("{{ applicant.nmae }}")), ["未知字段“nmae”"]),
+    ("sandbox-escape", lambda p: edit_docx(p, _put_tag("{{ ''.__class__.__mro__ }}")), ["内部属性"]),
+    ("globals-escape", lambda p: edit_docx(p, _put_tag("{{ cycler.__init__.__globals__.os }}")), ["内部属性"]),
+    ("unclosed-tag", lambda p: edit_docx(p, _put_tag("{{ applicant.name")), ["标记不完整"]),
     ("not-a-zip", _not_zip, ["不是 Word .docx"]),
     ("zip-bomb", _zip_bomb, ["MB"]),
     ("legacy-doc", _legacy_doc, [".doc"]),
@@ -66,7 +66,7 @@ def fill(ws_root, form, household, out):
 
 
 @pytest.mark.parametrize("name, spoil, fragments", TEMPLATE_CASES, ids=[c[0] for c in TEMPLATE_CASES])
-def test_bad_template(records_ws, tpl_dir,  # noqa: F811
+def test_bad_template(records_ws, tpl_dir,
                        tmp_path, name, spoil, fragments):
     tpl = tpl_dir / f"{FORM}.docx"
     spoil(tpl)
@@ -88,9 +88,9 @@ def test_bad_template(records_ws, tpl_dir,  # noqa: F811
     assert res.exit_code == EXIT_OK, res.output
 
 
-def test_tag_split_across_runs_is_joined(records_ws, tpl_dir, tmp_path):  # noqa: F811
+def test_tag_split_across_runs_is_joined(records_ws, tpl_dir, tmp_path):  
     tpl = tpl_dir / "fenxi-09.docx"
-    _edit(tpl, _split_tag)
+    edit_docx(tpl, split_tag)
     assert "cant.na" in zipfile.ZipFile(tpl).read("word/document.xml").decode()
     out = tmp_path / "确认表.docx"
     res = fill(records_ws["root"], "fenxi-09", records_ws["paths"]["members-500"], out)

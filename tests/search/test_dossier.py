@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from cli import main
-from tests.helpers import make_id, record, write
+from tests.support.records import make_id, record, write
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def dibao(args: list[str], cwd: Path | None = None, input: str | None = None, timeout: float = 300):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=cwd or ROOT, env=env, input=input,
-                          capture_output=True, text=True, timeout=timeout)
+from tests.support.cli import dibao
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from archive.web import accounts
 from archive.web.app import create_app
 from archive.workspace import open_workspace
 
-from .conftest import dibao
+from tests.support.cli import dibao
 
 PASSWORD = "mima-2026-ok"
 

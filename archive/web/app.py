@@ -694,6 +694,97 @@ def jobs_page(app: WebApp, request: Request, user):
     return app.render(request, "jobs_part.html" if partial else "jobs.html")
 
 
+# ---------------------------------------------------------------------- roster import / export (archive/roster)
+
+def _upload_dir(app: WebApp, token: str) -> Path:
+    if not token.isalnum() or len(token) > 64:
+        raise Denied(404, "没有这次上传（可能已过期），请重新上传。")
+    return app.ws.state_dir / "uploads" / token
+
+
+@page(role="经办")
+def roster_page(app: WebApp, request: Request, user):
+    villages = sorted({h.village for h in app.visible(user)})
+    return app.render(request, "roster.html", villages=villages, out=None)
+
+
+@page(role="经办")
+def roster_check(app: WebApp, request: Request, user):
+    """Upload a 台账 and check it (dry run): what would be added, updated, and each row's problems."""
+    from archive.records.model import safe_filename
+    from archive.roster.columns import load_mapping
+    from archive.roster.importer import run_import
+
+    if user.villages:
+        raise Denied(403, "限定村的账号不能导入台账（台账可能含其他村的户），请由不限村的经办人导入。")
+    form = request.state.form
+    token = str(form.get("token", ""))
+    if token:
+        folder = _upload_dir(app, token)
+        files = [p for p in folder.iterdir() if p.is_file() and ".检查结果" not in p.name] if folder.is_dir() else []
+        if not files:
+            raise Denied(404, "没有这次上传（可能已过期），请重新上传。")
+        path = files[0]
+    else:
+        upload = form.get("file")
+        if upload is None or not getattr(upload, "filename", ""):
+            raise Denied(400, "请选择要导入的台账文件（.xlsx、.xls、.et 或 .csv）。")
+        name = safe_filename(Path(upload.filename).name) or "台账.xlsx"
+        if Path(name).suffix.lower() not in (".xlsx", ".xls", ".et", ".csv"):
+            raise Denied(400, f"文件“{name}”不是台账（.xlsx、.xls、.et 或 .csv）。")
+        token = secrets.token_hex(16)
+        folder = _upload_dir(app, token)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_bytes(upload.file.read())
+    confirm = request.url.path.endswith("/import")
+    out = run_import(app.ws, path, mapping=load_mapping(None), dry_run=not confirm)
+    if confirm:
+        app.log(request, user, "import", file=path.name, added=len(out.added), updated=len(out.updated))
+    from archive.ids import redact_ids
+
+    problems = [(p.row + 1, redact_ids(p.text())) for p in out.problems]
+    return app.render(request, "roster.html", out=out, token=token, file=path.name, confirm=confirm,
+                      problems=problems, has_check=bool(out.check_path and out.check_path.is_file()),
+                      villages=sorted({h.village for h in app.visible(user)}))
+
+
+@page(role="经办")
+def roster_result(app: WebApp, request: Request, user):
+    folder = _upload_dir(app, request.path_params["token"])
+    found = sorted(folder.glob("*.检查结果.xlsx")) if folder.is_dir() else []
+    if not found:
+        raise Denied(404, "没有检查结果文件。")
+    app.log(request, user, "export", what="roster-check", file=found[0].name)
+    return FileResponse(found[0], headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(found[0].name)}"})
+
+
+@page()
+def roster_export(app: WebApp, request: Request, user):
+    """花名册 (one row a person, importable again), or the empty 台账 template (?template=1)."""
+    from archive.roster.export import export_roster, export_template
+
+    village_f = request.query_params.get("village") or None
+    if village_f and not user.sees(village_f):
+        raise Denied(403, "您的账号无权查看这个村（社区）。")
+    if user.villages and not village_f:
+        if len(user.villages) != 1:
+            raise Denied(400, "您的账号限于几个村，请先选一个村再导出。")
+        village_f = user.villages[0]
+    template = request.query_params.get("template") == "1"
+    with tempfile.TemporaryDirectory(prefix="dibao-web-") as tmp:
+        out = Path(tmp) / "roster.xlsx"
+        if template:
+            export_template(out, app.ws)
+        else:
+            export_roster(app.ws, out, village=village_f)
+        data = out.read_bytes()
+    name = "台账模板.xlsx" if template else f"{village_f or '全部'}-花名册.xlsx"
+    app.log(request, user, "export", what="roster-template" if template else "roster", village=village_f or "")
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
 def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Starlette:
     web = WebApp(ws, require_login=require_login, local_user=local_user)
     routes = [
@@ -715,6 +806,11 @@ def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Sta
         Route("/packs/village", village_pack, methods=["POST"]),
         Route("/jobs", jobs_page, methods=["GET", "POST"]),
         Route("/log", log_page),
+        Route("/roster", roster_page),
+        Route("/roster/check", roster_check, methods=["POST"]),
+        Route("/roster/import", roster_check, methods=["POST"]),
+        Route("/roster/result/{token}", roster_result),
+        Route("/roster/export.xlsx", roster_export),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
 

@@ -231,13 +231,11 @@ def _check(ws, data: dict):
 
 def save(ws, path: Path, section: str, form: dict[str, str], loaded_hash: str, *, user: str,
          case_no: str, client: str) -> Outcome:
-    from filelock import FileLock
-
     from archive import journal
     from archive.fsutil import atomic_write_text
     from archive.web.data import file_hash
 
-    with _EDIT_LOCK, FileLock(str(ws.state_dir / "edit.lock")):
+    with _EDIT_LOCK, ws.lock("records"):      # the lock a roster import holds while it writes records
         raw_bytes = path.read_bytes()
         import hashlib
 

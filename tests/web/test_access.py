@@ -178,3 +178,47 @@ def test_local_mode_needs_no_login(ws_dir):
     case = json.loads(ws.record_paths()[0].read_text("utf-8"))["case_no"]
     assert c.get(f"/household/{case}").status_code == 200
     assert c.get("/log").status_code == 200
+
+
+def test_serve_on_all_addresses_with_an_account_asks_for_login(ws_dir):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from .conftest import ROOT
+
+    ws = open_workspace(ws_dir)
+    accounts.add(ws.state_dir, "赵管", "管理员", PASSWORD)
+    case = json.loads(ws.record_paths()[0].read_text("utf-8"))["case_no"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--workspace", str(ws_dir), "serve", "--host", "0.0.0.0",
+                             "--port", str(port)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                opener.open(f"http://127.0.0.1:{port}/household/{case}", timeout=10)
+                raise AssertionError("household page served without login")
+            except urllib.error.HTTPError as e:
+                assert e.code == 303 and e.headers["location"].startswith("/login")
+                break
+            except urllib.error.URLError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode() if proc.poll() is not None else "timeout"
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        out, _err = proc.communicate(timeout=30)
+    assert "须登录" in out.decode()

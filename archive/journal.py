@@ -102,8 +102,13 @@ def _last_line(fd: int) -> bytes:
     if size == 0:
         return b""
     chunk = min(size, 65536)
-    data = os.pread(fd, chunk, size - chunk) if hasattr(os, "pread") else _read_tail(fd, size, chunk)
-    lines = data.rstrip(b"\n").split(b"\n")
+    while True:   # grow the window until it holds the whole last line (an import lists many households)
+        data = os.pread(fd, chunk, size - chunk) if hasattr(os, "pread") else _read_tail(fd, size, chunk)
+        body = data.rstrip(b"\n")
+        if b"\n" in body or chunk >= size:
+            break
+        chunk = min(size, chunk * 4)
+    lines = body.split(b"\n")
     return lines[-1] if lines else b""
 
 

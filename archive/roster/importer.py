@@ -11,15 +11,13 @@ problem row is not written; the rows are named in `<name>.检查结果.xlsx`.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import ids
-from archive.records.model import HOUSEHOLD_TYPES, Household, safe_filename
+from archive.records.model import HOUSEHOLD_TYPES, Household
 from archive.roster import values as V
-from archive.roster.columns import BY_KEY, Mapping
+from archive.roster.columns import Mapping
 from archive.roster.layout import HEAD_RELATIONS, Cell, Draft, Layout, detect, drafts
 from archive.roster.read import Grid, read_grid
 
@@ -433,10 +431,7 @@ def run_import(ws, path: Path, *, mapping: Mapping, sheet: str | None = None, dr
         if key:
             seen_cases[key] = p
         if target is not None:
-            try:
-                old = json.loads(target.read_bytes())
-            except (OSError, ValueError):
-                old = {}
+            old = existing.data.get(target, {})
             if "case_no" not in rec and old.get("case_no"):
                 rec["case_no"] = old["case_no"]
             merged = store.merge(old, rec)

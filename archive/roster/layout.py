@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.errors import InputError
-from archive.roster.columns import BY_KEY, HEAD, HOUSEHOLD, MEMBER, Mapped, Mapping, match_header
+from archive.roster.columns import BY_KEY, MEMBER, Mapped, Mapping, match_header
 from archive.roster.read import Grid
 from archive.roster import values as V
 

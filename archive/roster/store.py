@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.fsutil import atomic_path
+from archive.fsutil import FILE_MODE, TMP_PREFIX, ensure_dir, output_error
 from archive.records.model import Household, safe_filename
 
 KEY_ORDER = tuple(Household.model_fields)
@@ -20,6 +21,7 @@ class Existing:
     by_case: dict[str, Path] = field(default_factory=dict)
     by_head_id: dict[str, Path] = field(default_factory=dict)
     case_nos: set[str] = field(default_factory=set)
+    data: dict[Path, dict] = field(default_factory=dict)    # each record as read (not read twice)
 
 
 def index_workspace(ws) -> Existing:
@@ -32,6 +34,7 @@ def index_workspace(ws) -> Existing:
             continue
         if not isinstance(data, dict):
             continue
+        ex.data[p] = data
         case = str(data.get("case_no") or "")
         if case:
             ex.by_case.setdefault(case, p)
@@ -97,7 +100,11 @@ class CaseNumbers:
 
 
 def dumps(rec: dict) -> bytes:
-    return (json.dumps(rec, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Indented UTF-8 JSON (pydantic-core's serializer: the standard library's indenting encoder is
+    pure Python and took a third of a 10,000-household import)."""
+    from pydantic_core import to_json
+
+    return to_json(rec, indent=2) + b"\n"
 
 
 def record_path(ws, rec: dict) -> Path:
@@ -105,10 +112,26 @@ def record_path(ws, rec: dict) -> Path:
 
 
 def write_records(items: list[tuple[Path, dict]]) -> None:
-    """Each record written atomically (temporary file, rename); one sync for all of them at the end
-    instead of an fsync per file (10,000 fsyncs take longer than the whole import)."""
+    """Each record written atomically: a new hidden temporary file (owner-only), renamed onto the
+    record.  One sync for all of them at the end instead of an fsync per file (10,000 fsyncs take
+    longer than the whole import); a crash before it leaves each record old or new, never half."""
+    made: set[Path] = set()
     for path, rec in items:
-        with atomic_path(path, durable=False) as tmp:
-            tmp.write_bytes(dumps(rec))
+        folder = path.parent
+        if folder not in made:
+            ensure_dir(folder)
+            made.add(folder)
+        tmp = folder / f"{TMP_PREFIX}{os.getpid()}-{path.name}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            try:
+                os.write(fd, dumps(rec))
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise output_error(exc, path) from exc
     if items and hasattr(os, "sync"):
         os.sync()

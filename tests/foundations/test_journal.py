@@ -57,3 +57,12 @@ def test_concurrent_appends_keep_one_chain(tmp_path):
         p.join(60)
     entries, broken = journal.read(tmp_path)
     assert broken is None and len(entries) == 75 and [e.seq for e in entries] == list(range(1, 76))
+
+
+def test_append_after_an_entry_longer_than_the_tail_window(tmp_path):
+    """An import of 10,000 households writes one line of ~150 KB; the next append still finds it."""
+    big = [f"YA-2024-{i:05d}" for i in range(12_000)]
+    journal.append(tmp_path, "import", detail={"households": big})
+    journal.append(tmp_path, "export")
+    entries, broken = journal.read(tmp_path)
+    assert broken is None and [e.seq for e in entries] == [1, 2] and entries[0].detail["households"] == big

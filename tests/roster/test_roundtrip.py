@@ -116,8 +116,10 @@ def test_template_has_dropdowns_text_ids_and_instructions(roster, tmp_path):
         lists[hdr[openpyxl.utils.column_index_from_string(col) - 1]] = dv.formula1
     assert "农村低保" in lists["保障类别"] and "特困" in lists["保障类别"]
     assert "本人" in lists["与户主关系"] and lists["性别"] == '"男,女"'
-    assert ws.cell(row=10, column=hdr.index("身份证号") + 1).number_format == "@"
-    assert ws.cell(row=10, column=hdr.index("户主身份证号") + 1).number_format == "@"
+    letter = openpyxl.utils.get_column_letter
+    for name in ("身份证号", "户主身份证号", "银行卡号"):   # whole columns typed as text
+        assert ws.column_dimensions[letter(hdr.index(name) + 1)].number_format == "@"
+    assert ws.column_dimensions[letter(hdr.index("姓名") + 1)].number_format == "General"
     assert "15位有效数字" in "".join(str(c.value) for row in wb["填表说明"].iter_rows() for c in row)
     # an empty template imports as nothing, without errors
     res = roster.run("import", str(out))

@@ -189,7 +189,7 @@ def test_serve_on_all_addresses_with_an_account_asks_for_login(ws_dir):
     import urllib.error
     import urllib.request
 
-    from .conftest import ROOT
+    from tests.support import ROOT
 
     ws = open_workspace(ws_dir)
     accounts.add(ws.state_dir, "赵管", "管理员", PASSWORD)

@@ -92,6 +92,17 @@ def _first_record(ws):
     return path, data, head
 
 
+def _click_and_wait(driver, element) -> None:
+    """Click a submit button or link and wait until the browser has left the page (no stale reads)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 120).until(EC.staleness_of(old))
+
+
 def _fetch(driver, url: str) -> tuple[int, bytes]:
     """GET with the browser's session cookie (for a PDF, which headless Chromium would download)."""
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
@@ -115,11 +126,11 @@ def test_clerk_walk_search_print_edit(ws_dir, browser, shots):
         # search -> household
         b.get(srv.url + "/search")
         b.find_element(By.ID, "q").send_keys(head["name"])
-        b.find_element(By.ID, "search-go").click()
+        _click_and_wait(b, b.find_element(By.ID, "search-go"))
         hits = b.find_elements(By.CSS_SELECTOR, "a.hh-hit")
         assert hits and case in hits[0].text
         b.save_screenshot(str(shots / "search.png"))
-        hits[0].click()
+        _click_and_wait(b, hits[0])
         assert b.find_element(By.ID, "household-title").text.startswith(case)
         assert head["name"] in b.find_element(By.ID, "members").text
         assert head["id_number"] not in b.page_source            # IDs shown masked
@@ -131,12 +142,12 @@ def test_clerk_walk_search_print_edit(ws_dir, browser, shots):
         text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
         assert head["name"] in text.replace(" ", "")
         # edit a phone number: saved
-        b.find_element(By.ID, "edit-link").click()
-        b.find_element(By.LINK_TEXT, "家庭成员").click()
+        _click_and_wait(b, b.find_element(By.ID, "edit-link"))
+        _click_and_wait(b, b.find_element(By.LINK_TEXT, "家庭成员"))
         phone = b.find_element(By.NAME, "members[0].phone")
         phone.clear()
         phone.send_keys("13912345678")
-        b.find_element(By.ID, "save").click()
+        _click_and_wait(b, b.find_element(By.ID, "save"))
         assert "已保存" in b.find_element(By.ID, "message").text
         saved = path.read_bytes()
         assert json.loads(saved)["members"][0]["phone"] == "13912345678"
@@ -145,7 +156,7 @@ def test_clerk_walk_search_print_edit(ws_dir, browser, shots):
         field = b.find_element(By.NAME, "members[0].id_number")
         field.clear()
         field.send_keys(wrong)
-        b.find_element(By.ID, "save").click()
+        _click_and_wait(b, b.find_element(By.ID, "save"))
         assert "未保存" in b.find_element(By.ID, "message").text
         err = b.find_element(By.CSS_SELECTOR, ".has-error .field-error").text
         assert "身份证" in err or "校验" in err
@@ -160,7 +171,7 @@ def test_clerk_walk_search_print_edit(ws_dir, browser, shots):
         box = b.find_element(By.NAME, "phone")
         box.clear()
         box.send_keys("0351-1234567")
-        b.find_element(By.ID, "save").click()
+        _click_and_wait(b, b.find_element(By.ID, "save"))
         assert "已被别人" in b.find_element(By.ID, "message").text
         assert path.read_bytes() == changed
         # the household page lists the saved change
@@ -186,7 +197,7 @@ def test_network_walk_login_roles_csrf_log(ws_dir, browser, shots):
         b.save_screenshot(str(shots / "login.png"))
         b.find_element(By.NAME, "name").send_keys("李强")
         b.find_element(By.NAME, "password").send_keys(PASSWORD)
-        b.find_element(By.ID, "login").click()
+        _click_and_wait(b, b.find_element(By.ID, "login"))
         assert b.find_element(By.ID, "household-title").text.startswith(case)   # back where it was going
         assert not b.find_elements(By.ID, "edit-link")
         # 查阅 cannot edit

@@ -291,8 +291,7 @@ class SearchIndex:
     def _run(self, ast, limit: int, across: bool = True) -> SearchResult:
         comp = Compiler(self.key, self._guard(self.backend.values), self._guard(self.backend.exists))
         node = comp.compile(ast)
-        pages_only = Bool(must=(node,), must_not=(Term("unit", FILE_UNIT),))
-        found = self._guard(self.backend.search)(pages_only, limit)
+        found = self._guard(self.backend.search)(_pages_only(node), limit)
         hits = [self._hit(score, row, comp.highlights) for score, row in found.rows]
         result = SearchResult(hits=hits, total=found.total, notes=comp.notes, total_exact=found.exact,
                               total_max=None if found.exact else found.at_most)
@@ -376,6 +375,16 @@ class SearchIndex:
 
 
 # ---------------------------------------------------------------- loosening the query
+
+def _pages_only(node):
+    """The query without whole-file documents.  A Bool with required clauses gets one more
+    exclusion (its keyword filters stay at the top, where the tantivy backend's sampling of very
+    common phrases looks for them); anything else is wrapped."""
+    excl = Term("unit", FILE_UNIT)
+    if isinstance(node, Bool) and node.must:
+        return Bool(must=node.must, should=node.should, must_not=node.must_not + (excl,))
+    return Bool(must=(node,), must_not=(excl,))
+
 
 def _has_and(node) -> bool:
     """Whether a query needs two things at once (only then can a file match across pages)."""

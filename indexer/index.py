@@ -295,7 +295,7 @@ class SearchIndex:
         hits = [self._hit(score, row, comp.highlights) for score, row in found.rows]
         result = SearchResult(hits=hits, total=found.total, notes=comp.notes, total_exact=found.exact,
                               total_max=None if found.exact else found.at_most)
-        if across and _has_and(ast):
+        if across and _has_and(ast) and self._guard(self.backend.exists)("unit", FILE_UNIT):
             self._across_pages(ast, node, comp, result, limit)
         return result
 

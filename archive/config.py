@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -22,6 +23,7 @@ class Standard:
     amount: Decimal
     unit: str       # 年 | 月
     note: str = ""
+    valid_from: dt.date | None = None   # a mid-year change (提标), e.g. 2011-10-01 (004); None: from 1 January
 
     @property
     def yearly(self) -> Decimal:
@@ -32,7 +34,8 @@ class Standard:
         return self.amount if self.unit == "月" else self.amount / 12
 
     def describe(self) -> str:
-        s = f"{self.year}年{self.area}低保标准 {self.amount} 元/人/{self.unit}"
+        when = f"{self.valid_from.year}年{self.valid_from.month}月{self.valid_from.day}日起" if self.valid_from else f"{self.year}年"
+        s = f"{when}{self.area}低保标准 {self.amount} 元/人/{self.unit}"
         return s + (f"（{self.note}）" if self.note else "")
 
 
@@ -61,7 +64,7 @@ class Config:
     raw: dict
     profile: str
     locality: dict
-    standards: dict[tuple[int, str], Standard]
+    standards: dict[tuple[int, str], Standard]     # the standard in force at the end of each year
     review_publicity_days: int
     confirm_publicity_days: int
     review_working_days: int
@@ -77,6 +80,9 @@ class Config:
     sha256: str = ""
     extra: dict = field(default_factory=dict)
     archival: object = None   # archive.volumes.archival.Archival ([archival]: 档号, 全宗号, 密级, 归档章)
+    # every dated standard of a year and area, oldest first (a mid-year 提标 gives two)
+    standard_changes: dict[tuple[int, str], tuple[Standard, ...]] = field(default_factory=dict)
+    programs: "ProgramSettings" = field(default_factory=lambda: _program_settings())
 
     def standard(self, year: int, area: str) -> Standard:
         st = self.standards.get((year, area))
@@ -86,6 +92,16 @@ class Config:
                 f"配置中没有 {year} 年{area}低保标准", path=self.path, field=f"standards.{year}",
                 hint=f"在 dibao.toml 中加入 [standards.{year}] 的{area}标准（已有年份：{', '.join(map(str, years)) or '无'}）")
         return st
+
+    def standard_on(self, on: dt.date, area: str) -> Standard:
+        """The standard in force on a date: the latest of its year whose valid_from is on or before it."""
+        self.standard(on.year, area)   # the message when the year is missing
+        steps = self.standard_changes.get((on.year, area)) or (self.standards[(on.year, area)],)
+        current = steps[0]
+        for st in steps:
+            if st.valid_from is None or st.valid_from <= on:
+                current = st
+        return current
 
     def category_of(self, form_id: str, default: str) -> str:
         return self.categories.get(form_id, default)
@@ -158,6 +174,7 @@ def _int(raw: dict, section: str, key: str, default: int, path) -> int:
 def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Config:
     prof = raw.get("profile", {})
     standards: dict[tuple[int, str], Standard] = {}
+    changes: dict[tuple[int, str], tuple[Standard, ...]] = {}
     for year, areas in (raw.get("standards") or {}).items():
         try:
             y = int(year)
@@ -166,14 +183,25 @@ def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Confi
         for area, spec in (areas or {}).items():
             if area not in ("城市", "农村"):
                 raise ConfigError(f"标准地区“{area}”无效", path=path, field=f"standards.{year}.{area}", hint="写“城市”或“农村”")
-            try:
-                amount = Decimal(str(spec["amount"]))
-                unit = spec.get("unit", "年")
-                assert unit in ("年", "月") and amount > 0
-            except (KeyError, InvalidOperation, AssertionError, TypeError):
-                raise ConfigError("低保标准写法有误", path=path, field=f"standards.{year}.{area}",
-                                  hint='写成 城市 = { amount = "7500", unit = "年" }，unit 为“年”或“月”')
-            standards[(y, area)] = Standard(y, area, amount, unit, str(spec.get("note", "")))
+            steps = []
+            for spec1 in (spec if isinstance(spec, list) else [spec]):
+                try:
+                    amount = Decimal(str(spec1["amount"]))
+                    unit = spec1.get("unit", "年")
+                    assert unit in ("年", "月") and amount > 0
+                    vf = spec1.get("valid_from")
+                    if isinstance(vf, str):
+                        vf = dt.date.fromisoformat(vf)
+                    assert vf is None or (isinstance(vf, dt.date) and vf.year == y)
+                except (KeyError, InvalidOperation, AssertionError, TypeError, ValueError):
+                    raise ConfigError("低保标准写法有误", path=path, field=f"standards.{year}.{area}",
+                                      hint='写成 城市 = { amount = "7500", unit = "年" }，unit 为“年”或“月”；年中提标写成列表，'
+                                           '如 城市 = [{ amount = "350", unit = "月" }, { amount = "375", unit = "月", '
+                                           f'valid_from = "{y}-10-01" }}]（valid_from 须在该年内）')
+                steps.append(Standard(y, area, amount, unit, str(spec1.get("note", "")), vf))
+            steps.sort(key=lambda st: st.valid_from or dt.date(y, 1, 1))
+            standards[(y, area)] = steps[-1]
+            changes[(y, area)] = tuple(steps)
     cats = {}
     for form_id, cat in (raw.get("categories") or {}).items():
         if cat not in CATEGORIES:
@@ -202,4 +230,12 @@ def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Confi
         annual_review_form=prof.get("annual_review_form", "fenxi-12"),
         annual_review_form_tekun=prof.get("annual_review_form_tekun", prof.get("annual_review_form", "fenxi-12")),
         sha256=sha256,
+        standard_changes=changes,
+        programs=_program_settings(raw, path),
     )
+
+
+def _program_settings(raw: dict | None = None, path=None):
+    from archive.records.program import parse_program_settings
+
+    return parse_program_settings(raw or {}, path)

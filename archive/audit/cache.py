@@ -46,7 +46,7 @@ MAGIC = b"dibao-audit-cache\n"
 _HEADER = struct.Struct("<32sQI")     # run key, payload length, CRC32 of the payload
 _ATTACHMENT = ("path", "type", "member", "year", "date", "event", "form", "title")
 # The modules an audit result depends on besides archive/audit/ (what they import of archive/, too).
-_DEPENDS = ("records/model.py", "records/calc.py", "config.py", "workdays.py", "ids.py", "records/attachments.py",
+_DEPENDS = ("records/model.py", "records/calc.py", "records/program.py", "config.py", "workdays.py", "ids.py", "records/attachments.py",
             "records/load.py", "errors.py", "forms/catalog.py")
 
 
@@ -129,13 +129,13 @@ def scan_signature(scans) -> tuple:
 
 def freeze(h: HouseholdAudit) -> tuple:
     state = h.__getstate__()
-    flags = tuple((f.kind, f.detail, f.fix, f.year, f.member, f.subject, tuple(f.others)) for f in state[9])
+    flags = tuple((f.kind, f.detail, f.fix, f.year, f.member, f.subject, tuple(f.others), f.source) for f in state[9])
     return state[:9] + (flags, tuple(state[10]))
 
 
 def thaw(state: tuple) -> HouseholdAudit:
     h = HouseholdAudit.__new__(HouseholdAudit)
-    flags = [Flag(k, d, fx, y, m, s, list(o)) for k, d, fx, y, m, s, o in state[9]]
+    flags = [Flag(k, d, fx, y, m, s, list(o), src) for k, d, fx, y, m, s, o, src in state[9]]
     h.__setstate__(state[:9] + (flags, list(state[10])))
     return h
 

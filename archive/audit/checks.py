@@ -18,7 +18,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from archive import ids
-from archive.audit.conditions import Facts
+from archive.audit.conditions import Facts, event_key
 from archive.audit.gaps import Flag, HouseholdAudit
 from archive.errors import DibaoError
 
@@ -28,11 +28,16 @@ def household_flags(hh, facts: Facts, config) -> list[Flag]:
     _over_standard(hh, facts, config, out)
     _deceased(hh, facts, out)
     _payments(hh, facts, out)
+    _decided_amount(hh, facts, config, out)
+    _payment_dates(hh, facts, out)
+    _investigators(hh, facts, out)
     return out
 
 
 def _over_standard(hh, facts: Facts, config, out: list[Flag]) -> None:
-    if hh.type not in ("城市低保", "农村低保") or facts.start is None or facts.exit_date is not None:
+    """低保: income not below the standard; 低保边缘: not below standard × the county multiple.
+    特困 is not income-tested (无劳动能力、无生活来源、无赡养人), so it is not checked here."""
+    if hh.type == "特困" or facts.start is None or facts.exit_date is not None:
         return
     if not hh.incomes:
         return
@@ -43,12 +48,91 @@ def _over_standard(hh, facts: Facts, config, out: list[Flag]) -> None:
         c = compute(hh, config, year, explain=False)
     except DibaoError:
         return  # no standard for that year, or nobody alive: nothing to judge
+    if hh.type == "低保边缘":
+        if c.per_capita_monthly >= c.edge_limit:
+            out.append(Flag("应退尽退",
+                            f"{year}年家庭月人均收入 {fmt(c.per_capita_monthly)} 元，不低于低保边缘上限 {fmt(c.edge_limit)} 元"
+                            f"（{c.standard.describe()} × {config.programs.edge_multiple:g}），仍按低保边缘家庭管理",
+                            "入户核实收入；确属超出的按程序退出低保边缘家庭，或补录漏记的刚性支出",
+                            year=year, subject=str(year),
+                            source="民发〔2021〕57号 低保边缘家庭认定（收入低于低保标准的县定倍数，本县设为 "
+                                   f"{config.programs.edge_multiple:g} 倍，见 dibao.toml [programs]）；003 §三(五)（应退尽退）"))
+        return
     if not c.eligible:
         out.append(Flag("应退尽退",
                         f"{year}年家庭月人均收入 {fmt(c.per_capita_monthly)} 元，不低于{c.standard.describe()}"
                         f"（折合 {fmt(c.standard.monthly)} 元/人/月），仍在保",
                         "入户核实收入；确属超标的按程序办理退出（变更或退出），或补录漏记的刚性支出",
                         year=year, subject=str(year)))
+
+
+def _decided_amount(hh, facts: Facts, config, out: list[Flag]) -> None:
+    """An approved 审核确认 whose amount differs from the one computed from the record (by more than 0.01 元/月)."""
+    if hh.type == "低保边缘" or not hh.incomes:
+        return
+    from archive.forms.context import calc_year_for
+    from archive.records.calc import compute
+
+    for e in facts.of("审核确认"):
+        if not e.approved or (e.household_amount is None and e.per_person is None):
+            continue
+        try:
+            c = compute(hh, config, calc_year_for(hh, e), on=e.date, explain=False, record_fees=False)
+        except DibaoError:
+            continue
+        # members' `covered` is today's state; the decision's own covered_count says how many it was for
+        count = e.covered_count if e.covered_count is not None else c.covered_count
+        got = e.household_amount if e.household_amount is not None else e.per_person * count
+        expected = c.household_total if config.programs.full_amount_categories else c.top_up_per_person * count
+        if abs(got - expected) > Decimal("0.01"):
+            what = "特困人员救助供养金" if hh.type == "特困" else "家庭补助金额"
+            out.append(Flag("补差金额不符",
+                            f"审核确认（{e.date.isoformat()}）的{what} {got} 元/月，按{c.year}年收入和{c.standard.describe()}"
+                            f"核算应为 {expected} 元/月（{c.top_up_per_person} × {count} 人）",
+                            "用 dibao calc 核对收入、刚性支出和保障人口；确认金额有误的办理变更并补发或追回",
+                            year=e.date.year, subject=event_key(e)))
+
+
+def _first_of_next_month(d: dt.date) -> str:
+    return _month(dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1))
+
+
+def _payment_dates(hh, facts: Facts, out: list[Flag]) -> None:
+    """Payments before the approval, in the approval month (003: 审批后次月开始享受) or after the exit month."""
+    paid = sorted((p for p in hh.payments if p.kind in ("正常发放", "补发", "提标补发") and p.amount > 0), key=_MONTH)
+    if not paid:
+        return
+    approvals = [e for e in facts.of("审核确认") if e.approved]
+    if not approvals and not hh.since:
+        out.append(Flag("发放时间不符", f"记录中没有同意纳入的审核确认，却有 {len(paid)} 笔发放（{paid[0].month} 起）",
+                        "补录审核确认（同意纳入）事件，或核实并追回无依据的发放", subject="no-approval"))
+        return
+    if approvals:
+        first = approvals[0]
+        allowed = _first_of_next_month(first.date)
+        early = [p for p in paid if p.month < allowed and p.kind == "正常发放"]
+        if early:
+            months = "、".join(sorted({p.month for p in early}))
+            out.append(Flag("发放时间不符",
+                            f"{months} 已发放，而审核确认日期为 {first.date.isoformat()}，应自 {allowed} 起享受（审批后次月）",
+                            "核对审核确认日期与发放花名册；批准前或批准当月的发放按规定处理",
+                            year=int(early[0].month[:4]), subject="before-approval"))
+    if facts.exit_date is not None:
+        stop = _first_of_next_month(facts.exit_date)
+        late = [p for p in paid if p.month >= stop]
+        if late:
+            months = "、".join(sorted({p.month for p in late}))
+            out.append(Flag("发放时间不符", f"已于 {facts.exit_date.isoformat()} 退出，{months} 仍有发放",
+                            "停止发放并追回退出后的资金", year=int(late[0].month[:4]), subject="after-exit"))
+
+
+def _investigators(hh, facts: Facts, out: list[Flag]) -> None:
+    for e in facts.of("年度审核", "定期核查", "入户调查", "再次调查"):
+        if e.date <= facts.as_of and len(set(e.investigators)) < 2:
+            out.append(Flag("调查人数不足", f"{e.type}（{e.date.isoformat()}）只有 {len(set(e.investigators))} 名调查人员"
+                            + (f"（{'、'.join(e.investigators)}）" if e.investigators else ""),
+                            "由两名以上工作人员重新入户核查并签字，补录调查人员",
+                            year=e.date.year, subject=event_key(e)))
 
 
 def _deceased(hh, facts: Facts, out: list[Flag]) -> None:

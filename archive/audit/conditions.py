@@ -147,9 +147,11 @@ class Facts:
 
     @lazy
     def start(self) -> dt.date | None:
+        ok = [e.date for e in self.of("审核确认") if e.approved]
+        if not ok and (self.of("审核确认") or self.of("不予批准")):
+            return None     # decided and never approved (refused): never in care, whatever `since` says
         if self.hh.since:
             return self.hh.since
-        ok = [e.date for e in self.of("审核确认") if e.approved]
         if ok:
             return ok[0]
         if self.hh.payments:

@@ -21,14 +21,30 @@ GAP_KIND_HELP = {
 }
 
 # Checks for inspectors, reported separately from missing papers.
-FLAG_KINDS = ("应退尽退", "身份证重复", "死亡未减员", "发放金额不符", "记录无法读取")
+FLAG_KINDS = ("应退尽退", "身份证重复", "死亡未减员", "发放金额不符", "补差金额不符", "发放时间不符", "调查人数不足",
+              "记录无法读取")
 FLAG_KIND_HELP = {
-    "应退尽退": "按记录核算的家庭月人均收入不低于当年低保标准",
+    "应退尽退": "按记录核算的家庭月人均收入不低于当年低保标准（低保边缘：不低于标准的县定倍数）",
     "身份证重复": "同一身份证号出现在两户（或一户两次）",
     "死亡未减员": "成员已死亡，但仍计入保障人口或仍按原人数发放",
     "发放金额不符": "正常发放金额与审核确认（或变更后）的金额不一致",
+    "补差金额不符": "审核确认的补助金额与按记录收入和标准核算的金额不一致",
+    "发放时间不符": "在批准前、批准当月（应次月起享受）或退出之后仍有发放",
+    "调查人数不足": "年度审核、定期核查或入户调查的调查人员少于2人",
     "记录无法读取": "家庭记录文件有错误，无法审计：先用 dibao validate 改正",
 }
+# 依据 of each check, from the seeds' own wording (000–004 in /work/shared/seeds).
+FLAG_SOURCES = {
+    "应退尽退": "003 §三(五)（建立城乡低保应保尽保、应退尽退动态管理制度）；000 一（实现动态管理下的应保尽保、应退尽退）",
+    "身份证重复": "000 二(三)第二阶段1（入户查看户口本、身份证）；003 §三(五)（部门数据共享，准确核对低保对象）",
+    "死亡未减员": "000 二(二)（每月跟踪管理，重点是及时核减已死亡的低保对象）",
+    "发放金额不符": "003 §三(六)（坚持城乡低保资金社会化发放制度）；002 附件9、附件11（确认的补助金额与在保对象汇总表）",
+    "补差金额不符": "001 附件4（家庭收入计算评估：月人均补差 = 低保标准 − 家庭月人均收入）；002 §三（城乡低保标准）",
+    "发放时间不符": "003 §三(六)（新增低保对象在民政部门完成审批后次月开始享受低保待遇）",
+    "调查人数不足": "000 二(三)第二阶段1（入户调查人员不少于2名）；002 四(二)1（谁调查、谁签字）",
+    "记录无法读取": "dibao 记录格式（dibao schema）",
+}
+
 
 
 class Gap(NamedTuple):
@@ -77,6 +93,12 @@ class Flag:
     member: str | None = None
     subject: str = ""    # machine key: month span "2024-05" / "2024-05..2024-07", member name, year
     others: list[str] = field(default_factory=list)   # case numbers of other households involved
+    source: str = ""     # 依据: the seed clause the check rests on (FLAG_SOURCES by kind when not given)
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            self.source = FLAG_SOURCES.get(self.kind, "")
+
 
     def as_dict(self) -> dict:
         return asdict(self)

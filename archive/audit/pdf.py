@@ -97,7 +97,7 @@ def write_report_pdf(result, dest: Path) -> Path:
             for g in h.gaps:
                 rows.append(((who, g.kind, g.what, g.category, g.why, g.source, g.fix), None))
             for f in h.flags:
-                rows.append(((who, f"核查提示\n{f.kind}", f.detail, "", "", "", f.fix), FLAG_FILL))
+                rows.append(((who, f"核查提示\n{f.kind}", f.detail, "", "", f.source, f.fix), FLAG_FILL))
         _table(pdf, ("户", "种类", "缺什么", "类别", "原因", "依据", "怎么补"), (34, 18, 48, 16, 58, 40, 59), rows)
     if result.unreadable:
         pdf.add_page()

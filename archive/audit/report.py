@@ -163,6 +163,7 @@ def render_text(result, verbose: bool = False, full: bool | None = None) -> str:
             for f in h.flags:
                 out.append(f"    ※ [{f.kind}] {f.detail}")
                 if verbose:
+                    out.append(f"       依据：{f.source}")
                     out.append(f"       处理：{f.fix}")
         out.append("")
     if result.unreadable:

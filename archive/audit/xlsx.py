@@ -146,5 +146,5 @@ def _village_sheet(wb, title: str, households) -> None:
             ws.append(_row(ws, (n, *base, g.kind, g.what, g.category, g.why, g.source, g.fix, "")))
         for f in h.flags:
             n += 1
-            ws.append(_row(ws, (n, *base, f"核查提示：{f.kind}", f.detail, "", "", "", f.fix, ""), _FLAG_FILL))
+            ws.append(_row(ws, (n, *base, f"核查提示：{f.kind}", f.detail, "", "", f.source, f.fix, ""), _FLAG_FILL))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(VILLAGE_HEADERS))}{max(n + 1, 2)}"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from archive.records import calc as calcmod
 from archive.errors import InputError
 from archive.forms import shape
-from archive.forms.context import calc_year_for, money
+from archive.forms.context import calc_for_event, calc_year_for, money
 
 WAGE_ROWS = {"服务业": "service", "交通运输业": "transport", "建筑行业": "construction", "建筑业": "construction",
              "工厂、公司工作": "factory", "工厂": "factory", "公司": "factory", "打零工工资": "casual", "打零工": "casual",
@@ -40,7 +40,7 @@ def _m(x: Decimal | None) -> str:
 
 def y3_context(hh, config, ev, ctx: dict) -> dict:
     year = calc_year_for(hh, ev)
-    c = calcmod.compute(hh, config, year)  # errors (no incomes, no standard) are the user's to fix here
+    c = calc_for_event(hh, config, year, ev)  # errors (no incomes, no standard) are the user's to fix here
     if c is None:
         raise InputError("无法核算收入")
     out = shape.defaults()["y3"]

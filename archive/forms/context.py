@@ -113,11 +113,24 @@ def ref_date(ev, hh: Household) -> dt.date:
     return max(dates) if dates else dt.date.today()
 
 
-def safe_calc(hh: Household, config, year: int | None):
+def safe_calc(hh: Household, config, year: int | None, ev=None):
     try:
-        return calcmod.compute(hh, config, year)
+        return calc_for_event(hh, config, year, ev)
     except DibaoError:
         return None
+
+
+def calc_for_event(hh: Household, config, year: int | None, ev=None):
+    """compute() with the standard in force on the event's day for 年度审核 and 审核确认 (a review after a
+    mid-year 提标 uses the new standard); the income year's standard when that day's year has none."""
+    from archive.errors import ConfigError
+
+    if ev is not None and ev.type in ("年度审核", "审核确认", "变更", "定期核查"):
+        try:
+            return calcmod.compute(hh, config, year, on=ev.date)
+        except ConfigError:
+            pass
+    return calcmod.compute(hh, config, year)
 
 
 def calc_year_for(hh: Household, ev) -> int | None:
@@ -179,7 +192,7 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
                             displacement=text(v.displacement),
                             purchased=f"{v.purchased.year}年{v.purchased.month}月" if v.purchased else "",
                             price=money(v.price)) for v in pr.vehicles]
-    c = None if blank_calc else safe_calc(hh, config, calc_year_for(hh, ev))
+    c = None if blank_calc else safe_calc(hh, config, calc_year_for(hh, ev), ev)
     ctx["_calc"] = c
     hs = hh.housing
     disabled = [f"{m.name}：{m.disability.category}{m.disability.grade}" for m in living if m.disability]

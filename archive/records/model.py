@@ -90,6 +90,9 @@ class Obligor(_Base):
     annual_income: Money | None = Field(None, title="年收入（元）")
     support_per_year: Money = Field(Decimal("0"), title="年赡（抚、扶）养费（元）",
                                     description="计入本户转移净收入中的赡（抚、扶）养收入")
+    support_years: list[Annotated[int, Field(ge=2000, le=2100)]] = Field(
+        default_factory=list, max_length=100, title="赡养费适用年度",
+        description="只在这些年度计入赡养费，如 [2023, 2024]；不填则每个核算年度都计入（核算时会提示）")
     able_to_support: bool | None = Field(None, title="有无赡、抚、扶养能力")
     hardship_type: Literal["低保", "特困", "低边", "监测户", "无"] | None = Field(None, title="困难类型")
 

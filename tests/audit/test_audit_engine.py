@@ -227,7 +227,9 @@ def test_inspector_flags(tmp_path):
     flags = {h.case_no: [(f.kind, f.subject) for f in h.flags] for h in r.households}
     wife_a = a["members"][1]["name"]
     assert flags["YA-001"] == [("应退尽退", "2025"), ("身份证重复", wife_a)]
-    assert flags["YA-002"] == [("身份证重复", "顶替者")]
+    # the added member changes the family size, so the approved 600.00 no longer matches: (6300 − 5400 ÷ 3) ÷ 12
+    # = 375.00 × 2 covered (the decision's count) = 750.00
+    assert flags["YA-002"] == [("补差金额不符", "e4"), ("身份证重复", "顶替者")]
     assert flags["YA-003"] == [("死亡未减员", c["members"][1]["name"]), ("发放金额不符", "2025-07..2025-08")]
     detail = next(f.detail for h in r.households for f in h.flags if f.kind == "身份证重复")
     assert a["members"][1]["id_number"] not in detail and "*" in detail

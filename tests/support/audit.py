@@ -20,7 +20,9 @@ def id_number(birth: str, seq: int, male: bool, area: str = "141029") -> str:
 
 
 def complete_record(case_no: str = "YA-001", village: str = "东关村", group: str = "3组", seq: int = 1) -> dict:
-    """A 农村低保 household approved in 2024, reviewed in 2025, paid monthly, nothing missing."""
+    """A 农村低保 household approved in 2024, reviewed in 2025, paid monthly, nothing missing.
+
+    Its 600.00 is the computed amount: (6300 − 5400 ÷ 2) ÷ 12 = 300.00 per person × 2 (fenxi 2024 农村 6300/年)."""
     head_id = id_number("19650304", seq, True)
     wife_id = id_number("19680512", seq, False)
     pays = [{"month": f"{y}-{m:02d}", "amount": "600.00", "kind": "正常发放"}
@@ -33,7 +35,7 @@ def complete_record(case_no: str = "YA-001", village: str = "东关村", group: 
             {"name": f"李秀英{seq}", "sex": "女", "id_number": wife_id, "relation": "配偶"},
         ],
         "incomes": [
-            {"year": 2024, "category": "工资性收入", "item": "打零工工资", "amount": "2400"},
+            {"year": 2024, "category": "工资性收入", "item": "打零工工资", "amount": "5400"},
             {"year": 2025, "category": "工资性收入", "item": "打零工工资", "amount": "3000"},
         ],
         "bank_account": {"bank": "山西汾西农村商业银行", "card_number": "6220660000000001", "holder": f"王大山{seq}"},

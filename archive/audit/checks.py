@@ -70,8 +70,7 @@ def _decided_amount(hh, facts: Facts, config, out: list[Flag]) -> None:
     """An approved 审核确认 whose amount differs from the one computed from the record (by more than 0.01 元/月)."""
     if hh.type == "低保边缘" or not hh.incomes:
         return
-    from archive.forms.context import calc_year_for
-    from archive.records.calc import compute
+    from archive.records.calc import calc_year_for, compute
 
     for e in facts.of("审核确认"):
         if not e.approved or (e.household_amount is None and e.per_person is None):

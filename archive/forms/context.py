@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from archive.records import calc as calcmod
+from archive.records.calc import calc_year_for  # noqa: F401 - forms import it from here
 from archive.errors import DibaoError
 from archive.ids import age_on
 from archive.ids import birth_date as id_birth
@@ -131,18 +132,6 @@ def calc_for_event(hh: Household, config, year: int | None, ev=None):
         except ConfigError:
             pass
     return calcmod.compute(hh, config, year)
-
-
-def calc_year_for(hh: Household, ev) -> int | None:
-    """The income year an event's form shows: the event's year if it has incomes, else the latest before it."""
-    years = calcmod.income_years(hh)
-    if not years:
-        return None
-    if ev is None:
-        return years[-1]
-    target = getattr(ev, "year", None) or ev.date.year
-    before = [y for y in years if y <= target]
-    return before[-1] if before else years[0]
 
 
 def income_texts(hh: Household, c) -> dict:

@@ -110,6 +110,18 @@ def default_year(hh: Household) -> int | None:
     return years[-1] if years else None
 
 
+def calc_year_for(hh: Household, ev) -> int | None:
+    """The income year an event's form shows: the event's year if it has incomes, else the latest before it."""
+    years = income_years(hh)
+    if not years:
+        return None
+    if ev is None:
+        return years[-1]
+    target = getattr(ev, "year", None) or ev.date.year
+    before = [y for y in years if y <= target]
+    return before[-1] if before else years[0]
+
+
 def net_amount(item) -> Decimal:
     if item.amount is not None:
         return item.amount

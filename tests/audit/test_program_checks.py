@@ -1,6 +1,6 @@
 """Inspector checks per program and the new money/timing checks, on the complete fenxi household.
 
-The complete household (tests.audit_fixture): 农村低保, 2 members, 2024 income 5400, approved 2024-03-20
+The complete household (tests.support.audit): 农村低保, 2 members, 2024 income 5400, approved 2024-03-20
 from 2024-04 at 600.00 (fenxi 2024 农村 6300/年: (6300 − 5400 ÷ 2) ÷ 12 = 300.00 × 2), paid 2024-04..2025-12.
 """
 
@@ -8,7 +8,7 @@ import datetime as dt
 
 from archive.audit import audit_workspace
 from archive.audit.gaps import FLAG_KINDS, FLAG_SOURCES, Flag
-from tests.audit_fixture import AS_OF, complete_workspace, write_record
+from tests.support.audit import AS_OF, complete_workspace, write_record
 
 
 def flags(ws, case_no="YA-001"):

@@ -1,6 +1,6 @@
 """Program types and money rules through archive.records.calc, each against a hand computation.
 
-Base record (tests.helpers.record): 农村低保, 2 members (李建国, 王秀英), 2024 incomes
+Base record (tests.support.records.record): 农村低保, 2 members (李建国, 王秀英), 2024 incomes
 工资 4800 + 经营 (3000 − 1200.50 = 1799.50) + 转移 360 = 6959.50 元.
 """
 
@@ -13,7 +13,7 @@ from archive.config import parse_config
 from archive.errors import ConfigError
 from archive.records.calc import compute, render_text
 from archive.records.model import Household
-from tests.helpers import record
+from tests.support.records import record
 
 RURAL_2024 = {"2024": {"农村": {"amount": "6000", "unit": "年"}, "城市": {"amount": "700", "unit": "月"}}}
 

@@ -79,6 +79,7 @@ class Config:
     annual_review_form_tekun: str
     sha256: str = ""
     extra: dict = field(default_factory=dict)
+    roster: dict = field(default_factory=dict)      # [roster]: case_no pattern for dibao import
     archival: object = None   # archive.volumes.archival.Archival ([archival]: 档号, 全宗号, 密级, 归档章)
     # every dated standard of a year and area, oldest first (a mid-year 提标 gives two)
     standard_changes: dict[tuple[int, str], tuple[Standard, ...]] = field(default_factory=dict)
@@ -146,6 +147,31 @@ def profile_text(profile: str) -> str:
     if profile not in PROFILES:
         raise ConfigError(f"没有名为“{profile}”的地区配置", hint=f"可选：{'、'.join(f'{k}（{v}）' for k, v in PROFILE_TITLES.items())}")
     return resources.files("archive").joinpath("profiles", f"{profile}.toml").read_text("utf-8")
+
+
+ROSTER_KEYS = {"case_no": 'case_no = "YA-{年}-{序号:04}"'}
+
+
+def _roster(raw: dict, path) -> dict:
+    """[roster] (dibao import): case_no, the pattern of new case numbers; unknown keys refused."""
+    sec = raw.get("roster") or {}
+    if not isinstance(sec, dict):
+        raise ConfigError("[roster] 应为一节设置", path=path, field="roster", hint=f"写成 [roster] 下一行 {ROSTER_KEYS['case_no']}")
+    for key in sec:
+        if key not in ROSTER_KEYS:
+            raise ConfigError(f"[roster] 中没有“{key}”这一项", path=path, field=f"roster.{key}",
+                              hint=f"可写的项：{'；'.join(ROSTER_KEYS.values())}；删除这一行或改正拼写")
+    pat = sec.get("case_no")
+    if pat is not None:
+        try:
+            sample = str(pat).format(年=2024, 序号=1, 村="东关村", year=2024, seq=1, village="东关村")
+        except (KeyError, ValueError, IndexError) as exc:
+            raise ConfigError(f"对象编号规则“{pat}”写法有误（{exc}）", path=path, field="roster.case_no",
+                              hint="只能用 {年}、{序号}（如 {序号:04} 表示4位、不足补0）和 {村}，如 " + ROSTER_KEYS["case_no"]) from exc
+        if not isinstance(pat, str) or "{序号" not in pat and "{seq" not in pat or sample.strip() == "":
+            raise ConfigError(f"对象编号规则“{pat}”中没有 {{序号}}，编号会重复", path=path, field="roster.case_no",
+                              hint="加上 {序号}，如 " + ROSTER_KEYS["case_no"])
+    return dict(sec)
 
 
 def load_config(path: Path) -> Config:
@@ -227,6 +253,7 @@ def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Confi
         archive=dict(raw.get("archive") or {}),
         limits=_limits(raw, path),
         search_backend=backend,
+        roster=_roster(raw, path),
         annual_review_form=prof.get("annual_review_form", "fenxi-12"),
         annual_review_form_tekun=prof.get("annual_review_form_tekun", prof.get("annual_review_form", "fenxi-12")),
         sha256=sha256,

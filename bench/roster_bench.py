@@ -20,7 +20,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive.ids import check_char  # noqa: E402
-from bench.common import fresh, loadavg, median, run_cli  # noqa: E402
+from bench.common import fresh, loadavg, median, run_cli as _run_cli  # noqa: E402
+
+
+def run_cli(args, memory=False):
+    """bench.common.run_cli plus the CPU seconds (user + system) of the dibao process: on a shared
+    machine the wall time mostly measures the other jobs."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = _run_cli(args, memory=memory)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return r
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "建国秀兰桂英志强丽萍红霞宏伟晓燕永生海军振华国平小军玉兰德明淑珍春梅金花"
@@ -85,21 +97,23 @@ def main() -> None:
         run_cli(["init", str(ws), "--profile", "fenxi"])
         r = run_cli(["--workspace", str(ws), "import", str(src)], memory=True)
         assert f"已新增 {a.households} 户" in r["stdout"], r["stdout"][-500:]
-        imports.append((r["seconds"], r["peak_mb"]))
+        imports.append((r["seconds"], r["peak_mb"], r["cpu"]))
         r = run_cli(["--workspace", str(ws), "import", str(src)], memory=True)
         assert f"{a.households} 户没有变化" in r["stdout"], r["stdout"][-500:]
-        reimports.append((r["seconds"], r["peak_mb"]))
+        reimports.append((r["seconds"], r["peak_mb"], r["cpu"]))
         r = run_cli(["--workspace", str(ws), "export", str(work / "花名册.xlsx")], memory=True)
         assert f"已导出 {a.households} 户" in r["stdout"], r["stdout"][-500:]
-        exports.append((r["seconds"], r["peak_mb"]))
+        exports.append((r["seconds"], r["peak_mb"], r["cpu"]))
     print(f"roster: {a.households} households, {rows} rows, {src.stat().st_size / 1e6:.1f} MB; load {loadavg()}")
-    print("| run | median s | runs s | peak RSS MB | target |")
-    print("|---|---|---|---|---|")
+    print("| run | median wall s | runs wall s | median CPU s | peak RSS MB | target (wall) |")
+    print("|---|---|---|---|---|---|")
     for label, xs in (("import into an empty workspace", imports), ("import again (all unchanged)", reimports),
                       ("export 花名册", exports)):
         secs = [round(x[0], 2) for x in xs]
         target = "< 10 s: met" if median(secs) < 10 else "< 10 s: missed"
-        print(f"| {label} | {median(secs):.2f} | {secs} | {max(x[1] for x in xs):.0f} | {target} |")
+        cpu = median([x[2] for x in xs])
+        print(f"| {label} | {median(secs):.2f} | {secs} | {cpu:.2f} | {max(x[1] for x in xs):.0f} | {target} |")
+    print(f"load after: {loadavg()}")
 
 
 if __name__ == "__main__":

@@ -393,7 +393,29 @@ def parse_roster(path: Path, mapping: Mapping, town: str, sheet: str | None = No
         if p.record is not None:
             _check_record(p, today or dt.date.today())
         out.append(p)
+    _cross_household_ids(out)
     return grid, layout, out
+
+
+def _cross_household_ids(parsed: list[Parsed]) -> None:
+    """One person listed in two households of the roster: the later row is a problem (not guessed)."""
+    seen: dict[str, tuple[int, int]] = {}
+    for p in parsed:
+        if p.record is None:
+            continue
+        rows_of, cols_of = getattr(p, "rows_of", []), getattr(p, "cols_of", [])
+        for i, m in enumerate(p.record["members"]):
+            idn = m.get("id_number")
+            if not idn:
+                continue
+            if idn in seen and seen[idn][1] != id(p):
+                p.problems.append(RowProblem(rows_of[i], cols_of[i].get("id_number"),
+                                             f"身份证号与第{seen[idn][0] + 1}行的成员重复（同一人不能在两户）",
+                                             "核对两行的身份证号，或把此人只留在实际共同生活的那一户"))
+            else:
+                seen.setdefault(idn, (rows_of[i], id(p)))
+        if p.problems:
+            p.record = None
 
 
 # ------------------------------------------------------------------ into the workspace
@@ -477,7 +499,7 @@ def case_pattern(config) -> str:
     """[roster] case_no in dibao.toml, else the profile's, else DB-{年}-{序号:04}."""
     from archive.roster.store import DEFAULT_CASE_PATTERN
 
-    pat = (config.raw.get("roster") or {}).get("case_no")
+    pat = (getattr(config, "roster", None) or config.raw.get("roster") or {}).get("case_no")
     if pat:
         return str(pat)
     try:

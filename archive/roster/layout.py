@@ -200,6 +200,7 @@ def drafts(grid: Grid, layout: Layout) -> list[Draft]:
     mem_cols = {c: m for c, m in layout.columns.items() if BY_KEY[m.key].level == MEMBER}
     name_cols = [c for c, m in layout.columns.items() if m.key in ("name", "head_name")]
     id_cols = [c for c, m in layout.columns.items() if m.key in ("id_number", "head_id")]
+    key_cols = name_cols + id_cols
     skipped = {"hidden": 0, "blank": 0, "total": 0, "note": 0}
     out: list[Draft] = []
     by_key: dict[str, Draft] = {}
@@ -212,14 +213,14 @@ def drafts(grid: Grid, layout: Layout) -> list[Draft]:
         if r in grid.hidden:
             skipped["hidden"] += 1
             continue
-        if all(V.is_blank(v) for v in row):
+        if all(v is None or v == "" or V.is_blank(v) for v in row):
             skipped["blank"] += 1
             continue
         if _is_total(row):
             skipped["total"] += 1
             continue
-        if all(V.is_blank(row[c]) for c in name_cols + id_cols) or any(
-                (":" in V.compact(row[c]) or "：" in V.text(row[c])) for c in name_cols if not V.is_blank(row[c])):
+        if all(V.is_blank(row[c]) for c in key_cols) or any(
+                isinstance(row[c], str) and (":" in row[c] or "：" in row[c]) for c in name_cols):
             skipped["note"] += 1
             continue
         hh_cells = {m.key: Cell(r, c, row[c]) for c, m in hh_cols.items() if not V.is_blank(row[c])}

@@ -23,28 +23,35 @@ _FIX_TEXT_ID = "把这一列设为“文本”格式（或在号码前加英文�
 
 
 def is_blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not _SPACES.sub("", v))
+    if v is None or v == "":
+        return True
+    return type(v) is str and (v.isspace() or not v.replace("\u200b", "").strip())
 
 
 def text(v) -> str:
-    """A text cell: numbers without a trailing .0, spaces collapsed, ends trimmed."""
+    """A text cell: numbers without a trailing .0, runs of spaces (any Unicode space) made one, ends trimmed."""
+    if type(v) is str:
+        return " ".join(v.split()) if v else ""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, (dt.datetime, dt.date)):
         return v.strftime("%Y-%m-%d")
-    return _SPACES.sub(" ", str(v)).strip()
+    return " ".join(str(v).split())
 
 
 def compact(v) -> str:
     """Full-width to half-width, every space removed (for numbers, IDs, dates)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text(v)))
+    s = text(v)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s).replace("\u200b", "")
+    return "".join(s.split())
 
 
 def name(v) -> str:
     """A person's name: spaces inside removed (张 三 -> 张三), full-width middle dots kept."""
-    return _SPACES.sub("", text(v))
+    return "".join(text(v).split())
 
 
 def id_number(v, what: str = "身份证号") -> tuple[str | None, Problem]:

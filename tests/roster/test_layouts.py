@@ -79,6 +79,8 @@ def test_consecutive_households_other_wording(roster, tmp_path):
     ws.append(["洪岩村", "1组", "吴三", "本人", h2, "1971年7月32日", "城市低保", 500, None, None])                       # 4 bad date
     ws.append(["石门村", None, "郑四", "本人", h3, None, "低保边缘", 0, "汾西农商行", 6221000011112222333])             # 5 card number
     ws.append(["石门村", None, "郑小", "子", R.bad_check(m3), 38477, None, None, None, None])                            # 6 bad check
+    ws.append(["石门村", None, "冯五", "本人", R.id("141029", "19550505", 73, True), None, "农村低保", 300, None, None])  # 7
+    ws.append(["石门村", None, "周二", "妻", m1, None, None, None, None, None])                                         # 8 dup
     ws.append([None] * 10)
     ws.append(["制表人：郭建平", None, None, None, None, None, None, None, None, None])
     src = tmp_path / "台账.xlsx"
@@ -86,7 +88,8 @@ def test_consecutive_households_other_wording(roster, tmp_path):
     res = R.run("import", str(src))
     assert res.exit_code == 1, res.output
     msgs, red = R.check_results(tmp_path / "台账.检查结果.xlsx")
-    assert set(msgs) == {4, 5, 6}, msgs
+    assert set(msgs) == {4, 5, 6, 8}, msgs
+    assert "身份证号与第3行的成员重复" in msgs[8]
     assert "出生日期“1971年7月32日”不存在" in msgs[4]
     assert "银行卡号被Excel存成了数字" in msgs[5]
     assert "校验位不正确" in msgs[6]
@@ -173,3 +176,28 @@ def test_missing_required_column_stops_with_headers_and_mapping_example(roster, 
     res = R.run("import", str(src), "--mapping", str(mp))
     assert res.exit_code == 0, res.output
     assert len(R.records()) == 1
+
+
+def test_case_numbers_follow_the_configured_pattern(roster, tmp_path):
+    import pytest
+
+    from archive.config import parse_config
+    from archive.errors import ConfigError
+
+    R = roster
+    cfg = R.ws.root / "dibao.toml"
+    cfg.write_text(cfg.read_text("utf-8").replace('case_no = "YA-{年}-{序号:04}"', 'case_no = "FX{村}{年}{序号:03}"'), "utf-8")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["村", "姓名", "关系", "身份证号", "类别", "享受时间"])
+    ws.append(["东关村", "张三", "本人", R.id("141029", "19650304", 12, True), "农村低保", "2022-05-01"])
+    ws.append(["东关村", "李四", "本人", R.id("141029", "19660304", 13, True), "农村低保", "2022-06-01"])
+    wb.save(tmp_path / "a.xlsx")
+    res = R.run("import", str(tmp_path / "a.xlsx"))
+    assert res.exit_code == 0, res.output
+    assert sorted(R.records()) == ["FX东关村2022001", "FX东关村2022002"]
+    for bad, word in (({"roster": {"case_no": "A-{年}"}}, "序号"), ({"roster": {"cas_no": "x"}}, "cas_no"),
+                      ({"roster": {"case_no": "A-{月}-{序号}"}}, "写法有误")):
+        with pytest.raises(ConfigError) as err:
+            parse_config(bad)
+        assert word in err.value.user_message()

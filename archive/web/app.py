@@ -479,29 +479,33 @@ def _search(app: WebApp, user, q: str, limit: int = 20):
 
 @page()
 def search_export(app: WebApp, request: Request, user):
-    """The inspector's export: the hits as an Excel sheet (ID numbers masked)."""
-    from openpyxl import Workbook
+    """The inspector's export of the index hits (indexer.dossier, as `dibao search --export / --pdf`):
+    the list as Excel, or the hit pages gathered into one PDF with bookmarks."""
+    from indexer import dossier
+    from indexer.pipeline import workspace_paths
 
-    from archive.ids import redact_ids
-
+    fmt = request.path_params["fmt"]
+    if fmt not in ("xlsx", "pdf"):
+        raise Denied(404, "不支持的导出格式。")
     q = request.query_params.get("q", "").strip()
-    groups, record_hits, _note, total = _search(app, user, q, limit=1000)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "检索结果"
-    ws.append(["检索词", q])
-    ws.append(["对象编号", "户主", "村（社区）", "文件", "页", "摘录"])
-    for h in record_hits:
-        ws.append([h.case_no, h.head, h.village, "家庭记录", "", ""])
-    for g in groups:
-        for (title, _rel), hits in g["files"].items():
-            for hit in hits:
-                ws.append([g["case"], g["head"], g["village"], title, hit.page, redact_ids(hit.snippet)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    app.log(request, user, "export", what="search", query=q, hits=total)
-    return Response(buf.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote('检索结果.xlsx')}"})
+    if not q:
+        raise Denied(400, "请先输入检索内容。")
+    result = app.searcher.search(q, limit=500)
+    result.hits = [h for h in result.hits if not h.village or user.sees(h.village)]
+    if not result.hits:
+        raise Denied(404, "没有命中的页，没有可导出的内容。")
+    with tempfile.TemporaryDirectory(prefix="dibao-web-") as tmp:
+        out = Path(tmp) / f"export.{fmt}"
+        if fmt == "xlsx":
+            dossier.export_xlsx(result, out)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            out, _problems = dossier.export_pdf(result, out, workspace_paths(app.ws.root)["word_pdf"])
+            media = "application/pdf"
+        data = Path(out).read_bytes()
+    app.log(request, user, "search-export", query=result.query, pages=len(result.hits), format=fmt)
+    name = f"检索结果.{fmt}"
+    return Response(data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 @page()
@@ -798,7 +802,7 @@ def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Sta
         Route("/preview", preview),
         Route("/file", open_file),
         Route("/search", search),
-        Route("/search/export.xlsx", search_export),
+        Route("/search/export.{fmt}", search_export),
         Route("/audit", audit_page),
         Route("/audit/export.{fmt}", audit_export),
         Route("/packs", packs),

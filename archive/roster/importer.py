@@ -274,6 +274,17 @@ class _Builder:
             m["name"] = nm
             rel = V.text(self.value("relation", c["relation"].value)) if "relation" in c else ""
             rel = rel.replace(" ", "")
+            if not rel and not self.layout.has("relation"):
+                # no 与户主关系 column: the row whose name (and ID) is the 户主 column's is the head
+                heads = p.heads or {k: v for k, v in f.items() if k in ("head_name", "head_id")}
+                hn = V.name(heads["head_name"].value) if "head_name" in heads else None
+                hid = V.compact(heads["head_id"].value).upper() if "head_id" in heads else None
+                mid = V.compact(c["id_number"].value).upper() if "id_number" in c else None
+                if (hid and mid == hid) or (not hid and hn == nm):
+                    rel = "本人"
+                else:
+                    bad(None, f"成员“{nm}”不是户主，但表中没有“与户主关系”列", "加一列“与户主关系”，逐人写配偶、子、女等",
+                        row=p.row)
             if not rel:
                 bad(None, f"成员“{nm}”的与户主关系为空", "填写与户主关系（户主本人写“本人”）", row=p.row)
             m["relation"] = "本人" if rel in HEAD_RELATIONS else rel

@@ -170,9 +170,9 @@ def _check_required(grid: Grid, layout: Layout, mapping: Mapping) -> None:
     keys = {m.key for m in layout.columns.values()} | set(mapping.defaults)
     need = [("name", ("name", "head_name")), ("id_number", ("id_number", "head_id")), ("village", ("village",)),
             ("type", ("type",))]
-    if not layout.wide:
-        need.append(("relation", ("relation",)))
-    elif any(m.slot for m in layout.columns.values()):
+    if not layout.wide and not keys & {"head_name", "head_id"}:
+        need.append(("relation", ("relation",)))     # with 户主 columns, the 户主's own row says 本人
+    elif layout.wide and any(m.slot for m in layout.columns.values()):
         need.append(("relation", ("relation",)))
     missing = [BY_KEY[k].title for k, alts in need if not any(a in keys for a in alts)]
     if missing:

@@ -201,3 +201,18 @@ def test_case_numbers_follow_the_configured_pattern(roster, tmp_path):
         with pytest.raises(ConfigError) as err:
             parse_config(bad)
         assert word in err.value.user_message()
+
+
+def test_no_relation_column_head_found_by_head_columns(roster, tmp_path):
+    """A heads-only roster (户主姓名/户主身份证号 equal to the row's own): each row is its own 本人."""
+    R = roster
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["村", "户主姓名", "姓名", "身份证号", "保障类别"])
+    ws.append(["东关村", "张三", "张三", R.id("141029", "19650304", 12, True), "特困"])
+    ws.append(["东关村", "张三", "张小", R.id("141029", "19950304", 14, True), "特困"])   # 3: not the head, no relation
+    wb.save(tmp_path / "b.xlsx")
+    res = R.run("import", str(tmp_path / "b.xlsx"))
+    assert res.exit_code == 1, res.output
+    msgs, _ = R.check_results(tmp_path / "b.检查结果.xlsx")
+    assert set(msgs) == {3} and "表中没有“与户主关系”列" in msgs[3]

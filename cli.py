@@ -79,6 +79,33 @@ def handle_errors(fn):
     return wrapper
 
 
+class _RedactingStream:
+    """A text stream that masks ID and bank card numbers in everything written to it: the last
+    line of defence for anything printed (reports, JSON, messages, progress)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        from archive.redact import redact
+
+        return self._stream.write(redact(text) if isinstance(text, str) else text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _redact_streams() -> None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, _RedactingStream):
+            setattr(sys, name, _RedactingStream(stream))
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="dibao %(version)s")
 @click.option("--workspace", "-w", type=click.Path(path_type=Path, file_okay=False),
@@ -99,6 +126,7 @@ def main(ctx, workspace, debug):
       dibao audit                              查缺补漏
     """
     os.umask(0o077)  # everything dibao creates is readable by the owner only
+    _redact_streams()
     if not debug:  # library chatter in English ("incorrect startxref pointer") is not for clerks
         import logging
 

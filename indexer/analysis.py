@@ -30,7 +30,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-from archive.ids import ID_RE, check_char, mask
+from archive import redact
+from archive.redact import mask
 from indexer import textnorm
 
 BREAK = "|"
@@ -41,16 +42,7 @@ ID_TAIL6_PREFIX = "id6:"
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 CJK_RE = re.compile(f"[{_CJK}]")
 _RUN_RE = re.compile(f"[{_CJK}]+|[0-9a-z]+")
-# An ID number with single spaces between its characters (OCR); accepted only
-# when its check character is right, so ordinary number lists are left alone.
-_SPACED_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d(?: ?\d){16} ?[0-9Xx](?![0-9A-Za-z])")
-# Other long numbers (15 to 20 characters: old 15-digit IDs, bank card numbers, IDs that OCR
-# read with a digit too many or too few) are treated like ID numbers: never stored in clear.
-_LONG_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{14,19}[0-9Xx](?![0-9A-Za-z])")
-# Bank card numbers printed in groups ("6217 7999 8799 0495 396"): a 4-digit first group
-# starting like a card number (4, 5, 6 or 9; years start with 1 or 2), 16 to 21 digits in all
-# (OCR adds or drops a digit now and then).
-_SPACED_CARD_RE = re.compile(r"(?<![0-9A-Za-z])[4569]\d{3}(?: \d{3,6}){2,4}(?![0-9A-Za-z])")
+
 
 _lock = threading.Lock()
 _jieba = None
@@ -98,24 +90,9 @@ def jieba_tokenizer():
 # ---------------------------------------------------------------- ID numbers
 
 def find_ids(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised number) of every ID number (and other long number) in normalised text."""
-    found = [(m.start(), m.end(), m.group(0).upper()) for m in ID_RE.finditer(text)]
-
-    def free(m) -> bool:
-        return not any(a < m.end() and m.start() < b for a, b, _ in found)
-
-    found += [(m.start(), m.end(), m.group(0).upper()) for m in _LONG_NUMBER_RE.finditer(text) if free(m)]
-    for m in _SPACED_ID_RE.finditer(text):   # before card numbers: a spaced ID is checked by its check char
-        raw = m.group(0)
-        s = raw.replace(" ", "").upper()
-        if " " in raw and check_char(s[:17]) == s[17] and free(m):
-            found.append((m.start(), m.end(), s))
-    for m in _SPACED_CARD_RE.finditer(text):
-        digits = m.group(0).replace(" ", "")
-        if 16 <= len(digits) <= 21 and free(m):
-            found.append((m.start(), m.end(), digits))
-    found.sort()
-    return found
+    """(start, end, canonical number) of every ID number and card number in text, in any spelling
+    (archive.redact.find)."""
+    return [(f.start, f.end, f.number) for f in redact.find(text)]
 
 
 def id_hash_token(id_number: str, key: bytes) -> str:

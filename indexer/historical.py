@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archive.errors import DibaoError, InputError
 from archive.fsutil import atomic_write_text, sha256_bytes, sha256_file
-from archive.ids import mask
+from archive.redact import redact, redact_json, seal, unseal
 from indexer import analysis as an
 from indexer.engine import FILE_UNIT, Doc
 from indexer.extract import IMAGE_SUFFIXES, WordPages, docx_page_texts, image_pages, pdf_pages
@@ -181,9 +181,7 @@ def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict 
     pages = file_pages(path, cache, word, digest)
     household = match(path, "\n".join(pages)) or known or {}
     household = {k: str(household.get(k) or "") for k in _HH_KEYS} if household else {}
-    title = an.normalize(path.stem, join_cjk=False)
-    for _a, _b, number in an.find_ids(title):
-        title = title.replace(number, mask(number))
+    title = redact(an.normalize(path.stem, join_cjk=False))
     year = _guess_year(path, "\n".join(pages))
     group = HIST_GROUP + digest
     docs = [Doc(id=f"{group}/p{i}", group=group, text=text, household=str(household.get("case_no") or ""),
@@ -254,13 +252,17 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
                     row["household"] = (hh or {}).get("case_no", "")
                     row["status"] = "added"
                     out["added"] += 1
-                    registry[digest] = {"path": str(f.resolve()), "household": hh or {},
+                    registry[digest] = {"path": seal(str(f.resolve()), ix.key), "household": redact_json(hh or {}),
                                         "added": datetime.now(timezone.utc).isoformat(timespec="seconds")}
             out["attached"] += bool(row["household"])
             out["files"].append(row)
             if progress:
                 progress(n, len(files), f.name)
         ix.commit()
+        for entry in registry.values():   # registries written before paths were sealed
+            if not str(entry.get("path", "")).startswith("enc:"):
+                entry["path"] = seal(str(entry.get("path", "")), ix.key)
+                entry["household"] = redact_json(entry.get("household") or {})
         _save_registry(wp["registry"], registry)
     finally:
         word.close()
@@ -284,7 +286,7 @@ def readd_registered(ws: Path, ix, cache: OcrCache, stats, lookup=None) -> None:
 
 def _readd(registry: dict, ix, cache: OcrCache, stats, match, word: WordPages) -> None:
     for digest, entry in sorted(registry.items()):
-        f = Path(entry.get("path", ""))
+        f = Path(unseal(entry.get("path", ""), ix.key))
         if not f.is_file() or sha256_file(f) != digest:
             stats.problems.append({"path": str(f), "reason": "以前添加的历史档案文件已不在原处或内容已变，没有重新编入索引；"
                                                              "请用 dibao index add 重新添加"})

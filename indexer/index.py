@@ -14,9 +14,6 @@ a path that contains one is stored encrypted with a key derived from it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -26,7 +23,8 @@ from pathlib import Path
 
 from archive.errors import ConfigError, InputError, WorkspaceBusy
 from archive.fsutil import atomic_write_text, ensure_dir
-from archive.ids import mask, redact_ids
+from archive import redact
+from archive.ids import redact_ids
 from indexer import analysis as an
 from indexer.engine import FILE_UNIT, SCHEMA_VERSION, Bool, Doc, Hit, SearchResult, Term, or_
 from indexer.query import AndQ, Compiler, Field, NotQ, OrQ, PhraseQ, Word, parse, to_text
@@ -148,7 +146,6 @@ class SearchIndex:
             atomic_write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
         self.state = self._load_state()
         self._meta_cache: dict[tuple, an.Analyzed] = {}
-        self._fernet = None
         # page text -> corrected page text (indexer.vocab.Corrector: known OCR confusions of
         # workspace words); applied when documents are added, never to queries
         self.corrector = None
@@ -241,37 +238,20 @@ class SearchIndex:
             "ids": " ".join(x for x in (meta.ids, body.ids) if x), "unit": d.unit or "",
         }
         for name in ("household", "head", "village", "town", "type", "category", "title"):
-            value = an.normalize(getattr(d, name) or "", join_cjk=False).strip()
-            for _s, _e, number in an.find_ids(value):
-                value = value.replace(number, mask(number))
-            row[name] = value
+            row[name] = redact.redact(an.normalize(getattr(d, name) or "", join_cjk=False).strip())
         return row
 
     # A path naming an ID number is stored encrypted (the key is outside the index).
-    def _fernet_obj(self):
-        if self._fernet is None:
-            from cryptography.fernet import Fernet
-
-            raw = hmac.new(self.key, b"dibao-index-path-key", hashlib.sha256).digest()
-            self._fernet = Fernet(base64.urlsafe_b64encode(raw))
-        return self._fernet
-
     def _protect_path(self, path: str) -> str:
         if self.root:
             try:
                 path = str(Path(path).resolve().relative_to(self.root.resolve()))
             except (ValueError, OSError):
                 pass
-        if an.find_ids(path) or an.find_ids(an.normalize(path)):
-            return "enc:" + self._fernet_obj().encrypt(path.encode("utf-8")).decode("ascii")
-        return path
+        return redact.seal(path, self.key)
 
     def _open_path(self, stored: str) -> str:
-        if stored.startswith("enc:"):
-            try:
-                stored = self._fernet_obj().decrypt(stored[4:].encode("ascii")).decode("utf-8")
-            except Exception:  # noqa: BLE001 - wrong key: show nothing rather than fail
-                return ""
+        stored = redact.unseal(stored, self.key)
         if stored and self.root and not Path(stored).is_absolute():
             return str(self.root / stored)
         return stored

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from archive.redact import redact
+
 OPEN, CLOSE = "【", "】"
 _WS = re.compile(r"\s+")
 
@@ -24,7 +26,7 @@ def make_snippet(text: str, patterns: list[str], width: int = 90) -> str:
     if patterns:
         spans = [m.span() for m in _pattern(tuple(patterns)).finditer(text) if m.end() > m.start()]
     if not spans:
-        return text[:width] + ("…" if len(text) > width else "")
+        return redact(text[:width] + ("…" if len(text) > width else ""))
     # Pick the window start (at a match) that covers the most matches.  Matches do not
     # overlap, so their ends grow with their starts: count with a moving end pointer.
     best, best_n, j = spans[0][0], 0, 0
@@ -45,4 +47,5 @@ def make_snippet(text: str, patterns: list[str], width: int = 90) -> str:
         out.append(OPEN + text[a:b] + CLOSE)
         pos = b
     out.append(text[pos:end])
-    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
+    # the stored text is masked already; a snippet is masked again in case an old index is not
+    return redact(("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else ""))

@@ -137,7 +137,9 @@ def index_add(state, paths, case_no, as_json):
         finally:
             progress.close()
     if as_json:
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        from archive.ids import redact_ids
+
+        click.echo(redact_ids(json.dumps(out, ensure_ascii=False, indent=2)))
     else:
         click.echo(format_historical(out))
     if out["problems"]:

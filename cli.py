@@ -34,6 +34,9 @@ class State:
             from archive.workspace import find_workspace
 
             self._ws = find_workspace(self.workspace_path)
+            from archive import tmpdir
+
+            tmpdir.activate(self._ws.state_dir)   # temp files inside the workspace, removed on exit
         return self._ws
 
     def ws_or_none(self):

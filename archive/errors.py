@@ -114,3 +114,9 @@ class ProblemsFound(DibaoError):
     """A check completed and found problems; its report is already printed."""
 
     exit_code = EXIT_PROBLEMS
+
+
+class UsageError(DibaoError):
+    """A command-line value that names nothing (a mistyped village or 对象编号)."""
+
+    exit_code = EXIT_USAGE

@@ -100,3 +100,116 @@ def sha256_file(path, bufsize: int = 1 << 20) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- bounded reading of user files
+
+def _kind_of_mode(mode: int) -> str:
+    import stat
+
+    if stat.S_ISDIR(mode):
+        return "目录"
+    if stat.S_ISFIFO(mode):
+        return "管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "特殊文件"
+
+
+def display_path(path) -> str:
+    """A path as text that can always be printed or typeset (a name that is not UTF-8 shows its
+    bytes as \\xc6\\xe4)."""
+    return os.fsencode(os.fspath(path)).decode("utf-8", "backslashreplace")
+
+
+def utf8_name(path) -> bool:
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def regular_file_problem(path, inside=None, where: str = "工作区") -> str | None:
+    """Why path cannot be read as a user file, or None: it must resolve to a regular file (no
+    FIFO, device, directory) and, when inside is given, stay inside that folder after symlinks."""
+    path = Path(path)
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "文件不存在或链接已失效"
+    if inside is not None:
+        try:
+            real.relative_to(Path(inside).resolve())
+        except ValueError:
+            return f"是指向{where}之外的链接（{display_path(real)}），没有读取"
+    try:
+        st = os.stat(real)
+    except OSError as exc:
+        return f"无法读取（{exc.strerror}）"
+    import stat
+
+    if not stat.S_ISREG(st.st_mode):
+        return f"不是普通文件，而是{_kind_of_mode(st.st_mode)}，没有读取"
+    return None
+
+
+def read_regular(path, *, limit: int, inside=None, what: str = "文件", where: str = "工作区") -> bytes:
+    """The bytes of a user file, read safely: only a regular file (a FIFO or a device never blocks
+    or floods the run), inside `inside` after resolving symlinks, at most `limit` bytes.
+    Raises InputError naming the file and the fix."""
+    from archive.errors import InputError
+
+    hint = "放入普通文件本身（不是链接、管道或设备），并放在工作区之内"
+    problem = regular_file_problem(path, inside, where)
+    if problem:
+        raise InputError(f"{what}{problem}", path=display_path(path), hint=hint)
+    try:
+        fd = os.open(Path(path).resolve(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise InputError(f"{what}无法读取（{exc.strerror}）", path=display_path(path),
+                         hint="检查文件是否存在、是否有读取权限") from exc
+    try:
+        import stat
+
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):   # swapped between the check and the open
+            raise InputError(f"{what}不是普通文件，没有读取", path=display_path(path), hint=hint)
+        if st.st_size > limit:
+            raise InputError(f"文件过大（{st.st_size // 2**20} MB，上限 {limit // 2**20} MB），没有读取",
+                             path=display_path(path), hint="检查是否放错了文件；上限可在 dibao.toml 的 [limits] 中调整")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise InputError(f"{what}在读取时变大，超过上限 {limit // 2**20} MB，没有读取",
+                                 path=display_path(path), hint="等文件拷贝完成后再运行")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"{what}无法读取（{exc.strerror}）", path=display_path(path),
+                         hint="检查文件是否完整、是否有读取权限") from exc
+    finally:
+        os.close(fd)
+
+
+def sha256_regular(path, bufsize: int = 1 << 20) -> str | None:
+    """sha256 of a regular file; None for a FIFO, device or directory (never blocks on one)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return None
+        h = hashlib.sha256()
+        while chunk := fh.read(bufsize):
+            h.update(chunk)
+        return h.hexdigest()

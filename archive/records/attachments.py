@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.fsutil import display_path, regular_file_problem, utf8_name
 from archive.records.model import ATTACHMENT_TYPES, Household
 
 SCAN_EXTS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
@@ -116,16 +117,28 @@ def collect(hh: Household, root: Path, scans_root: Path | None = None) -> tuple[
     folder = household_scan_dir(scans_root, hh.case_no)
     if folder.is_dir():
         for p in sorted(folder.rglob("*")):
-            if p.name.startswith(".") or not p.is_file() and not p.is_symlink():
+            if p.name.startswith(".") or p.is_dir():
                 continue
             if p.suffix.lower() not in SCAN_EXTS:
                 notes.append(f"{_rel(p, root)}：不是扫描件格式（支持 jpg、png、tif、pdf），未归档")
+                continue
+            if not utf8_name(p):
+                notes.append(f"{display_path(_rel(p, root))}：文件名不是 UTF-8 编码（可能来自旧系统或压缩包），未归档；"
+                             "请重命名为中文文件名后重新运行")
                 continue
             try:
                 real = p.resolve(strict=True)
                 real.relative_to(root.resolve())
             except (OSError, ValueError, RuntimeError):
                 notes.append(f"{_rel(p, root)}：链接指向工作区之外或已失效，未归档")
+                continue
+            problem = regular_file_problem(real)
+            if problem:
+                notes.append(f"{_rel(p, root)}：{problem}，未归档")
+                continue
+            if _in_other_household(real, folder, scans_root):
+                notes.append(f"{_rel(p, root)}：是指向另一户扫描件（{_rel(real, root.resolve())}）的链接，未归档；"
+                             "每户的扫描件放在本户自己的目录里")
                 continue
             if str(real) in seen:
                 continue
@@ -139,6 +152,19 @@ def collect(hh: Household, root: Path, scans_root: Path | None = None) -> tuple[
             seen.add(str(real))
             out.append(Scan(path=real, rel=_rel(p, root), **info))
     return out, notes
+
+
+def _in_other_household(real: Path, folder: Path, scans_root: Path) -> bool:
+    """real lies in the scans/ folder of another household (followed through a symlink)."""
+    try:
+        real.relative_to(Path(scans_root).resolve())
+    except ValueError:
+        return False
+    try:
+        real.relative_to(Path(folder).resolve())
+        return False
+    except ValueError:
+        return True
 
 
 def _rel(p: Path, root: Path) -> str:

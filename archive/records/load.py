@@ -180,16 +180,17 @@ def _pattern_hint(field_name: str) -> str:
 
 # ------------------------------------------------------------------ reading
 
-def read_json(path: Path) -> tuple[dict | None, list[Problem]]:
-    """Read a JSON object from a user file; problems instead of exceptions."""
-    p = str(path)
+def read_json(path: Path, inside: Path | None = None) -> tuple[dict | None, list[Problem]]:
+    """Read a JSON object from a user file (a regular file of at most MAX_RECORD_BYTES, inside
+    `inside` after symlinks when given); problems instead of exceptions."""
+    from archive.errors import InputError
+    from archive.fsutil import display_path, read_regular
+
+    p = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            return None, [Problem(p, "", f"文件过大（{size // 2**20} MB），不像一户的记录", "检查是否放错了文件")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(p, "", f"无法读取文件（{exc.strerror}）", "检查文件是否存在、是否有读取权限")]
+        raw = read_regular(path, limit=MAX_RECORD_BYTES, inside=inside, what="家庭记录")
+    except InputError as exc:
+        return None, [Problem(p, "", exc.message, exc.hint or "检查是否放错了文件")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 BOM (Windows Notepad) is harmless
     try:
@@ -228,7 +229,14 @@ def _json_reason(msg: str) -> str:
 
 def load_record(path: Path, workspace_root: Path | None = None, today: dt.date | None = None) -> LoadedRecord:
     path = Path(path)
-    data, problems = read_json(path)
+    inside = None
+    if workspace_root is not None:   # a record in the workspace may not link out of it
+        try:
+            path.absolute().relative_to(Path(workspace_root).absolute())
+            inside = workspace_root
+        except ValueError:
+            pass
+    data, problems = read_json(path, inside)
     rec = LoadedRecord(path=path, household=None, problems=problems)
     if data is None:
         return rec

@@ -35,7 +35,7 @@ from pathlib import Path
 from archive import __version__
 from archive.records.attachments import collect, household_scan_dir
 from archive.errors import ConfigError, DibaoError, InputError, OutputError, ToolMissing
-from archive.fsutil import atomic_write_text, ensure_dir, remove_stale_temps, sha256_bytes, sha256_file
+from archive.fsutil import atomic_write_text, ensure_dir, read_regular, remove_stale_temps, sha256_bytes, sha256_file
 from archive.volumes.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
                               input_hash, outputs_intact, read_manifest, template_key)
 from archive.records.model import safe_filename
@@ -100,6 +100,19 @@ def _quick(raw: bytes) -> dict | None:
         return None
 
 
+def case_key(case_no: str) -> str:
+    """对象编号 as compared for identity: full-width and half-width alike, case and spaces ignored."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(case_no)).strip().upper()
+
+
+def record_limit(config) -> int:
+    from archive.records.load import MAX_RECORD_BYTES
+
+    return int((config.limits or {}).get("max_record_bytes", MAX_RECORD_BYTES))
+
+
 def scan_limits(config):
     from archive.volumes.scans import ScanLimits
 
@@ -157,7 +170,7 @@ class Builder:
         self.today = today or dt.date.today()
         self.cache_dir = ws.state_dir / "cache"
         self.forms_cache = self.cache_dir / "forms"
-        self.tmp_dir = ws.state_dir / "tmp"
+        self.tmp_dir = ws.state_dir / "tmp" / "build"   # the build's own (under its lock); see archive/tmpdir.py
         self.hashes = HashCache(self.cache_dir / "scan-hashes.json")
         self._limits = None
         self.report = BuildReport(out=self.out)
@@ -171,6 +184,7 @@ class Builder:
         self._inflight: dict[str, Future] = {}
         self._read: dict[Path, dict | None] = {}   # household folder -> its manifest, as read by unchanged()
         self.manifests: dict[str, list] = {}   # case_no -> [(folder, manifest)], kept current during the run
+        self.unreadable: set[str] = set()      # records (workspace-relative) that could not be read or parsed
 
     @property
     def limits(self):
@@ -426,6 +440,10 @@ class Builder:
         ensure_dir(self.forms_cache)
         remove_stale_temps(self.forms_cache)
 
+        if prune and not self.ws.record_paths():
+            raise ConfigError("households/ 目录不存在或其中没有任何家庭记录，为防误删，没有清理任何卷宗",
+                              path=self.ws.households_dir,
+                              hint="检查工作区是否正确、households/ 是否被移走；确需删除卷宗请手工删除")
         all_cases: set[str] = set()
         todo: list[Item] = []
         first: Job | None = None
@@ -476,27 +494,53 @@ class Builder:
             atomic_write_text(marker, "dibao archive output folder\n")
 
     def _discover(self, village, household, all_cases: set[str]):
-        """The records to look at, one at a time (all_cases collects every case number seen)."""
-        seen: dict[str, str] = {}
+        """The records to look at (all_cases collects every case number seen).
+
+        A household is its record file plus its 对象编号: two records with one 对象编号 (a
+        copy saved over another household's number) are both refused, both paths named, and
+        neither's archive is touched.  A record that cannot be read keeps its archive."""
+        from archive.errors import UsageError
+
+        items: list[Item] = []
+        by_case: dict[str, list[str]] = {}
         for p in self.ws.record_paths():
+            rel = p.relative_to(self.ws.root).as_posix()
             try:
-                raw = p.read_bytes()
-            except OSError as exc:
-                self.report.failed.append(Failure(p.stem, str(p), f"无法读取记录（{exc.strerror}）"))
+                raw = read_regular(p, limit=record_limit(self.config), inside=self.ws.root, what="家庭记录")
+            except DibaoError as exc:
+                self.unreadable.add(rel)
+                self.report.failed.append(Failure(p.stem, rel, exc.message + (f"（{exc.hint}）" if exc.hint else "")))
                 continue
             q = _quick(raw)
-            rel = p.relative_to(self.ws.root).as_posix()
-            if q is not None:
+            if q is None:
+                self.unreadable.add(rel)
+            else:
                 all_cases.add(q["case_no"])
-                if q["case_no"] in seen:
-                    self.report.failed.append(Failure(q["case_no"], rel, f"对象编号与 {seen[q['case_no']]} 重复，未生成；每户编号必须唯一"))
-                    continue
-                seen[q["case_no"]] = rel
+                by_case.setdefault(case_key(q["case_no"]), []).append(rel)
+            items.append(Item(p, rel, sha256_bytes(raw), q))
+        dup = {k: rels for k, rels in by_case.items() if len(rels) > 1}
+        matched = 0
+        for it in items:
+            q = it.quick
+            if q is not None and case_key(q["case_no"]) in dup:
+                others = "、".join(r for r in dup[case_key(q["case_no"])] if r != it.rel)
+                self.report.failed.append(Failure(
+                    q["case_no"], it.rel, f"对象编号与 {others} 重复，两份记录都未生成，已有卷宗保持不动；"
+                                          "请确认哪份是这一户的，把另一份改为它自己的对象编号或移出 households/"))
+                continue
             if village and (q is None or q["village"] != village):
                 continue
-            if household and (q is None or q["case_no"] != household):
+            if household and (q is None or case_key(q["case_no"]) != case_key(household)):
                 continue
-            yield Item(p, rel, sha256_bytes(raw), q)
+            matched += 1
+            yield it
+        if (village or household) and not matched and not any(
+                it.quick and ((village and it.quick["village"] == village)
+                              or (household and case_key(it.quick["case_no"]) == case_key(household)))
+                for it in items):
+            what = f"村（社区）“{village}”" if village else f"对象编号“{household}”"
+            raise UsageError(f"没有{what}的家庭记录", path=self.ws.households_dir,
+                             hint="检查名称或编号是否写错（dibao validate 列出全部户）")
 
     def _prepare(self, it: Item) -> Job:
         try:
@@ -525,12 +569,14 @@ class Builder:
         return out
 
     def _orphans(self, all_cases: set[str], prune: bool) -> None:
+        """Folders whose 对象编号 no record has.  --prune removes one only when its record is known
+        to be gone: the record file named in its manifest no longer exists.  A folder whose record cannot be read, or whose manifest names no record, is kept."""
         for case, found in list(self.manifests.items()):
             if case in all_cases:
                 continue
-            for folder, _ in found:
+            for folder, manifest in found:
                 rel = folder.relative_to(self.out).as_posix()
-                if prune:
+                if prune and self._record_gone(manifest):
                     shutil.rmtree(folder, ignore_errors=True)
                     with contextlib.suppress(OSError):
                         folder.parent.rmdir()  # the village folder, when nothing else is left in it
@@ -538,6 +584,15 @@ class Builder:
                     self.manifests.pop(case, None)
                 else:
                     self.report.orphans.append(rel)
+
+    def _record_gone(self, manifest: dict | None) -> bool:
+        rel = ((manifest or {}).get("inputs") or {}).get("record", {}).get("path")
+        if not rel or rel in self.unreadable:
+            return False
+        path = self.ws.root / rel
+        if not path.exists() and not path.is_symlink():
+            return True
+        return False   # the file is there: it holds another 对象编号 now, or could not be read
 
 
 def build(ws, *, out=None, jobs=None, village=None, household=None, prune=False, force=False, progress=None,

@@ -296,7 +296,7 @@ def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
         "notes": plan.notes,
     }
     write_manifest(folder / MANIFEST_NAME, manifest)
-    _remove_old_folders(builder, hh.case_no, folder)
+    _remove_old_folders(builder, hh.case_no, folder, job.item.rel)
     builder.manifests[hh.case_no] = [(folder, manifest)]
     return total_pages, manifest["complete"]
 
@@ -313,10 +313,15 @@ def builder_folder(builder, hh) -> Path:
     return household_folder(builder.out, hh.village, hh.case_no, hh.head.name)
 
 
-def _remove_old_folders(builder, case_no: str, keep: Path) -> None:
-    """A household renamed (new head) or moved to another village leaves its old folder: remove it."""
-    for folder, _ in builder.manifests.get(case_no, []):
-        if folder.resolve() != keep.resolve():
+def _remove_old_folders(builder, case_no: str, keep: Path, record_rel: str) -> None:
+    """A household renamed (new head) or moved to another village leaves its old folder: remove it,
+    but only when that folder was built from this same record file, or from a record file that is
+    gone; another record's folder (a copy saved with this 对象编号) is never replaced."""
+    for folder, manifest in builder.manifests.get(case_no, []):
+        if folder.resolve() == keep.resolve():
+            continue
+        old_rel = ((manifest or {}).get("inputs") or {}).get("record", {}).get("path")
+        if old_rel and (old_rel == record_rel or not (builder.ws.root / old_rel).exists()):
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -17,13 +17,14 @@ import hashlib
 import io
 import json
 import os
+import stat
 import threading
 import zipfile
 from functools import lru_cache
 from pathlib import Path
 
 from archive import __version__
-from archive.fsutil import atomic_write_text, sha256_bytes, sha256_file
+from archive.fsutil import atomic_write_text, sha256_bytes, sha256_file, sha256_regular, utf8_name
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -74,7 +75,8 @@ def template_key(form_id: str) -> str:
 
 
 def canonical(obj) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str).encode("utf-8", "surrogateescape")
 
 
 class HashCache:
@@ -97,7 +99,7 @@ class HashCache:
         hit = self.data.get(key)
         if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
             return hit[2]
-        digest = sha256_file(key)
+        digest = sha256_regular(key) or "not-a-regular-file"
         with self._lock:
             self.data[key] = [st.st_size, st.st_mtime_ns, digest]
             self.changed = True
@@ -105,7 +107,8 @@ class HashCache:
 
     def save(self) -> None:
         if self.changed:
-            atomic_write_text(self.path, json.dumps(self.data, ensure_ascii=False))
+            # ASCII escapes: a scan name that is not UTF-8 (surrogates) is kept, not a crash
+            atomic_write_text(self.path, json.dumps(self.data))
             self.changed = False
 
 
@@ -118,7 +121,7 @@ def scan_folder_files(folder) -> list[str]:
         try:
             with os.scandir(d) as it:
                 for e in it:
-                    if e.name.startswith("."):
+                    if e.name.startswith(".") or not utf8_name(e.name):   # not filed: see collect()
                         continue
                     if e.is_dir(follow_symlinks=False):
                         stack.append(e.path)
@@ -147,6 +150,9 @@ def file_inputs(root: Path, folder: Path, listed: list[str], cache: HashCache) -
             continue
         try:
             st = os.stat(p)
+            if not stat.S_ISREG(st.st_mode):   # a FIFO or a link to /dev/zero is never read
+                seen[rel] = {"path": rel, "sha256": "not-a-regular-file", "size": -1, "mtime_ns": 0}
+                continue
             digest = cache.sha256(p, st)
             seen[rel] = {"path": rel, "sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
         except OSError:

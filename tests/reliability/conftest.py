@@ -9,6 +9,7 @@ LibreOffice; the tests then read its report, outputs and sources.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -53,6 +54,15 @@ def built_ws(tmp_path_factory):
     outside = root.parent / "outside.jpg"          # a link out of the workspace in a scan folder
     corpus.write_good_scan(root.parent / "elsewhere").rename(outside)
     (ws.scans_dir / scan_case_no / "其他_21.jpg").symlink_to(outside)
+    # files that must never be read: a FIFO, a link to /dev/zero, a link to another household's
+    # scan, and a name that is not UTF-8 (each reported, the household still built)
+    special = ws.scans_dir / scan_case_no
+    os.mkfifo(special / "其他_22.jpg")
+    (special / "其他_23.jpg").symlink_to("/dev/zero")
+    (special / "户口簿_24.jpg").symlink_to(ws.scans_dir / good_cases[1] / "户口簿.jpg")
+    bad_name = os.path.join(os.fsencode(special), "其他_25".encode("gbk") + b".jpg")
+    with open(bad_name, "wb") as fh:
+        fh.write((ws.scans_dir / good_cases[1] / "户口簿.jpg").read_bytes())
     before = corpus.source_hashes(root)
     proc = dibao(["build", "--jobs", "2", "--json"], cwd=root)
     after = corpus.source_hashes(root)

@@ -97,9 +97,13 @@ def test_multipage_tiff_keeps_its_pages(built_ws):
 
 def test_bad_records_reported_not_built(built_ws):
     failed = {f["path"].rsplit("/", 1)[-1]: f for f in built_ws["report"]["failed"]}
-    for name in ("not-json", "id-bad-check", "duplicate-case-no-b", "nesting-bomb"):
+    for name in ("not-json", "id-bad-check", "duplicate-case-no-a", "duplicate-case-no-b", "nesting-bomb"):
         assert f"{name}.json" in failed, (name, list(failed))
         assert has_chinese(failed[f"{name}.json"]["reason"])
+    # one 对象编号 in two records: both refused, each naming the other
+    assert "duplicate-case-no-b.json" in failed["duplicate-case-no-a.json"]["reason"]
+    assert "duplicate-case-no-a.json" in failed["duplicate-case-no-b.json"]["reason"]
+    assert "BAD-23" not in set(built_ws["report"]["built_households"])
     assert "BAD-11" not in set(built_ws["report"]["built_households"])
 
 
@@ -132,4 +136,17 @@ def test_symlink_out_of_the_workspace_is_not_filed(built_ws):
     assert any("其他_21.jpg" in n and "工作区之外" in n for n in notes), notes
     folder, m = manifests(built_ws["out"])[built_ws["scan_case"]]
     filed = [d for v in m["volumes"] for d in v["documents"] if "其他_21.jpg" in json.dumps(d, ensure_ascii=False)]
+    assert filed == []
+
+
+@pytest.mark.parametrize("name, words", [("其他_22.jpg", "管道"), ("其他_23.jpg", "工作区之外"),
+                                         ("户口簿_24.jpg", "另一户"), ("_25.jpg", "UTF-8")])
+def test_special_files_in_a_scan_folder_are_not_read(built_ws, name, words):
+    """A FIFO and a link to /dev/zero do not hang the build, a link to another household's scan is
+    not filed here, a file name that is not UTF-8 does not crash it: each is named in a note."""
+    notes = [n["note"] for n in built_ws["report"].get("notes", []) if n["case_no"] == built_ws["scan_case"]]
+    assert any(name in n and words in n for n in notes), notes
+    assert built_ws["scan_case"] in built_ws["report"]["built_households"]
+    folder, m = manifests(built_ws["out"])[built_ws["scan_case"]]
+    filed = [d for v in m["volumes"] for d in v["documents"] if name in json.dumps(d, ensure_ascii=False)]
     assert filed == []

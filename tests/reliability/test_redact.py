@@ -8,7 +8,7 @@ import re
 import pytest
 
 from archive import redact
-from tests.reliability.id_spellings import ADULT, CARD, CHILD, CLEAN, CORPUS, spaced
+from tests.support.id_spellings import ADULT, CARD, CHILD, CLEAN, CORPUS, spaced
 
 
 @pytest.mark.parametrize("text, number", CORPUS, ids=[f"s{i:02d}" for i in range(len(CORPUS))])

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from archive import redact
 from cli import main
-from tests.helpers import record, write
-from tests.reliability.id_spellings import ADULT, CARD, CHILD, CORPUS
+from tests.support.records import record, write
+from tests.support.id_spellings import ADULT, CARD, CHILD, CORPUS
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 from tests.support import corpus
@@ -24,7 +26,17 @@ def good_households(root: Path, n: int = 2) -> list[Path]:
 
 
 def copy_ws(src: Path, dest: Path) -> Path:
-    shutil.copytree(src, dest, symlinks=True)
+    """A copy (symlinks kept as links; FIFOs, which cannot be copied, recreated)."""
+    fifos = []
+
+    def skip_fifos(folder, names):
+        out = [n for n in names if stat.S_ISFIFO(os.lstat(os.path.join(folder, n)).st_mode)]
+        fifos.extend(os.path.join(folder, n) for n in out)
+        return out
+
+    shutil.copytree(src, dest, symlinks=True, ignore=skip_fifos)
+    for f in fifos:
+        os.mkfifo(Path(dest) / Path(f).relative_to(src))
     return dest
 
 

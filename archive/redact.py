@@ -170,9 +170,24 @@ def find(text: str) -> list[Found]:
         return []
     out: list[Found] = []
     for m in _RUN_RE.finditer(text):
-        if m.end() - m.start() >= 15:
+        if m.end() - m.start() >= 15 and not _in_hash(text, m.start(), m.end()):
             out.extend(_scan(m.group(0), m.start()))
     return out
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _in_hash(text: str, start: int, end: int) -> bool:
+    """The run is part of a hex digest (sha256, HMAC: 32 or more hex characters with letters),
+    not a number: hashes are printed and chained and must come through unchanged."""
+    a, b = start, end
+    while a > 0 and text[a - 1] in _HEX:
+        a -= 1
+    while b < len(text) and text[b] in _HEX:
+        b += 1
+    token = text[a:b]
+    return b - a >= 32 and all(c in _HEX for c in text[start:end]) and any(c.isalpha() for c in token)
 
 
 def mask(number: str) -> str:

@@ -227,6 +227,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
     registry = _load_registry(wp["registry"])
     cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout, engine=ocr_engine)
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
+    added: list[str] = []   # digests of the files added now (chained into the journal)
     ix = open_index(wp["index"], backend, key=key if key is not None else wp["key"], root=ws)
     ix.corrector = Corrector(_lookup_words(lookup))
     word = WordPages(wp["word_pdf"])
@@ -252,6 +253,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
                     row["household"] = (hh or {}).get("case_no", "")
                     row["status"] = "added"
                     out["added"] += 1
+                    added.append(digest)
                     registry[digest] = {"path": seal(str(f.resolve()), ix.key), "household": redact_json(hh or {}),
                                         "added": datetime.now(timezone.utc).isoformat(timespec="seconds")}
             out["attached"] += bool(row["household"])
@@ -264,6 +266,9 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
                 entry["path"] = seal(str(entry.get("path", "")), ix.key)
                 entry["household"] = redact_json(entry.get("household") or {})
         _save_registry(wp["registry"], registry)
+        from archive.volumes import fixity
+
+        fixity.record_historical(wp["registry"].parent, added)
     finally:
         word.close()
         ix.close()

@@ -185,6 +185,8 @@ class Builder:
         self._read: dict[Path, dict | None] = {}   # household folder -> its manifest, as read by unchanged()
         self.manifests: dict[str, list] = {}   # case_no -> [(folder, manifest)], kept current during the run
         self.unreadable: set[str] = set()      # records (workspace-relative) that could not be read or parsed
+        self.written_folders: list[Path] = []  # household folders whose manifest this run wrote
+        self.removed_folders: list[Path] = []  # household folders this run removed (moved, renamed, pruned)
 
     @property
     def limits(self):
@@ -468,8 +470,19 @@ class Builder:
 
         self._orphans(all_cases, prune)
         refresh_boxes(self, changed=bool(self.report.built or self.report.removed))
+        self._chain()
         self.report.seconds = time.monotonic() - t0
         return self.report
+
+    def _chain(self) -> None:
+        """Append the manifests written and the folders removed to the fixity chain (journal)."""
+        from archive.volumes import fixity
+        from archive.volumes.manifest import rel_to
+
+        everything = {rel_to(folder, self.out): folder for found in self.manifests.values() for folder, _ in found}
+        written = {rel_to(f, self.out): f for f in self.written_folders}
+        removed = [rel_to(f, self.out) for f in self.removed_folders]
+        fixity.record_build(self.ws, self.out, written, removed, everything)
 
     def _check_out(self) -> None:
         """Refuse an output folder that holds other things (the build cleans and prunes inside it)."""
@@ -578,6 +591,7 @@ class Builder:
                 rel = folder.relative_to(self.out).as_posix()
                 if prune and self._record_gone(manifest):
                     shutil.rmtree(folder, ignore_errors=True)
+                    self.removed_folders.append(folder)
                     with contextlib.suppress(OSError):
                         folder.parent.rmdir()  # the village folder, when nothing else is left in it
                     self.report.removed.append(rel)

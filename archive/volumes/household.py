@@ -296,6 +296,7 @@ def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
         "notes": plan.notes,
     }
     write_manifest(folder / MANIFEST_NAME, manifest)
+    builder.written_folders.append(folder)
     _remove_old_folders(builder, hh.case_no, folder, job.item.rel)
     builder.manifests[hh.case_no] = [(folder, manifest)]
     return total_pages, manifest["complete"]
@@ -323,6 +324,7 @@ def _remove_old_folders(builder, case_no: str, keep: Path, record_rel: str) -> N
         old_rel = ((manifest or {}).get("inputs") or {}).get("record", {}).get("path")
         if old_rel and (old_rel == record_rel or not (builder.ws.root / old_rel).exists()):
             shutil.rmtree(folder, ignore_errors=True)
+            builder.removed_folders.append(folder)
 
 
 # --------------------------------------------------------------------------- boxes and summary

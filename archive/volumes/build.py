@@ -446,6 +446,9 @@ class Builder:
             raise ConfigError("households/ 目录不存在或其中没有任何家庭记录，为防误删，没有清理任何卷宗",
                               path=self.ws.households_dir,
                               hint="检查工作区是否正确、households/ 是否被移走；确需删除卷宗请手工删除")
+        from archive.volumes import fixity
+
+        self._was_chained = fixity.expected(self.ws.state_dir, fixity.out_key(self.ws, self.out)).chained
         all_cases: set[str] = set()
         todo: list[Item] = []
         first: Job | None = None
@@ -474,15 +477,23 @@ class Builder:
         self.report.seconds = time.monotonic() - t0
         return self.report
 
-    def _chain(self) -> None:
-        """Append the manifests written and the folders removed to the fixity chain (journal)."""
+    def chain_manifest(self, folder: Path, sha: str) -> None:
+        """Chain a manifest about to be written (archive/volumes/fixity.py)."""
         from archive.volumes import fixity
         from archive.volumes.manifest import rel_to
 
-        everything = {rel_to(folder, self.out): folder for found in self.manifests.values() for folder, _ in found}
-        written = {rel_to(f, self.out): f for f in self.written_folders}
+        fixity.record_manifest(self.ws, self.out, rel_to(folder, self.out), sha)
+
+    def _chain(self) -> None:
+        """Chain the folders this run removed; start the chain of an archive built before it existed."""
+        from archive.volumes import fixity
+        from archive.volumes.manifest import rel_to
+
+        everything = None
+        if not self._was_chained:
+            everything = {rel_to(folder, self.out): folder for found in self.manifests.values() for folder, _ in found}
         removed = [rel_to(f, self.out) for f in self.removed_folders]
-        fixity.record_build(self.ws, self.out, written, removed, everything)
+        fixity.record_build(self.ws, self.out, removed, everything)
 
     def _check_out(self) -> None:
         """Refuse an output folder that holds other things (the build cleans and prunes inside it)."""

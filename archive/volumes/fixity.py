@@ -72,24 +72,27 @@ def out_key(ws, out: Path) -> str:
         return str(Path(out).resolve())
 
 
-def record_build(ws, out: Path, written: dict[str, Path], removed: list[str],
-                 everything: dict[str, Path]) -> journal.Entry | None:
-    """After a build: append the manifests this build wrote and the folders it removed (relative
-    to out).  Manifests it did not write are never recorded (a manifest rewritten by hand must
-    stay visible to verify), except once, to start the chain of an archive built before it
-    existed (everything: every manifest folder now).  Nothing is appended by a no-op rebuild."""
+def record_build(ws, out: Path, removed: list[str], bootstrap: dict[str, Path] | None = None) -> journal.Entry | None:
+    """After a build: chain the folders it removed (relative to out).  bootstrap: every manifest
+    folder now, given once to start the chain of an archive built before it existed; manifests
+    this build did not write are otherwise never chained (a manifest rewritten by hand must stay
+    visible to verify).  Nothing is appended by a no-op rebuild."""
     key = out_key(ws, out)
     exp = expected(ws.state_dir, key)
-    source = written if exp.chained else everything
     changed: dict[str, str] = {}
-    for rel, folder in sorted(source.items()):
+    for rel, folder in sorted((bootstrap or {}).items()):
         sha = manifest_sha(folder)
-        if sha is not None and exp.manifests.get(rel) != sha:
+        if sha is not None and rel not in exp.manifests:
             changed[rel] = sha
-    gone = sorted(rel for rel in removed if rel in exp.manifests and rel not in written)
+    gone = sorted(rel for rel in removed if rel in exp.manifests)
     if not changed and not gone:
         return None
     return journal.append(ws.state_dir, ACTION, detail={"out": key, "manifests": changed, "removed": gone})
+
+
+def record_manifest(ws, out: Path, rel: str, sha: str) -> journal.Entry:
+    """One manifest, chained before it is written (write-ahead)."""
+    return journal.append(ws.state_dir, ACTION, detail={"out": out_key(ws, out), "manifests": {rel: sha}, "removed": []})
 
 
 def record_historical(state_dir: Path, digests: list[str]) -> journal.Entry | None:

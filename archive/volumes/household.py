@@ -17,7 +17,8 @@ from archive import __version__
 from archive.config import CATEGORIES
 from archive.errors import DibaoError, InputError
 from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes
-from archive.volumes.manifest import MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, write_manifest
+from archive.volumes.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, manifest_text,
+                                      write_manifest)
 
 log = logging.getLogger("dibao.build")
 
@@ -295,7 +296,11 @@ def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
         "problems": [{"path": p["path"], "reason": p["reason"], "category": cat_of_problem.get(p["path"])} for p in problems],
         "notes": plan.notes,
     }
-    write_manifest(folder / MANIFEST_NAME, manifest)
+    # the chain first, then the file: a run killed in between leaves a manifest that the next
+    # build rewrites (and chains again), never one that is on disk but not in the chain
+    text = manifest_text(manifest)
+    builder.chain_manifest(folder, sha256_bytes(text.encode("utf-8")))
+    write_manifest(folder / MANIFEST_NAME, manifest, text)
     builder.written_folders.append(folder)
     _remove_old_folders(builder, hh.case_no, folder, job.item.rel)
     builder.manifests[hh.case_no] = [(folder, manifest)]

@@ -182,8 +182,12 @@ def read_manifest(path: Path) -> dict | None:
     return data
 
 
-def write_manifest(path: Path, data: dict) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+def manifest_text(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_manifest(path: Path, data: dict, text: str | None = None) -> None:
+    atomic_write_text(path, text if text is not None else manifest_text(data))
 
 
 def outputs_intact(folder: Path, manifest: dict) -> bool:

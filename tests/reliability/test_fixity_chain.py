@@ -13,7 +13,9 @@ import shutil
 import pytest
 
 from archive.errors import EXIT_OK, EXIT_PROBLEMS
-from tests.reliability.conftest import assert_clean_output, copy_ws, dibao
+from tests.support.checks import assert_clean_output
+from tests.support.cli import dibao
+from tests.support.workspaces import copy_ws
 
 pytestmark = pytest.mark.slow
 

@@ -140,7 +140,7 @@ def test_index_is_private(built_ws, tmp_path):
     assert_clean_output(proc)
     assert _private(ws / ".dibao") == []
     # searching by a full ID number finds the household and prints the number masked
-    from tests.reliability.corpus import good_record
+    from tests.support.corpus import good_record
 
     head_id = good_record("GOOD-02", 82)["members"][0]["id_number"]
     found = dibao(["search", head_id], cwd=ws)

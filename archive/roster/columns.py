@@ -39,7 +39,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("town", "乡镇（街道）", HOUSEHOLD, ("乡镇（街道）", "乡镇", "乡（镇）", "乡镇街道", "街道", "乡镇（街道）名称", "所属乡镇")),
     Column("village", "村（社区）", HOUSEHOLD, ("村（社区）", "村", "所在村", "村居", "村（居）", "社区", "村名", "村社区", "村（居）委会", "村委会", "所在村（社区）", "行政村")),
     Column("group", "组", HOUSEHOLD, ("组", "组别", "村民小组", "小组", "组（队）", "所在组")),
-    Column("type", "保障类别", HOUSEHOLD, ("保障类别", "救助类别", "对象类别", "类别", "对象类型", "保障类型", "救助类型", "保障对象类别")),
+    Column("type", "保障类别", HOUSEHOLD, ("保障类别", "救助类别", "对象类别", "对象类型", "保障类型", "救助类型", "保障对象类别", "类别")),
     Column("covered_count", "保障人数", HOUSEHOLD, ("保障人数", "保障人口", "享受人数", "保障人口数", "享受人口"), "int"),
     Column("monthly_amount", "月保障金", HOUSEHOLD, ("月保障金", "保障金额", "月救助金", "月保障金额", "月发放金额", "保障金", "救助金额", "月补助金额", "月救助金额", "月享受金额"), "money"),
     Column("bank", "开户银行", HOUSEHOLD, ("开户银行", "开户行", "发放银行", "银行名称")),
@@ -147,6 +147,18 @@ def load_mapping(path: Path | None) -> Mapping:
                              hint='写成 [values.保障类别] 下面一行一个 "低保" = "农村低保"')
         m.values[col.key] = {str(k).strip(): str(v) for k, v in table.items()}
     return m
+
+
+def rank(key: str, header: str) -> int:
+    """How specific a header is for its column (its place in the synonym list; lower is better):
+    of two columns read as the same one (类别 and 对象类型), the more specific is used."""
+    col = BY_KEY[key]
+    h = norm_header(header)
+    names = [norm_header(x) for x in (col.title, *col.synonyms)]
+    for i, n in enumerate(names):
+        if n == h or n == _BRACKET.sub("", h):
+            return i
+    return len(names)
 
 
 def _target(name: str) -> Column | None:

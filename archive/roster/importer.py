@@ -313,6 +313,9 @@ class _Builder:
             elif bd:
                 if bd > dt.date.today():
                     bad(bc, f"出生日期 {bd.isoformat()} 在今天之后", "核对年份")
+                elif idn and bd.day == 1 and (lambda b: b is not None and (b.year, b.month) == (bd.year, bd.month))(
+                        ids.birth_date(idn)):
+                    pass    # 出生年月 (year and month only) agreeing with the ID: the ID gives the day
                 elif idn and ids.birth_date(idn) != bd:
                     bad(bc, f"出生日期 {bd.isoformat()} 与身份证号中的出生日期不一致", "对照身份证原件改正出生日期或身份证号")
                 else:

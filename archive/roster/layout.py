@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.errors import InputError
-from archive.roster.columns import BY_KEY, MEMBER, Mapped, Mapping, match_header
+from archive.roster.columns import BY_KEY, MEMBER, Mapped, Mapping, match_header, rank
 from archive.roster.read import Grid
 from archive.roster import values as V
 
@@ -129,7 +129,7 @@ def detect(grid: Grid, mapping: Mapping) -> Layout:
     # repeated member columns without a number: number them by occurrence (one row per household)
     seen: dict[str, int] = {}
     explicit = any(m.slot is not None for m in cols.values())
-    first_hh: set[str] = set()
+    first_hh: dict[str, int] = {}
     for c in sorted(cols):
         m = cols[c]
         level = BY_KEY[m.key].level
@@ -138,9 +138,15 @@ def detect(grid: Grid, mapping: Mapping) -> Layout:
             seen[m.key] = k + 1
             cols[c] = Mapped(m.key, k if (k or explicit) else None)
         elif level != MEMBER:
-            if m.key in first_hh:
-                del cols[c]
-            first_hh.add(m.key)
+            if m.key in first_hh:   # the same column twice: keep the more specific header (对象类型 over 类别)
+                other = first_hh[m.key]
+                if rank(m.key, _header_text(grid, band, c)) < rank(m.key, _header_text(grid, band, other)):
+                    del cols[other]
+                    first_hh[m.key] = c
+                else:
+                    del cols[c]
+            else:
+                first_hh[m.key] = c
     repeated = any(v > 1 for v in seen.values())
     if repeated:   # every member column gets a slot; unnumbered first group is slot 0
         cols = {c: (Mapped(m.key, m.slot if m.slot is not None else 0) if BY_KEY[m.key].level == MEMBER else m)
@@ -158,6 +164,11 @@ def detect(grid: Grid, mapping: Mapping) -> Layout:
     layout = Layout(band, cols, wide, group_by, headers)
     _check_required(grid, layout, mapping)
     return layout
+
+
+def _header_text(grid: Grid, band: tuple[int, ...], c: int) -> str:
+    texts = [V.text(grid.rows[r][c]) for r in band if c < len(grid.rows[r])]
+    return next((t for t in reversed(texts) if t), "")
 
 
 def _group_row(row: list) -> bool:

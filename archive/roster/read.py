@@ -3,7 +3,8 @@
 without BOM, else GB18030, which covers GBK).
 
 python-calamine (Rust calamine) reads both .xlsx and .xls, gives formulas' cached values and the
-merged ranges, and reads a 30,000-row roster several times faster than openpyxl.
+merged ranges, and reads a 30,000-row roster several times faster than openpyxl.  Hidden rows
+come from the sheet XML (.xlsx) or from xlrd's row formatting (.xls).
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def _read_calamine(path: Path, sheet: str | None) -> Grid:
     data = ws.to_python(skip_empty_area=False)
     rows = [list(r) for r in data]   # skip_empty_area=False: row 0 is Excel's row 1
     merged = [(a[0], a[1], b[0], b[1]) for a, b in (ws.merged_cell_ranges or [])]
-    hidden = _hidden_rows(path, names.index(chosen), chosen) if path.suffix.lower() in (".xlsx", ".xlsm") else set()
+    hidden = _hidden_rows(path, names.index(chosen), chosen) if path.suffix.lower() in (".xlsx", ".xlsm") \
+        else _hidden_rows_xls(path, chosen)
     wb.close()
     return Grid(path, chosen, rows, merged, hidden, names)
 
@@ -105,6 +107,22 @@ def _hidden_rows(path: Path, index: int, name: str) -> set[int]:
         if _HIDDEN.search(attrs):
             out.add(n - 1)
     return out
+
+
+def _hidden_rows_xls(path: Path, name: str) -> set[int]:
+    """0-based hidden rows of an .xls/.et sheet.  calamine does not report row formatting; xlrd
+    (maintained, reads BIFF with formatting_info) does.  Unreadable formatting: no rows hidden."""
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+        try:
+            sheet = book.sheet_by_name(name)
+            return {r for r, info in sheet.rowinfo_map.items() if info.hidden}
+        finally:
+            book.release_resources()
+    except Exception:  # noqa: BLE001 - an .et or unusual .xls xlrd cannot read: calamine's cells still stand
+        return set()
 
 
 def _sheet_part(z: zipfile.ZipFile, name: str) -> str | None:

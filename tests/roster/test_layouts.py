@@ -19,7 +19,7 @@ def test_two_row_header_merged_household_cells(roster, tmp_path):
     ws.append(["永安镇2024年农村低保对象花名册"])
     ws.merge_cells("A1:I1")
     ws.append(["填报单位：永安镇民政办", None, None, None, None, None, "填报日期：2024年5月"])
-    ws.append(["序号", "村（社区）", "户主姓名", "家庭成员", None, None, "保障类别", "月保障金（元）", "享受时间"])
+    ws.append(["序号", "村（社区）", "户主姓名", "家庭成员", None, None, "类别", "月保障金（元）", "享受时间"])
     ws.append([None, None, None, "姓名", "与户主关系", "公民身份号码", None, None, None])
     for c in "ABCGHI":
         ws.merge_cells(f"{c}3:{c}4")
@@ -74,7 +74,7 @@ def test_consecutive_households_other_wording(roster, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["所在村", "组别", "姓名", "关系", "身份证号码", "出生年月", "救助类别", "保障金额", "开户行", "卡号"])
-    ws.append(["洪岩村", "3组", "孙一", "户主", h1, None, "农村低保", "1,300.50元", "汾西农商行", "6221 0000 1111 2222"])  # 2
+    ws.append(["洪岩村", "3组", "孙一", "户主", h1, "1960.01", "农村低保", "1,300.50元", "汾西农商行", "6221 0000 1111 2222"])  # 2
     ws.append(["洪岩村", "3组", "周二", "妻", m1, "1962/02/02", None, None, None, None])                                 # 3
     ws.append(["洪岩村", "1组", "吴三", "本人", h2, "1971年7月32日", "城市低保", 500, None, None])                       # 4 bad date
     ws.append(["石门村", None, "郑四", "本人", h3, None, "低保边缘", 0, "汾西农商行", 6221000011112222333])             # 5 card number
@@ -108,8 +108,8 @@ def test_one_row_per_household_repeated_member_groups(roster, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["对象编号", "村", "对象类型", "户主姓名", "户主身份证号", "成员1姓名", "成员1关系", "成员1身份证号",
-               "成员2姓名", "成员2关系", "成员2身份证号", "保障人口", "月救助金"])
-    ws.append(["FX-001", "东关村", "农村低保", "甲一", ids_[0], "甲二", "配偶", ids_[1], "甲三", "子", ids_[2], 3, 900])  # 2
+               "成员2姓名", "成员2关系", "成员2身份证号", "保障人口", "月救助金", "类别"])
+    ws.append(["FX-001", "东关村", "农村低保", "甲一", ids_[0], "甲二", "配偶", ids_[1], "甲三", "子", ids_[2], 3, 900, "A类"])  # 2 (类别: 分类施保, not the type)
     ws.append(["FX-002", "东关村", "农村低保", "乙一", ids_[3], "乙二", "母亲", float(ids_[4]), None, None, None, 2, 600])  # 3
     ws.append(["FX-003", "西关村", "城市低保", "丙一", ids_[5], None, None, None, None, None, None, 2, 300])  # 4 count
     ws.append(["FX-004", "西关村", "特困供养", "丁一", R.bad_check(ids_[6]), None, None, None, None, None, None, 1, 700])  # 5

@@ -134,6 +134,9 @@ def test_xls_from_libreoffice_imports_like_xlsx(roster, tmp_path):
     bad = openpyxl.load_workbook(src)
     bad.active["G3"] = R.bad_check(bad.active["G3"].value)   # the 配偶's ID: bad check digit
     bad.active["H2"] = "2023.2.29"                             # 出生日期 that does not exist
+    bad.active.append([None, "西关村", None, "特困", "旧户", "本人", "已注销", None, None, 1])   # 6: hidden, skipped
+    bad.active.row_dimensions[6].hidden = True
+    bad.active["B4"] = "=\"东\"&\"关村\""                     # a formula: its cached value counts
     bad.save(src)
     out = tmp_path / "xls"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "xls",

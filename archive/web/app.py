@@ -690,12 +690,13 @@ def village_pack(app: WebApp, request: Request, user):
 
 @page(role="经办")
 def jobs_page(app: WebApp, request: Request, user):
+    msg = ""
     if request.method == "POST":
         kind = str(request.state.form.get("kind", ""))
         msg = app.jobs.start(kind, user.name)
         app.log(request, user, "job", what=kind, result=msg)
     partial = request.headers.get("hx-request") == "true"
-    return app.render(request, "jobs_part.html" if partial else "jobs.html")
+    return app.render(request, "jobs_part.html" if partial else "jobs.html", message=msg)
 
 
 # ---------------------------------------------------------------------- roster import / export (archive/roster)

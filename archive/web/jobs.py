@@ -64,17 +64,18 @@ class Jobs:
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                     encoding="utf-8", errors="replace", bufsize=1)
-            buf = ""
+            buf, redraw = "", False
             while True:
                 ch = proc.stdout.read(1)
                 if not ch:
                     break
                 if ch in "\r\n":
                     if buf.strip():
-                        if ch == "\r" and job.lines:
-                            job.lines[-1] = buf.strip()   # a progress bar redraws its line
+                        if redraw and job.lines:
+                            job.lines[-1] = buf.strip()   # a progress bar redrawing its line
                         else:
                             job.lines.append(buf.strip())
+                        redraw = ch == "\r"
                     buf = ""
                 else:
                     buf += ch

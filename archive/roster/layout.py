@@ -13,10 +13,11 @@ Layouts handled:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from archive.errors import InputError
-from archive.roster.columns import BY_KEY, MEMBER, Mapped, Mapping, match_header, rank
+from archive.roster.columns import BY_KEY, MEMBER, SYNONYMS, Mapped, Mapping, match_header, norm_header, rank
 from archive.roster.read import Grid
 from archive.roster import values as V
 
@@ -205,13 +206,27 @@ def _is_total(row: list) -> bool:
     return False
 
 
+_NOTE = re.compile(r"^(?:填表|制表|审核|审批|负责|联系|经办|注|说明|备注|单位|日期)[^:：]{0,6}[:：]")
+
+
+def _is_note(row: list, name_cols: list[int], id_cols: list[int]) -> bool:
+    """Signature lines, notes and a header repeated for printing: no person in them."""
+    if any(type(v) is str and _NOTE.match(V.compact(v)) for v in row if v):
+        return True
+    names = [row[c] for c in name_cols if not V.is_blank(row[c])]
+    if any(type(v) is str and (":" in v or "：" in v) for v in names):
+        return True
+    if any(norm_header(v) in SYNONYMS and SYNONYMS[norm_header(v)] in ("name", "head_name") for v in names):
+        return True   # the header again (printed on every page)
+    return not names and not any(any(ch.isdigit() for ch in V.compact(row[c])) for c in id_cols)
+
+
 def drafts(grid: Grid, layout: Layout) -> list[Draft]:
     """The households of the sheet, in order, each with the cells of its rows."""
     hh_cols = {c: m for c, m in layout.columns.items() if BY_KEY[m.key].level != MEMBER}
     mem_cols = {c: m for c, m in layout.columns.items() if BY_KEY[m.key].level == MEMBER}
     name_cols = [c for c, m in layout.columns.items() if m.key in ("name", "head_name")]
     id_cols = [c for c, m in layout.columns.items() if m.key in ("id_number", "head_id")]
-    key_cols = name_cols + id_cols
     skipped = {"hidden": 0, "blank": 0, "total": 0, "note": 0}
     out: list[Draft] = []
     by_key: dict[str, Draft] = {}
@@ -230,8 +245,7 @@ def drafts(grid: Grid, layout: Layout) -> list[Draft]:
         if _is_total(row):
             skipped["total"] += 1
             continue
-        if all(V.is_blank(row[c]) for c in key_cols) or any(
-                isinstance(row[c], str) and (":" in row[c] or "：" in row[c]) for c in name_cols):
+        if _is_note(row, name_cols, id_cols):
             skipped["note"] += 1
             continue
         hh_cells = {m.key: Cell(r, c, row[c]) for c, m in hh_cols.items() if not V.is_blank(row[c])}

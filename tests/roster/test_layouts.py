@@ -81,6 +81,8 @@ def test_consecutive_households_other_wording(roster, tmp_path):
     ws.append(["石门村", None, "郑小", "子", R.bad_check(m3), 38477, None, None, None, None])                            # 6 bad check
     ws.append(["石门村", None, "冯五", "本人", R.id("141029", "19550505", 73, True), None, "农村低保", 300, None, None])  # 7
     ws.append(["石门村", None, "周二", "妻", m1, None, None, None, None, None])                                         # 8 dup
+    ws.append(["所在村", "组别", "姓名", "关系", "身份证号码", "出生年月", "救助类别", "保障金额", "开户行", "卡号"])  # 9 header again
+    ws.append(["审核人：", None, None, None, "负责人：", None, None, None, None, None])                               # 10 signatures
     ws.append([None] * 10)
     ws.append(["制表人：郭建平", None, None, None, None, None, None, None, None, None])
     src = tmp_path / "台账.xlsx"
@@ -89,6 +91,7 @@ def test_consecutive_households_other_wording(roster, tmp_path):
     assert res.exit_code == 1, res.output
     msgs, red = R.check_results(tmp_path / "台账.检查结果.xlsx")
     assert set(msgs) == {4, 5, 6, 8}, msgs
+    assert "跳过1行空白，3行说明" in res.output
     assert "身份证号与第3行的成员重复" in msgs[8]
     assert "出生日期“1971年7月32日”不存在" in msgs[4]
     assert "银行卡号被Excel存成了数字" in msgs[5]

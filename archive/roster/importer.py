@@ -458,6 +458,17 @@ def run_import(ws, path: Path, *, mapping: Mapping, sheet: str | None = None, dr
             target = existing.by_case.get(rec["case_no"])
         if target is None and head.get("id_number"):
             target = existing.by_head_id.get(head["id_number"])
+        elsewhere = [(i, existing.by_member_id[m["id_number"]]) for i, m in enumerate(rec["members"])
+                     if m.get("id_number") in existing.by_member_id and existing.by_member_id[m["id_number"]] != target]
+        if elsewhere:
+            rows_of, cols_of = getattr(p, "rows_of", []), getattr(p, "cols_of", [])
+            for i, other in elsewhere:
+                case = existing.data.get(other, {}).get("case_no", other.stem)
+                p.problems.append(RowProblem(rows_of[i], cols_of[i].get("id_number"),
+                                             f"此人已在工作区的另一户（对象编号{case}）中，同一人不能在两户",
+                                             "核对身份证号；此人确已分户或迁入本户时，先在原来那一户的记录中删去此人"))
+            p.record = None
+            continue
         key = rec.get("case_no") or head.get("id_number") or ""
         if key and key in seen_cases:
             p.problems.append(RowProblem(p.first_row, None, "与本表前面的一户重复（对象编号或户主身份证号相同）",

@@ -22,6 +22,7 @@ class Existing:
     by_head_id: dict[str, Path] = field(default_factory=dict)
     case_nos: set[str] = field(default_factory=set)
     data: dict[Path, dict] = field(default_factory=dict)    # each record as read (not read twice)
+    by_member_id: dict[str, Path] = field(default_factory=dict)
 
 
 def index_workspace(ws) -> Existing:
@@ -40,8 +41,11 @@ def index_workspace(ws) -> Existing:
             ex.by_case.setdefault(case, p)
             ex.case_nos.add(case)
         for m in data.get("members") or []:
-            if isinstance(m, dict) and m.get("relation") == "本人" and m.get("id_number"):
-                ex.by_head_id.setdefault(str(m["id_number"]).upper(), p)
+            if isinstance(m, dict) and m.get("id_number"):
+                idn = str(m["id_number"]).upper()
+                ex.by_member_id.setdefault(idn, p)
+                if m.get("relation") == "本人":
+                    ex.by_head_id.setdefault(idn, p)
     return ex
 
 

@@ -95,10 +95,20 @@ def test_second_import_updates_keeps_other_fields_and_journals(roster, tmp_path)
     new = recs["YA-2023-0007"]
     assert new.village == "团柏村" and new.events[0].type == "申请" and new.members[0].education == "小学"
     assert hh.members[2].covered is False and new.members[2].covered is False
+    # a person already in another household of the workspace is named, not moved
+    moved = openpyxl.Workbook()
+    ws = moved.active
+    ws.append(["村", "姓名", "关系", "身份证号", "类别"])
+    ws.append(["石门村", "新户主", "本人", R.id("141029", "19700101", 77, True), "农村低保"])
+    ws.append(["石门村", "李秀兰", "妻", R.id("141029", "19680505", 13, False), "农村低保"])
+    moved.save(tmp_path / "迁.xlsx")
+    res = R.run("import", str(tmp_path / "迁.xlsx"))
+    assert res.exit_code == 1 and "第3行：此人已在工作区的另一户（对象编号YA-2023-0007）中" in res.output, res.output
+    assert len(R.records()) == 2
     entries, broken = journal.read(R.ws.state_dir)
     assert broken is None
     imports = [e for e in entries if e.action == "import"]
-    assert [e.detail["file"] for e in imports] == ["台账.xlsx", "台账2.xlsx"]
+    assert [e.detail["file"] for e in imports] == ["台账.xlsx", "台账2.xlsx", "迁.xlsx"]
     assert imports[0].detail["added"] == 2 and imports[1].detail["updated"] == 1 and imports[1].detail["unchanged"] == 1
 
 
@@ -151,3 +161,8 @@ def test_xls_from_libreoffice_imports_like_xlsx(roster, tmp_path):
     assert (3, 7) in red
     recs = R.records()
     assert list(recs) == ["YA-2021-0001"] and str(recs["YA-2021-0001"].monthly_amount) == "1020.50"
+    et = out / "台账.et"               # WPS's .et: the same compound-file workbook, read by content
+    shutil.copy(xls, et)
+    res = R.run("import", str(et), "--dry-run")
+    assert res.exit_code == 1 and "第3行" in res.output and "第2行" in res.output, res.output
+    assert "1 户没有变化" in res.output, res.output

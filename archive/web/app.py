@@ -577,15 +577,18 @@ def edit(app: WebApp, request: Request, user):
                               user=user.name, case_no=h.case_no, client=app.client(request))
         if not outcome.saved and (outcome.errors or outcome.other_errors):
             data = json.loads(h.path.read_bytes().decode("utf-8-sig"))
-            rows = editor.section_rows(data, section)
+            n_events = len(data.get("events") or [])
+            rows = editor.section_rows(data, section, add_event=form.get(f"events[{n_events}].type"))
             for r in rows:
                 for inp in r.inputs:
                     if inp.name in form:
                         inp.value = form[inp.name]
                     if inp.name in outcome.errors:
                         inp.error, inp.hint = outcome.errors[inp.name]
+            from archive.records.model import EVENT_TYPES
+
             return app.render(request, "edit.html", status=422, h=h, section=section, sections=editor.SECTIONS,
-                              rows=rows, loaded=str(request.state.form.get("loaded", "")), outcome=outcome)
+                              rows=rows, event_types=EVENT_TYPES, loaded=str(request.state.form.get("loaded", "")), outcome=outcome)
         if outcome.stale:
             status = 409
         else:
@@ -594,11 +597,13 @@ def edit(app: WebApp, request: Request, user):
         status = 200
     raw = h.path.read_bytes()
     data = json.loads(raw.decode("utf-8-sig"))
-    rows = editor.section_rows(data, section)
+    rows = editor.section_rows(data, section, add_event=request.query_params.get("add"))
     import hashlib
 
+    from archive.records.model import EVENT_TYPES
+
     return app.render(request, "edit.html", status=status, h=h, section=section, sections=editor.SECTIONS,
-                      rows=rows, loaded=hashlib.sha256(raw).hexdigest(), outcome=outcome)
+                      rows=rows, loaded=hashlib.sha256(raw).hexdigest(), outcome=outcome, event_types=EVENT_TYPES)
 
 
 @page(role="管理员")

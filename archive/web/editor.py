@@ -37,7 +37,7 @@ _EDIT_LOCK = threading.Lock()
 class Input:
     name: str          # JSON path
     title: str
-    kind: str          # text | int | money | date | bool | choice
+    kind: str          # text | int | money | date | bool | choice | names (a list of names, 、-separated)
     value: str
     choices: tuple = ()
     error: str = ""
@@ -48,6 +48,8 @@ class Input:
 class Row:
     label: str
     inputs: list[Input]
+    delete: str = ""                   # JSON path of the list item, offered for deletion
+    new_type: tuple[str, str] | None = None   # (input name, event type) of a new event row
 
 
 @dataclass
@@ -69,6 +71,9 @@ def _kind(annotation) -> tuple[str, tuple] | None:
         return _kind(rest[0]) if len(rest) == 1 else None
     if origin is typing.Literal:
         return "choice", typing.get_args(annotation)
+    if origin is list:
+        inner = _kind(typing.get_args(annotation)[0])
+        return ("names", ()) if inner and inner[0] == "text" else None
     if annotation is bool:
         return "bool", ()
     if annotation is int:
@@ -97,6 +102,8 @@ def _text(v) -> str:
         return ""
     if isinstance(v, bool):
         return "是" if v else "否"
+    if isinstance(v, list):
+        return "、".join(str(x) for x in v)
     return str(v)
 
 
@@ -113,8 +120,9 @@ def _inputs(model, prefix: str, data: dict, skip=()) -> list[Input]:
             for name, title, kind, choices in scalar_fields(model) if name not in skip]
 
 
-def section_rows(data: dict, section: str) -> list[Row]:
-    """The rows of one section: each row one object of the record (plus an empty one to add)."""
+def section_rows(data: dict, section: str, add_event: str | None = None) -> list[Row]:
+    """The rows of one section: each row one object of the record (plus an empty one to add:
+    a list item of the section's kind, or for events one of the type `add_event`)."""
     if section == "household":
         rows = [Row("", _inputs(M.Household, "", data, skip=("case_no",)))]
         addr = data.get("address") if isinstance(data.get("address"), dict) else {}
@@ -130,9 +138,14 @@ def section_rows(data: dict, section: str) -> list[Row]:
             continue
         label = f"第 {i + 1} 项" + (f"：{item.get('type')} {item.get('date', '')}" if section == "events"
                                    else f"：{item.get('name') or item.get('item') or item.get('kind') or ''}")
-        rows.append(Row(label, _inputs(model, f"{section}[{i}].", item, skip=("type",))))
+        rows.append(Row(label, _inputs(model, f"{section}[{i}].", item, skip=("type",)), delete=f"{section}[{i}]"))
     if section in LIST_MODELS:
         rows.append(Row("新增一项（不填则不添加）", _inputs(LIST_MODELS[section], f"{section}[{len(items)}].", {})))
+    elif section == "events" and add_event in M.EVENT_TYPES:
+        model = _event_model({"type": add_event})
+        rows.append(Row(f"新增事件：{add_event}（不填则不添加）",
+                        _inputs(model, f"events[{len(items)}].", {}, skip=("type",)),
+                        new_type=(f"events[{len(items)}].type", add_event)))
     return rows
 
 
@@ -177,6 +190,8 @@ def _convert(kind: str, text: str):
         return None
     if kind == "bool":
         return {"是": True, "否": False}.get(text, text)
+    if kind == "names":
+        return [x for x in re.split(r"[、，,；;\s]+", text) if x]
     if kind == "int":
         try:
             return int(text)
@@ -186,14 +201,25 @@ def _convert(kind: str, text: str):
 
 
 def apply_form(data: dict, section: str, form: dict[str, str]) -> tuple[dict, list[dict]]:
-    """A copy of data with the section's submitted fields applied, and the list of changes."""
+    """A copy of data with the section's submitted fields applied, and the list of changes.
+
+    A new row (list item or event) is added only when one of its fields is filled; an item whose
+    `delete:<path>` box is ticked is removed."""
     import copy
 
     new = copy.deepcopy(data)
     changes = []
-    rows = section_rows(data, section)
-    added_prefixes = set()
+    items = data.get(section) if section in SECTIONS and section != "household" else None
+    n = len(items) if isinstance(items, list) else 0
+    new_type = form.get(f"events[{n}].type") if section == "events" else None
+    rows = section_rows(data, section, add_event=new_type)
+    deleted = sorted((int(parse_path(k[7:])[1]) for k in form if k.startswith("delete:")
+                      and len(parse_path(k[7:])) == 2 and parse_path(k[7:])[0] == section
+                      and isinstance(parse_path(k[7:])[1], int) and parse_path(k[7:])[1] < n), reverse=True)
+    added = False
     for row in rows:
+        if row.delete and int(parse_path(row.delete)[1]) in deleted:
+            continue
         for inp in row.inputs:
             if inp.name not in form:
                 continue
@@ -202,17 +228,21 @@ def apply_form(data: dict, section: str, form: dict[str, str]) -> tuple[dict, li
             value = _convert(inp.kind, form[inp.name])
             if _text(old) == _text(value):
                 continue
-            if value is not None and section in LIST_MODELS and path[1] == len(data.get(section) or []):
-                added_prefixes.add(f"{section}[{path[1]}]")
+            if section != "household" and path[1] == n:
+                if value is None:
+                    continue
+                added = True
             set_at(new, path, value)
             changes.append({"field": inp.name, "old": _text(old), "new": _text(value)})
-    # an empty "new row" is not added
-    if section in LIST_MODELS:
-        items = new.get(section)
-        if isinstance(items, list):
-            n = len(data.get(section) or [])
-            if len(items) > n and f"{section}[{n}]" not in added_prefixes:
-                del items[n:]
+    if added and new_type:
+        new["events"][n] = {"type": new_type, **new["events"][n]}
+        changes.insert(0, {"field": f"events[{n}].type", "old": "", "new": new_type})
+    for i in deleted:
+        item = new[section][i]
+        what = item.get("name") or item.get("item") or item.get("type") or item.get("kind") or ""
+        changes.append({"field": f"{section}[{i}]", "old": f"{what} {item.get('date') or item.get('year') or ''}".strip(),
+                        "new": "（删除）"})
+        del new[section][i]
     return new, changes
 
 
@@ -251,7 +281,9 @@ def save(ws, path: Path, section: str, form: dict[str, str], loaded_hash: str, *
         old_errs = {(p.field, p.message) for p in before.problems if p.severity == "error"}
         new_errs = [p for p in after.problems if p.severity == "error" and (p.field, p.message) not in old_errs]
         if new_errs or after.household is None:
-            names = {c["field"] for c in changes} | {inp.name for r in section_rows(data, section) for inp in r.inputs}
+            names = {c["field"] for c in changes} | {inp.name for r in section_rows(
+                data, section, add_event=form.get(f"events[{len(data.get('events') or [])}].type"))
+                for inp in r.inputs}
             out = Outcome(False, "有错误，未保存（记录没有改动）。请按提示改正后再保存。")
             for p in new_errs:
                 from archive.ids import redact_ids

@@ -1,19 +1,108 @@
-"""Workspace configuration (dibao.toml): locality, standards, deadlines, categories, limits."""
+"""Workspace configuration (dibao.toml), read in one place into one typed `Config`.
+
+`load_config(path)` reads the file, `parse_config(raw)` builds the `Config`: one pydantic model per
+TOML section ([profile], [locality], [standards], [publicity], [deadlines], [categories], [retention],
+[archive], [limits], [search], [forms]).  Unknown sections and keys are refused with the key's full
+name, the known keys and the fix, so a county that misspells a key learns it instead of silently
+getting a default.  Nothing outside this module reads the TOML dictionary.
+
+Adding a section (e.g. [roster]) — the whole pattern, in this file only:
+
+1. Write a model next to the others::
+
+       class RosterSection(Section):
+           \"\"\"[roster]: ... (one line per key in the docstring or a comment).\"\"\"
+           sheet: str = "花名册"
+           max_rows: PositiveInt = 10_000
+
+   `Section` refuses unknown keys; give every field a default so old dibao.toml files still load.
+   Use `PositiveInt`/`NonNegativeInt`/`Literal[...]`/`Decimal` rather than checking by hand; add a
+   Chinese hint for a field that needs one to `HINTS` ("roster.max_rows": "写整数，如 10000").
+2. Add the field to `Config` under the "sections" comment: ``roster: RosterSection = RosterSection()``.
+3. Document the keys in the profile files (archive/profiles/*.toml) if counties should see them.
+4. Read it as ``ws.config.roster.sheet``.
+
+The profiles a workspace can start from are the files archive/profiles/<name>.toml (`profiles()`).
+"""
 
 from __future__ import annotations
 
-import tomllib
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from importlib import resources
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any, Literal
 
+from pydantic import (BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, PrivateAttr, ValidationError,
+                      field_validator)
+
+from archive import profiles as county_profiles
 from archive.errors import ConfigError
 
-PROFILES = ("fenxi", "ezhou", "yueyang")
-PROFILE_TITLES = {"fenxi": "山西省汾西县", "ezhou": "湖北省鄂州市鄂城区", "yueyang": "湖南省岳阳县"}
 CATEGORIES = ("审批类", "日常管理类", "财务类")
+Category = Literal["审批类", "日常管理类", "财务类"]
+DEFAULT_TIMEOUT = 120
+DEFAULT_REVIEW_TEAM = "镇民政所、镇联村包片干部、村支两委"
+RETENTION = {"审批类": "低保退出后3年", "日常管理类": "5年", "财务类": "30年"}
+
+
+# ----------------------------------------------------------------------------- profiles
+
+def profiles() -> tuple[str, ...]:
+    """Names of the built-in profiles, read from archive/profiles/*.toml."""
+    return county_profiles.names()
+
+
+def profile_text(profile: str) -> str:
+    try:
+        return county_profiles.text(profile)
+    except KeyError:
+        raise ConfigError(f"没有名为“{profile}”的地区配置",
+                          hint=f"可选：{'、'.join(f'{k}（{v.title}）' for k, v in county_profiles.infos().items())}") from None
+
+
+def __getattr__(name: str):
+    # PROFILES / PROFILE_TITLES stay importable for older callers; both come from the profile files
+    if name == "PROFILES":
+        return profiles()
+    if name == "PROFILE_TITLES":
+        return {p.name: p.title for p in county_profiles.infos().values()}
+    raise AttributeError(name)
+
+
+# ----------------------------------------------------------------------------- sections
+
+class Section(BaseModel):
+    """Base of every section: unknown keys refused, values immutable after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def get(self, key: str, default=None):
+        """Dict-style read (``config.locality.get("county", "")``) for code written before the models."""
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+
+class ProfileSection(Section):
+    """[profile]: which county's forms and rules this workspace uses."""
+    name: str = "custom"
+    title: str = ""
+    seed: str = ""
+    county_title: str = ""          # 山西省汾西县 (shown when choosing a profile)
+    default_town: str = ""          # town of a new workspace when none is given
+    annual_review_form: str = "fenxi-12"
+    annual_review_form_tekun: str | None = None
+
+
+class LocalitySection(Section):
+    """[locality]: names printed on forms and covers."""
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    town: str = ""
+    service_center: str = ""
+    government: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,65 +128,155 @@ class Standard:
         return s + (f"（{self.note}）" if self.note else "")
 
 
-DEFAULT_TIMEOUT = 120
-LIMIT_EXAMPLES = {"max_pixels": 100_000_000, "max_scan_bytes": 209_715_200, "max_pages_per_attachment": 200,
-                  "max_pdf_stream_bytes": 67_108_864, "convert_timeout": 120, "ocr_timeout": 120,
-                  "convert_memory_mb": 2048}
+class StandardSpec(Section):
+    """One [standards.<year>] entry: 城市 = { amount = "7500", unit = "年", note = "" }; a mid-year change
+    (提标) is a list of them, the later ones with valid_from inside that year."""
+    amount: Decimal = Field(gt=0)
+    unit: Literal["年", "月"] = "年"
+    note: str = ""
+    valid_from: dt.date | None = None
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _no_float(cls, v):
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
-def _limits(raw: dict, path) -> dict:
-    """[limits]: every value a positive number (unknown keys are kept for newer versions)."""
-    lim = dict(raw.get("limits") or {})
-    for key, example in LIMIT_EXAMPLES.items():
-        v = lim.get(key)
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
-            raise ConfigError(f"限制值“{key}”应为大于0的数字，现在是 {v!r}", path=path, field=f"limits.{key}",
-                              hint=f"改为数字（不加引号），如 {key} = {example}，或删除这一行用默认值")
-    return lim
+class PublicitySection(Section):
+    """[publicity]: days of the review (一榜) and confirmation (二榜) notices."""
+    review_days: NonNegativeInt = 7
+    confirm_days: NonNegativeInt = 7
 
 
-@dataclass
-class Config:
-    path: Path | None
-    raw: dict
-    profile: str
-    locality: dict
-    standards: dict[tuple[int, str], Standard]     # the standard in force at the end of each year
-    review_publicity_days: int
-    confirm_publicity_days: int
-    review_working_days: int
-    review_extended_working_days: int
-    refusal_notice_working_days: int
-    categories: dict[str, str]
-    retention: dict[str, str]
-    archive: dict
-    limits: dict
-    search_backend: str
-    annual_review_form: str
-    annual_review_form_tekun: str
-    sha256: str = ""
-    extra: dict = field(default_factory=dict)
-    roster: dict = field(default_factory=dict)      # [roster]: case_no pattern for dibao import
-    archival: object = None   # archive.volumes.archival.Archival ([archival]: 档号, 全宗号, 密级, 归档章)
-    # every dated standard of a year and area, oldest first (a mid-year 提标 gives two)
-    standard_changes: dict[tuple[int, str], tuple[Standard, ...]] = field(default_factory=dict)
-    programs: "ProgramSettings" = field(default_factory=lambda: _program_settings())
+class DeadlinesSection(Section):
+    """[deadlines]: working days allowed for review, extended review and refusal notices."""
+    review_working_days: NonNegativeInt = 30
+    review_extended_working_days: NonNegativeInt = 45
+    refusal_notice_working_days: NonNegativeInt = 3
+
+
+class ArchiveSection(Section):
+    """[archive]: people and numbers printed on covers and notices."""
+    filer: str = ""      # 立卷人
+    checker: str = ""    # 检查人
+    hotline: str = ""    # 举报电话（公示单）
+
+
+class LimitsSection(Section):
+    """[limits]: what one input or one job may cost (pixels, bytes, pages, seconds, memory)."""
+    max_pixels: PositiveInt = 100_000_000
+    max_scan_bytes: PositiveInt = 209_715_200
+    max_pages_per_attachment: PositiveInt = 200
+    max_pdf_stream_bytes: PositiveInt = 67_108_864
+    convert_timeout: float = Field(DEFAULT_TIMEOUT, gt=0)
+    ocr_timeout: float = Field(DEFAULT_TIMEOUT, gt=0)
+    convert_memory_mb: PositiveInt | None = None
+
+    def scan(self):
+        """archive.volumes.scans.ScanLimits from these limits."""
+        from archive.volumes.scans import ScanLimits
+
+        return ScanLimits(max_pixels=self.max_pixels, max_file_bytes=self.max_scan_bytes,
+                          max_pages=self.max_pages_per_attachment, max_pdf_stream_bytes=self.max_pdf_stream_bytes)
+
+
+class SearchSection(Section):
+    """[search]: the full-text engine and whether photos are read by OCR."""
+    backend: Literal["auto", "tantivy", "whoosh"] = "auto"
+    ocr_photos: bool = False
+    ocr_engine: Literal["tesseract", "rapidocr"] | None = None   # None: tesseract (indexer.ocr.get_engine)
+
+
+class RosterSection(Section):
+    """[roster]: dibao import — how households without a 对象编号 are numbered ({年}, {序号:04}, {村});
+    the pattern is checked by _check_roster (parse_config)."""
+    case_no: str | None = None
+
+
+ROSTER_KEYS = {"case_no": 'case_no = "YA-{年}-{序号:04}"'}
+
+
+class FormsSection(Section):
+    """[forms]: values printed on town-level forms."""
+    review_team: str = DEFAULT_REVIEW_TEAM
+
+
+# Chinese fixes for fields whose pydantic message would not tell a clerk what to write
+HINTS = {
+    "limits.*": "改为大于0的数字（不加引号），如 {key} = {example}，或删除这一行用默认值",
+    "publicity.*": "改为不小于0的整数，如 7",
+    "deadlines.*": "改为不小于0的整数，如 30",
+    "standards.*": ('写成 城市 = {{ amount = "7500", unit = "年" }}，unit 为“年”或“月”；年中提标写成列表，'
+                    '如 城市 = [{{ amount = "350", unit = "月" }}, {{ amount = "375", unit = "月", valid_from = "2024-10-01" }}]'
+                    '（valid_from 须在该年内）'),
+    "roster.*": "可写的项：" + ROSTER_KEYS["case_no"],
+    "categories.*": "写 审批类、日常管理类 或 财务类",
+    "search.backend": "写 auto、tantivy 或 whoosh",
+    "search.ocr_photos": "写 true 或 false",
+    "search.ocr_engine": '写 ocr_engine = "tesseract" 或 "rapidocr"',
+}
+
+
+class Config(Section):
+    """The whole dibao.toml.  `path` and `sha256` say where it came from (for messages and cache keys)."""
+
+    # --- sections (add new ones here; see the module docstring) ---
+    profile_section: ProfileSection = Field(ProfileSection(), alias="profile")   # config.profile is its name
+    locality: LocalitySection = LocalitySection()
+    standards: dict[int, dict[Literal["城市", "农村"], StandardSpec | list[StandardSpec]]] = {}
+    publicity: PublicitySection = PublicitySection()
+    deadlines: DeadlinesSection = DeadlinesSection()
+    categories: dict[str, Category] = {}
+    retention: dict[str, str] = dict(RETENTION)
+    archive: ArchiveSection = ArchiveSection()
+    limits: LimitsSection = LimitsSection()
+    search: SearchSection = SearchSection()
+    forms: FormsSection = FormsSection()
+    roster: RosterSection = RosterSection()
+    # [archival] and [programs] are checked by their stage's parser (own messages; see parse_config):
+    # archive.volumes.archival.parse_archival and archive.records.program.parse_program_settings
+    archival: Any = None
+    programs: Any = None
+
+    _path: Path | None = PrivateAttr(None)
+    _sha256: str = PrivateAttr("")
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def sha256(self) -> str:
+        return self._sha256
+
+    # --- conveniences used across the stages ---
+    def _steps(self, year: int, area: str) -> tuple[Standard, ...]:
+        spec = self.standards.get(year, {}).get(area)
+        if spec is None:
+            return ()
+        specs = spec if isinstance(spec, list) else [spec]
+        steps = [Standard(year, area, x.amount, x.unit, x.note, x.valid_from) for x in specs]
+        return tuple(sorted(steps, key=lambda st: st.valid_from or dt.date(year, 1, 1)))
+
+    @property
+    def standard_changes(self) -> dict[tuple[int, str], tuple[Standard, ...]]:
+        """Every dated standard of a year and area, oldest first (a mid-year 提标 gives two)."""
+        return {(y, a): self._steps(y, a) for y, areas in self.standards.items() for a in areas}
 
     def standard(self, year: int, area: str) -> Standard:
-        st = self.standards.get((year, area))
-        if st is None:
-            years = sorted({y for y, _ in self.standards})
+        """The standard in force at the end of the year."""
+        steps = self._steps(year, area)
+        if not steps:
+            years = sorted(self.standards)
             raise ConfigError(
                 f"配置中没有 {year} 年{area}低保标准", path=self.path, field=f"standards.{year}",
                 hint=f"在 dibao.toml 中加入 [standards.{year}] 的{area}标准（已有年份：{', '.join(map(str, years)) or '无'}）")
-        return st
+        return steps[-1]
 
     def standard_on(self, on: dt.date, area: str) -> Standard:
         """The standard in force on a date: the latest of its year whose valid_from is on or before it."""
         self.standard(on.year, area)   # the message when the year is missing
-        steps = self.standard_changes.get((on.year, area)) or (self.standards[(on.year, area)],)
+        steps = self._steps(on.year, area)
         current = steps[0]
         for st in steps:
             if st.valid_from is None or st.valid_from <= on:
@@ -109,70 +288,75 @@ class Config:
 
     def scan_limits(self):
         """archive.volumes.scans.ScanLimits from [limits] (pixels, file size, pages, PDF stream size)."""
-        from archive.volumes.scans import ScanLimits
+        return self.limits.scan()
 
-        d = ScanLimits()
-        lim = self.limits
-        return ScanLimits(max_pixels=int(lim.get("max_pixels", d.max_pixels)),
-                          max_file_bytes=int(lim.get("max_scan_bytes", d.max_file_bytes)),
-                          max_pages=int(lim.get("max_pages_per_attachment", d.max_pages)),
-                          max_pdf_stream_bytes=int(lim.get("max_pdf_stream_bytes", d.max_pdf_stream_bytes)))
+    @field_validator("retention")
+    @classmethod
+    def _retention_defaults(cls, v: dict[str, str]) -> dict[str, str]:
+        return {**RETENTION, **v}
+
+    @property
+    def profile(self) -> str:
+        """The profile's name (fenxi, ezhou, yueyang or custom); the whole section is `profile_section`."""
+        return self.profile_section.name
+
+    @property
+    def review_publicity_days(self) -> int:
+        return self.publicity.review_days
+
+    @property
+    def confirm_publicity_days(self) -> int:
+        return self.publicity.confirm_days
+
+    @property
+    def review_working_days(self) -> int:
+        return self.deadlines.review_working_days
+
+    @property
+    def review_extended_working_days(self) -> int:
+        return self.deadlines.review_extended_working_days
+
+    @property
+    def refusal_notice_working_days(self) -> int:
+        return self.deadlines.refusal_notice_working_days
+
+    @property
+    def search_backend(self) -> str:
+        return self.search.backend
+
+    @property
+    def annual_review_form(self) -> str:
+        return self.profile_section.annual_review_form
+
+    @property
+    def annual_review_form_tekun(self) -> str:
+        return self.profile_section.annual_review_form_tekun or self.profile_section.annual_review_form
 
     @property
     def convert_timeout(self) -> float:
         """Seconds one LibreOffice conversion may take ([limits] convert_timeout)."""
-        return float(self.limits.get("convert_timeout", DEFAULT_TIMEOUT))
+        return float(self.limits.convert_timeout)
 
     @property
     def convert_memory_mb(self) -> int | None:
         """Address-space limit of each LibreOffice worker in MB ([limits] convert_memory_mb), None: no limit."""
-        v = self.limits.get("convert_memory_mb")
-        return int(v) if v else None
+        return self.limits.convert_memory_mb
 
     @property
     def ocr_timeout(self) -> float:
         """Seconds one OCR job may take ([limits] ocr_timeout)."""
-        return float(self.limits.get("ocr_timeout", DEFAULT_TIMEOUT))
+        return float(self.limits.ocr_timeout)
 
     @property
     def county(self) -> str:
-        return self.locality.get("county", "")
+        return self.locality.county
 
     @property
     def town(self) -> str:
-        return self.locality.get("town", "")
+        return self.locality.town
 
 
-def profile_text(profile: str) -> str:
-    if profile not in PROFILES:
-        raise ConfigError(f"没有名为“{profile}”的地区配置", hint=f"可选：{'、'.join(f'{k}（{v}）' for k, v in PROFILE_TITLES.items())}")
-    return resources.files("archive").joinpath("profiles", f"{profile}.toml").read_text("utf-8")
-
-
-ROSTER_KEYS = {"case_no": 'case_no = "YA-{年}-{序号:04}"'}
-
-
-def _roster(raw: dict, path) -> dict:
-    """[roster] (dibao import): case_no, the pattern of new case numbers; unknown keys refused."""
-    sec = raw.get("roster") or {}
-    if not isinstance(sec, dict):
-        raise ConfigError("[roster] 应为一节设置", path=path, field="roster", hint=f"写成 [roster] 下一行 {ROSTER_KEYS['case_no']}")
-    for key in sec:
-        if key not in ROSTER_KEYS:
-            raise ConfigError(f"[roster] 中没有“{key}”这一项", path=path, field=f"roster.{key}",
-                              hint=f"可写的项：{'；'.join(ROSTER_KEYS.values())}；删除这一行或改正拼写")
-    pat = sec.get("case_no")
-    if pat is not None:
-        try:
-            sample = str(pat).format(年=2024, 序号=1, 村="东关村", year=2024, seq=1, village="东关村")
-        except (KeyError, ValueError, IndexError) as exc:
-            raise ConfigError(f"对象编号规则“{pat}”写法有误（{exc}）", path=path, field="roster.case_no",
-                              hint="只能用 {年}、{序号}（如 {序号:04} 表示4位、不足补0）和 {村}，如 " + ROSTER_KEYS["case_no"]) from exc
-        if not isinstance(pat, str) or "{序号" not in pat and "{seq" not in pat or sample.strip() == "":
-            raise ConfigError(f"对象编号规则“{pat}”中没有 {{序号}}，编号会重复", path=path, field="roster.case_no",
-                              hint="加上 {序号}，如 " + ROSTER_KEYS["case_no"])
-    return dict(sec)
-
+# ----------------------------------------------------------------------------- loading
 
 def load_config(path: Path) -> Config:
     try:
@@ -190,79 +374,97 @@ def load_config(path: Path) -> Config:
     return parse_config(raw, path, sha256_bytes(data))
 
 
-def _int(raw: dict, section: str, key: str, default: int, path) -> int:
-    v = raw.get(section, {}).get(key, default)
-    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-        raise ConfigError(f"“{key}”应为不小于0的整数", path=path, field=f"{section}.{key}", hint=f"改为整数，如 {default}")
-    return v
+def _known_keys(model, loc: tuple) -> list[str]:
+    """The keys allowed where an unknown key `loc` was found."""
+    cls = model
+    for part in loc[:-1]:
+        fields = {f.alias or n: f for n, f in cls.model_fields.items()}
+        field = fields.get(str(part))
+        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+            return []
+        cls = field.annotation
+    return [f.alias or name for name, f in cls.model_fields.items()]
+
+
+def _hint_for(dotted: str) -> str:
+    section, _, key = dotted.partition(".")
+    example = LimitsSection.model_fields[key.split(".")[0]].default if section == "limits" and key.split(".")[0] in LimitsSection.model_fields else ""
+    for pattern in (dotted, f"{section}.{key.split('.')[0]}", f"{section}.*"):
+        if pattern in HINTS:
+            return HINTS[pattern].format(key=key, example=example)
+    return "按 dibao init 生成的 dibao.toml 中的写法修改"
+
+
+def _error(exc: ValidationError, path: Path | None) -> ConfigError:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    dotted = ".".join(str(p) for p in loc)
+    if err["type"] == "extra_forbidden":
+        known = _known_keys(Config, loc)
+        where = f"[{'.'.join(map(str, loc[:-1]))}] 中" if len(loc) > 1 else ""
+        return ConfigError(f"未知设置“{dotted}”：{where}没有这一项", path=path, field=dotted,
+                           hint=f"请检查拼写；可用的设置有：{'、'.join(known)}" if known else "请检查拼写，或删除这一行")
+    value = err.get("input")
+    section = str(loc[0]) if loc else ""
+    if section == "limits":
+        what = f"限制值“{loc[-1]}”应为大于0的数字"
+    elif section in ("publicity", "deadlines"):
+        what = f"“{loc[-1]}”应为不小于0的整数"
+    elif section == "standards" and loc[-1] == "[key]" and len(loc) == 3:
+        what, dotted = f"标准年份“{loc[1]}”不是数字", f"standards.{loc[1]}"
+        return ConfigError(what, path=path, field=dotted, hint="写成 [standards.2024]")
+    elif section == "standards" and loc[-1] == "[key]":
+        what, dotted = f"标准地区“{loc[2]}”无效", f"standards.{loc[1]}.{loc[2]}"
+        return ConfigError(what, path=path, field=dotted, hint="写“城市”或“农村”")
+    elif section == "standards":
+        what = "低保标准写法有误"
+        dotted = ".".join(str(p) for p in loc[:3])
+    elif section == "categories":
+        what = f"表单 {loc[-1]} 的归档类别“{value}”无效"
+    elif dotted == "search.backend":
+        what = f"检索引擎“{value}”无效"
+    else:
+        what = f"设置“{dotted}”的值无效"
+    return ConfigError(f"{what}，现在是 {value!r}" if value is not None and not isinstance(value, dict) else what,
+                       path=path, field=dotted, hint=_hint_for(dotted))
 
 
 def parse_config(raw: dict, path: Path | None = None, sha256: str = "") -> Config:
-    prof = raw.get("profile", {})
-    standards: dict[tuple[int, str], Standard] = {}
-    changes: dict[tuple[int, str], tuple[Standard, ...]] = {}
-    for year, areas in (raw.get("standards") or {}).items():
-        try:
-            y = int(year)
-        except ValueError:
-            raise ConfigError(f"标准年份“{year}”不是数字", path=path, field=f"standards.{year}", hint="写成 [standards.2024]")
-        for area, spec in (areas or {}).items():
-            if area not in ("城市", "农村"):
-                raise ConfigError(f"标准地区“{area}”无效", path=path, field=f"standards.{year}.{area}", hint="写“城市”或“农村”")
-            steps = []
-            for spec1 in (spec if isinstance(spec, list) else [spec]):
-                try:
-                    amount = Decimal(str(spec1["amount"]))
-                    unit = spec1.get("unit", "年")
-                    assert unit in ("年", "月") and amount > 0
-                    vf = spec1.get("valid_from")
-                    if isinstance(vf, str):
-                        vf = dt.date.fromisoformat(vf)
-                    assert vf is None or (isinstance(vf, dt.date) and vf.year == y)
-                except (KeyError, InvalidOperation, AssertionError, TypeError, ValueError):
-                    raise ConfigError("低保标准写法有误", path=path, field=f"standards.{year}.{area}",
-                                      hint='写成 城市 = { amount = "7500", unit = "年" }，unit 为“年”或“月”；年中提标写成列表，'
-                                           '如 城市 = [{ amount = "350", unit = "月" }, { amount = "375", unit = "月", '
-                                           f'valid_from = "{y}-10-01" }}]（valid_from 须在该年内）')
-                steps.append(Standard(y, area, amount, unit, str(spec1.get("note", "")), vf))
-            steps.sort(key=lambda st: st.valid_from or dt.date(y, 1, 1))
-            standards[(y, area)] = steps[-1]
-            changes[(y, area)] = tuple(steps)
-    cats = {}
-    for form_id, cat in (raw.get("categories") or {}).items():
-        if cat not in CATEGORIES:
-            raise ConfigError(f"表单 {form_id} 的归档类别“{cat}”无效", path=path, field=f"categories.{form_id}",
-                              hint="写 审批类、日常管理类 或 财务类")
-        cats[form_id] = cat
-    backend = (raw.get("search") or {}).get("backend", "auto")
-    if backend not in ("auto", "tantivy", "whoosh"):
-        raise ConfigError(f"检索引擎“{backend}”无效", path=path, field="search.backend", hint="写 auto、tantivy 或 whoosh")
+    """A `Config` from the parsed TOML; the first problem raises ConfigError naming the key and the fix."""
+    from archive.records.program import parse_program_settings
     from archive.volumes.archival import parse_archival
 
-    archival = parse_archival(raw.get("archival"), path)
-    return Config(
-        path=path, raw=raw, profile=prof.get("name", "custom"), archival=archival,
-        locality=dict(raw.get("locality") or {}), standards=standards,
-        review_publicity_days=_int(raw, "publicity", "review_days", 7, path),
-        confirm_publicity_days=_int(raw, "publicity", "confirm_days", 7, path),
-        review_working_days=_int(raw, "deadlines", "review_working_days", 30, path),
-        review_extended_working_days=_int(raw, "deadlines", "review_extended_working_days", 45, path),
-        refusal_notice_working_days=_int(raw, "deadlines", "refusal_notice_working_days", 3, path),
-        categories=cats,
-        retention={"审批类": "低保退出后3年", "日常管理类": "5年", "财务类": "30年", **(raw.get("retention") or {})},
-        archive=dict(raw.get("archive") or {}),
-        limits=_limits(raw, path),
-        search_backend=backend,
-        roster=_roster(raw, path),
-        annual_review_form=prof.get("annual_review_form", "fenxi-12"),
-        annual_review_form_tekun=prof.get("annual_review_form_tekun", prof.get("annual_review_form", "fenxi-12")),
-        sha256=sha256,
-        standard_changes=changes,
-        programs=_program_settings(raw, path),
-    )
+    raw = {**raw, "archival": parse_archival(raw.get("archival"), path),
+           "programs": parse_program_settings(raw, path)}
+    try:
+        cfg = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise _error(exc, path) from None
+    _check_standards(cfg, path)
+    _check_roster(cfg.roster.case_no, path)
+    cfg._path = path
+    cfg._sha256 = sha256
+    return cfg
 
 
-def _program_settings(raw: dict | None = None, path=None):
-    from archive.records.program import parse_program_settings
+def _check_standards(cfg: Config, path) -> None:
+    for year, areas in cfg.standards.items():
+        for area, spec in areas.items():
+            for x in (spec if isinstance(spec, list) else [spec]):
+                if x.valid_from is not None and x.valid_from.year != year:
+                    raise ConfigError("低保标准写法有误：valid_from 不在该年内", path=path, field=f"standards.{year}.{area}",
+                                      hint=_hint_for(f"standards.{year}"))
 
-    return parse_program_settings(raw or {}, path)
+
+def _check_roster(pat: str | None, path) -> None:
+    """[roster] case_no: a pattern with {序号} (or {seq}), only {年}/{序号}/{村} (or year/seq/village)."""
+    if pat is None:
+        return
+    try:
+        sample = pat.format(年=2024, 序号=1, 村="东关村", year=2024, seq=1, village="东关村")
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ConfigError(f"对象编号规则“{pat}”写法有误（{exc}）", path=path, field="roster.case_no",
+                          hint="只能用 {年}、{序号}（如 {序号:04} 表示4位、不足补0）和 {村}，如 " + ROSTER_KEYS["case_no"]) from exc
+    if ("{序号" not in pat and "{seq" not in pat) or sample.strip() == "":
+        raise ConfigError(f"对象编号规则“{pat}”中没有 {{序号}}，编号会重复", path=path, field="roster.case_no",
+                          hint="加上 {序号}，如 " + ROSTER_KEYS["case_no"])

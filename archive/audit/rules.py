@@ -40,7 +40,8 @@ from importlib import resources
 from pathlib import Path
 
 from archive.audit.conditions import EXPENSE_KINDS, FILTERS, ITERATORS, parse_due
-from archive.config import CATEGORIES, PROFILES
+from archive import profiles as county_profiles
+from archive.config import CATEGORIES
 from archive.errors import ConfigError
 from archive.records.model import ATTACHMENT_TYPES, EVENT_TYPES, HOUSEHOLD_TYPES
 
@@ -105,7 +106,7 @@ def rules_path_for(ws, explicit: Path | None = None) -> Path:
     if local.is_file():
         return local
     profile = ws.config.profile
-    if profile not in PROFILES:
+    if profile not in county_profiles.names():
         raise ConfigError(f"工作区的地区配置“{profile}”没有自带的审计规则", path=ws.config.path, field="profile.name",
                           hint=f"把 archive/rules/ 下的一个规则文件复制到工作区，命名 {WORKSPACE_RULES} 后按本地要求修改")
     return packaged_rules_path(profile)

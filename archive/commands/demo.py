@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from archive import profiles as county_profiles
 from archive.commands.common import duration
 
 
@@ -26,9 +27,9 @@ def _demo_bar(label: str, total: int):
               help="样例工作区目录（新目录或空目录）")
 @click.option("--households", "-n", default=60, show_default=True, type=click.IntRange(1, 1_000_000), help="户数")
 @click.option("--seed", default=1, show_default=True, type=int, help="随机种子：同一种子生成完全相同的记录")
-@click.option("--profile", "-p", default="yueyang", show_default=True, type=click.Choice(["fenxi", "ezhou", "yueyang"]),
-              help="地区配置：fenxi 山西汾西县，ezhou 湖北鄂州市鄂城区，yueyang 湖南岳阳县")
-@click.option("--town", help="乡镇（街道）名称（默认：黄沙街镇、永安镇或西山街道）")
+@click.option("--profile", "-p", default="yueyang", show_default=True, type=click.Choice(county_profiles.names()),
+              help=f"地区配置：{county_profiles.help_text()}")
+@click.option("--town", help=f"乡镇（街道）名称（默认：{county_profiles.towns_text()}）")
 @click.option("--no-scans", is_flag=True, help="只生成家庭记录，不生成扫描件（快，用于性能测试）")
 @click.option("--no-run", is_flag=True, help="只生成数据，不接着运行检查、卷宗、检索和审计")
 def demo(out, households, seed, profile, town, no_scans, no_run):

@@ -87,7 +87,7 @@ def index(ctx, rebuild, backend, out, reocr, as_json):
                                   progress=progress, rebuild=rebuild,
                                   lookup=households_for_matching(households) if rebuild else None,
                                   extra_words=workspace_words(households=households),
-                                  ocr_photos=bool(ws.config.raw.get("search", {}).get("ocr_photos", False)),
+                                  ocr_photos=ws.config.search.ocr_photos,
                                   ocr_timeout=ws.config.ocr_timeout, ocr_engine=_ocr_engine(ws), reocr=reocr)
         finally:
             progress.close()
@@ -99,7 +99,7 @@ def index(ctx, rebuild, backend, out, reocr, as_json):
 
 def _ocr_engine(ws) -> str | None:
     """[search] ocr_engine of dibao.toml: "tesseract" (default) or "rapidocr"."""
-    return (ws.config.raw.get("search") or {}).get("ocr_engine")
+    return ws.config.search.ocr_engine
 
 
 def _households_lookup(ws):

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import click
 
+from archive import profiles as county_profiles
 from archive.errors import ProblemsFound
 
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--profile", "-p", required=True, type=click.Choice(["fenxi", "ezhou", "yueyang"]),
-              help="地区配置：fenxi 山西汾西县，ezhou 湖北鄂州市鄂城区，yueyang 湖南岳阳县")
+@click.option("--profile", "-p", required=True, type=click.Choice(county_profiles.names()),
+              help=f"地区配置：{county_profiles.help_text()}")
 @click.option("--town", help="乡镇（街道）名称，写入表头")
 def init(directory, profile, town):
     """建立工作区：配置文件 dibao.toml、家庭记录目录 households/、扫描件目录 scans/。
@@ -29,7 +30,7 @@ def init(directory, profile, town):
     ws = init_workspace(directory, profile, town)
     c = ws.config
     click.echo(f"已建立工作区：{ws.root}")
-    click.echo(f"  地区：{c.locality.get('province', '')}{c.locality.get('city', '')}{c.county}{c.town}（{profile}）")
+    click.echo(f"  地区：{c.locality.province}{c.locality.city}{c.county}{c.town}（{profile}）")
     click.echo(f"  配置：{ws.root / 'dibao.toml'}（低保标准、公示天数、归档类别可在此修改）")
     click.echo(f"  家庭记录放在 {ws.households_dir}，扫描件放在 {ws.scans_dir}/<对象编号>/")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archive import profiles as county_profiles
 from archive.errors import InputError
 from archive.records.model import Household
 from archive.forms import shape
@@ -49,8 +50,8 @@ def applicable(spec, hh: Household, config) -> bool:
     """Does this household need this form at all (in the workspace's profile)?"""
     if spec.is_list:
         return False
-    prof = getattr(config, "profile", "custom") if config is not None else "custom"
-    if prof in ("fenxi", "ezhou", "yueyang") and spec.id not in SHARED_FORMS and _profile_of(spec.id) != prof:
+    prof = config.profile if config is not None else "custom"
+    if prof in county_profiles.names() and spec.id not in SHARED_FORMS and _profile_of(spec.id) != prof:
         return False
     fid = spec.id
     if fid == "fenxi-05":

@@ -157,9 +157,9 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
     loc = config.locality
     living = hh.living_members(on)
     head = hh.head
-    ctx["loc"] = fill(shape.LOC, province=loc.get("province", ""), city=loc.get("city", ""), county=loc.get("county", ""),
-                      town=hh.town or loc.get("town", ""), village=hh.village, group=text(hh.group),
-                      service_center=loc.get("service_center", ""), government=loc.get("government", ""))
+    ctx["loc"] = fill(shape.LOC, province=loc.province, city=loc.city, county=loc.county,
+                      town=hh.town or loc.town, village=hh.village, group=text(hh.group),
+                      service_center=loc.service_center, government=loc.government)
     ctx["cfg"] = config_values(config)
     applicant = head
     app = hh.latest("申请")
@@ -226,7 +226,7 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
 
 def config_values(config) -> dict:
     return fill(shape.CFG, review_days=str(config.review_publicity_days), confirm_days=str(config.confirm_publicity_days),
-                hotline=str(config.archive.get("hotline", "") or ""))
+                hotline=config.archive.hotline)
 
 
 def _category(hh, living, on) -> str:

@@ -16,7 +16,6 @@ from archive.forms import shape
 from archive.forms.context import age_of, calc_year_for, config_values, is_minor, money, _current_amounts
 from archive.forms.shape import fill
 
-DEFAULT_REVIEW_TEAM = "镇民政所、镇联村包片干部、村支两委"
 
 
 def _applicant(hh):
@@ -29,9 +28,8 @@ def _applicant(hh):
 def _base(config, town: str, village: str = "") -> dict:
     ctx = shape.defaults()
     loc = config.locality
-    ctx["loc"] = fill(shape.LOC, province=loc.get("province", ""), city=loc.get("city", ""), county=loc.get("county", ""),
-                      town=town, village=village, service_center=loc.get("service_center", ""),
-                      government=loc.get("government", ""))
+    ctx["loc"] = fill(shape.LOC, province=loc.province, city=loc.city, county=loc.county,
+                      town=town, village=village, service_center=loc.service_center, government=loc.government)
     ctx["cfg"] = config_values(config)
     return ctx
 
@@ -158,7 +156,7 @@ def review_schedule(config, households, town: str, year: int | None):
     reviews = [(hh, r) for hh in in_town for r in hh.events_of("年度审核")]
     if year is None:
         year = max((r.year for _hh, r in reviews), default=dt.date.today().year)
-    people = str((config.raw.get("forms") or {}).get("review_team", DEFAULT_REVIEW_TEAM))
+    people = config.forms.review_team
     first_day: dict[str, dt.date | None] = {}
     for hh in in_town:
         first_day.setdefault(hh.village, None)

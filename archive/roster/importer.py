@@ -524,7 +524,7 @@ def case_pattern(config) -> str:
     """[roster] case_no in dibao.toml, else the profile's, else DB-{年}-{序号:04}."""
     from archive.roster.store import DEFAULT_CASE_PATTERN
 
-    pat = (getattr(config, "roster", None) or config.raw.get("roster") or {}).get("case_no")
+    pat = config.roster.case_no
     if pat:
         return str(pat)
     try:

@@ -237,12 +237,12 @@ def fenxi_06() -> Doc:
 
 def fenxi_07() -> Doc:
     d = Doc(margins=(20, 18, 18, 18), size=11)
-    d.title("最低生活保障对象审核公示单", size=20, after=0)
+    d.title("{{ prog.review_title }}", size=20, after=0)
     d.p("^^" + FENXI_SUB, size=12, font=FANG, after=8)
     b = dict(size=14, font=FANG, line=24)
     d.p("⟦{{ loc.village|fill(8) }}⟧村（社区）：", **b)
-    d.p("下列家庭申请最低生活保障，现将通过审核的家庭予以公示，接受社会监督，如有异议，请提供事实依据向我处反映。", indent_chars=2, **b)
-    d.p("公示时间：{{ pub.start|ymd }}至{{ pub.end|ymd }}（{{ cfg.review_days }}天）", indent_chars=2, **b)
+    d.p("下列家庭{{ prog.applied }}，现将通过审核的家庭予以公示，接受社会监督，如有异议，请提供事实依据向我处反映。", indent_chars=2, **b)
+    d.p("公示时间：{{ pub.start|ymd }}至{{ pub.end|ymd }}（{{ pub.days or cfg.review_days }}天）", indent_chars=2, **b)
     d.p("举报电话：{{ cfg.hotline }}", indent_chars=2, **b)
     d.p(">>{{ loc.town }}综合便民服务中心（盖章）", before=8, **b)
     d.p(">>{{ pub.start|ymd }}　　", after=8, **b)
@@ -268,7 +268,7 @@ def fenxi_08() -> Doc:
 
 def fenxi_09() -> Doc:
     d = Doc(margins=(12, 14, 10, 14), size=8.5)
-    d.title("最低生活保障审核确认表", size=16, after=0)
+    d.title("{{ prog.decision_title }}", size=16, after=0)
     d.p("^^" + FENXI_SUB, size=11, font=FANG, after=2)
     lw = 16
     pw = [13, 8, 8, 14, 11, 19, 15]
@@ -282,7 +282,7 @@ def fenxi_09() -> Doc:
     W = d.width  # 182
     assert abs(lw + pw[0] + 129 + photo - W) < 0.01, W
     rows += [
-        R([C("保障类别", lw + pw[0]), C("城市低保{{ hh.is_urban|box }}农村低保{{ hh.is_rural|box }}", 65), C("所在单位", 28),
+        R([C("保障类别", lw + pw[0]), C("城市低保{{ hh.is_urban|box }}农村低保{{ hh.is_rural|box }}特困{{ hh.is_tekun|box }}低保边缘{{ hh.is_edge|box }}", 65), C("所在单位", 28),
            C("{{ applicant.employer }}")], h=9),
         R([C("共同生活家庭成员", lw, rs=4)] + [C(t, w) for t, w in zip(PERSON_HEAD, pw)] + [C("月/年收入", 26), C("身份证号码")], h=9),
         loop("m in members|rows(5)"),
@@ -302,8 +302,8 @@ def fenxi_09() -> Doc:
         R([C("是否为最低生活保障经办人员或村干部近亲属", lw + pw[0] + 20), C("{{ hh.official_relative_yn }}", align="left")], h=9),
         R([C("乡镇（街道）综合便民服务中心审核意见", lw + pw[0], rs=2), C(
             "经审核、公示：⟦{{ hh.village|fill(6) }}⟧村（社区）⟦{{ applicant.name|fill(4) }}⟧家庭⟦{{ ev.covered_count|fill(3) }}⟧人，"
-            "拟同意纳入最低生活保障范围。\n建议人均补助金额⟦{{ ev.per_person|fill(5) }}⟧元/月（年），家庭补助金额⟦{{ ev.household_amount|fill(5) }}⟧"
-            "元/月（年）。请乡镇人民政府（街道办事处）研究确认。\n>>盖  章　　　　\n>>{{ ev.review_date|ymd }}　　", align="left", valign="top",
+            "拟同意{{ prog.admitted }}。\n建议人均补助金额⟦{{ ev.per_person|fill(5) }}⟧元/月，家庭补助金额⟦{{ ev.household_amount|fill(5) }}⟧"
+            "元/月。请乡镇人民政府（街道办事处）研究确认。\n>>盖  章　　　　\n>>{{ ev.review_date|ymd }}　　", align="left", valign="top",
             indent_chars=2)], h=30),
         R([C("经办人\n签名", 24), C("", 50), C("负责人\n签名", 24), C("")], h=10),
         R([C("乡镇人民政府（街道办事处）确认意见", lw + pw[0], rs=2), C(
@@ -321,9 +321,9 @@ def fenxi_09() -> Doc:
 
 def fenxi_10() -> Doc:
     d = Doc(margins=(20, 18, 18, 18), size=11)
-    d.title("最低生活保障对象确认公示单", size=20, after=0)
+    d.title("{{ prog.confirm_title }}", size=20, after=0)
     d.p("^^" + FENXI_SUB, size=12, font=FANG, after=10)
-    d.p("经确认，以下家庭（个人）纳入最低生活保障范围，现进行公示。", size=14, font=FANG, line=24, indent_chars=2, after=8)
+    d.p("经确认，以下家庭（个人）{{ prog.admitted }}，现进行公示。", size=14, font=FANG, line=24, indent_chars=2, after=8)
     w = [40, 34, 30, 30]
     rows = [R([C("家庭所在村（社区）", w[0]), C("申请人姓名", w[1]), C("保障人口数", w[2]), C("家庭人口数", w[3]), C("保障金额（元/月）")],
               h=12, header=True),

@@ -187,6 +187,10 @@ def _form_title(fid: str) -> str:
 
 def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info: tuple) -> None:
     fid, category, event_types, title, need, no_event, no_event_fix = info
+    if fid == "fenxi-09" and facts.hh.type in ("特困", "低保边缘"):
+        from archive.records.program import program_of
+
+        title = program_of(facts.hh).decision_form_title   # never 最低生活保障审核确认表 for 特困 / 低保边缘
     if rule.min and len(subjects) < rule.min:
         subj = Subject("", "", facts.hh)
         need = need or "相应"

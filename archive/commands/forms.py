@@ -113,11 +113,13 @@ def forms_blank(state, form_id, out):
 @click.option("--date", "date_", help="公示开始日期，选择哪一批公示（默认最近一批）")
 @click.option("--month", help="汇总月份，如 2024-06（在保对象汇总表；默认最近有发放记录的月份）")
 @click.option("--year", type=int, help="年审年度（镇复核到村时间安排）")
+@click.option("--program", type=click.Choice(["低保", "特困", "低保边缘"]),
+              help="公示单的对象类别（低保、特困、低保边缘分别公示；默认有低保家庭时为低保）")
 @click.option("--unsigned", is_flag=True, help="页眉加“未签字”标记")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="输出文件：.docx 或 .pdf")
 @click.pass_obj
-def forms_fill(state, form_id, record, event, village, town, date_, month, year, unsigned, out):
+def forms_fill(state, form_id, record, event, village, town, date_, month, year, program, unsigned, out):
     """按记录填表：姓名、身份证号、日期、金额（到分）、年龄、勾选项、成员和赡养人行都从记录和核算结果填入。
 
     \b
@@ -138,7 +140,7 @@ def forms_fill(state, form_id, record, event, village, town, date_, month, year,
                          hint=f"例：dibao forms fill {form_id} --household households/FX-001.json -o 表.pdf")
     ws = state.ws
     kwargs = dict(household=record, event=event, village=village, town=town, mark_unsigned=unsigned,
-                  date=date_, month=month, year=year)
+                  date=date_, month=month, year=year, program=program)
     result = formsmod.render(form_id, ws, **kwargs)
     for w in result.warnings:
         click.echo(f"提醒：{w}", err=True)

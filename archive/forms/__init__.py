@@ -105,7 +105,7 @@ def _date(value) -> dt.date | None:
 
 
 def render(form_id: str, ws, *, household=None, event=None, village=None, town=None, blank=False,
-           mark_unsigned=False, date=None, month=None, year=None) -> Rendered:
+           mark_unsigned=False, date=None, month=None, year=None, program=None) -> Rendered:
     spec = get(form_id)
     if spec.scope == "list" and not blank and ws is None:
         raise InputError("填写汇总类表单需要工作区", hint="在工作区目录中运行，或加 --workspace")
@@ -114,7 +114,9 @@ def render(form_id: str, ws, *, household=None, event=None, village=None, town=N
     public_scope = None
     notice_date = None
     if blank:
-        ctx = {"cfg": _cfg(ws)} if ws is not None else {}
+        from archive.forms.context import program_values
+
+        ctx = {"cfg": _cfg(ws), "prog": program_values(None)} if ws is not None else {"prog": program_values(None)}
     elif spec.is_list:
         if ws is None:
             raise InputError("填写汇总类表单需要工作区", hint="在工作区目录中运行，或加 --workspace")
@@ -125,7 +127,8 @@ def render(form_id: str, ws, *, household=None, event=None, village=None, town=N
             if not village:
                 raise InputError(f"表单 {form_id} 按村（社区）填写，请指定村名", field="--village", hint=f"例：dibao forms fill {form_id} --village 城关村 -o 公示单.docx")
             ctx, w, public_scope, notice_date = lists.review_notice(cfg, households, village, _date(date),
-                                                                   confirm=(form_id == "fenxi-10" or spec.event == "确认公示"))
+                                                                   confirm=(form_id == "fenxi-10" or spec.event == "确认公示"),
+                                                                   program=program)
         else:
             if village and not town:
                 # a village names its town; the roster then lists that village only

@@ -136,6 +136,8 @@ def build(spec, hh: Household, config, ev) -> dict:
                  household_amount=money(ev.household_amount if ev.household_amount is not None else (c.household_total if c else None)),
                  review_date=ev.review_date, approved=ev.approved is True, rejected=ev.approved is False,
                  start_year=start[0], start_month=str(int(start[1])) if start[1] else "")
+        if hh.type == "低保边缘":   # no 低保 payment: never 0.00 on the 审核确认表
+            e.update(per_person="—", household_amount="—")
     elif t == "不予批准":
         e.update(income_exceeds=ev.reason_kind == "收入超标", property_mismatch=ev.reason_kind == "财产不符",
                  per_capita_income=money(ev.per_capita_income), standard=money(ev.standard),

@@ -161,6 +161,7 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
                       town=hh.town or loc.town, village=hh.village, group=text(hh.group),
                       service_center=loc.service_center, government=loc.government)
     ctx["cfg"] = config_values(config)
+    ctx["prog"] = program_values(hh.type)
     applicant = head
     app = hh.latest("申请")
     if app is not None:
@@ -196,7 +197,8 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
         residence=text(hh.address.residence), registered=text(hh.address.registered),
         official_relative="有" if official else "无", official_relative_yn="是" if official else "否",
         deposits=money(pr.deposits), securities=money(pr.securities), claims=money(pr.claims), other_property=text(pr.other),
-        is_urban=hh.area == "城市", is_rural=hh.area == "农村",
+        is_urban=hh.type == "城市低保", is_rural=hh.type == "农村低保", is_tekun=hh.type == "特困",
+        is_edge=hh.type == "低保边缘",
         housing_category=text(hs.category), housing_nature=text(hs.nature),
         housing_area=f"{hs.area}㎡" if hs.area is not None else "", housing_decoration=text(hs.decoration),
         housing_built=text(hs.built_year), housing_rooms=text(hs.rooms), housing_floors=text(hs.floors),
@@ -222,6 +224,16 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
                                   f"{money(c.standard.monthly)}元/人/月。"))
     ctx["calc"] = fill(shape.CALC, **calc_vals)
     return ctx
+
+
+def program_values(household_type: str | None) -> dict:
+    """The `prog` wording of a household type (None: the 最低生活保障 wording, for blank forms)."""
+    from archive.records.program import program_of
+
+    p = program_of(household_type or "农村低保")
+    return fill(shape.PROG, name=p.name, subject=p.subject, applied=p.applied, admitted=p.admitted,
+                review_title=f"{p.subject}审核公示单", confirm_title=f"{p.subject}确认公示单",
+                decision_title=p.decision_form_title)
 
 
 def config_values(config) -> dict:

@@ -50,13 +50,31 @@ def _batch(households, village: str, ev_type: str, date: dt.date | None):
     return in_village, chosen, start
 
 
-def review_notice(config, households, village: str, date=None, confirm: bool = False):
-    """fenxi-07 (审核公示单) or fenxi-10 (确认公示单) for one village; returns (context, warnings, households in scope)."""
+def review_notice(config, households, village: str, date=None, confirm: bool = False, program: str | None = None):
+    """fenxi-07 (审核公示单) or fenxi-10 (确认公示单) for one village; returns (context, warnings, households in scope).
+
+    One notice per program: 最低生活保障 (城市/农村低保), 特困, 低保边缘 are announced on separate notices
+    with their own title and wording (`program`: 低保 | 特困 | 低保边缘; default: 低保 when the batch has it,
+    else the batch's only program); the other programs' households are reported back as warnings."""
+    from archive.records.program import program_of
+
     ev_type = "确认公示" if confirm else "审核公示"
     in_village, chosen, start = _batch(households, village, ev_type, date)
+    kinds = sorted({program_of(hh).kind for hh, _e in chosen}, key=("低保", "特困", "低保边缘").index)
+    if program is not None and program not in ("低保", "特困", "低保边缘"):
+        raise InputError(f"对象类别“{program}”无效", field="--program", hint="写 低保、特困 或 低保边缘")
+    kind = program or kinds[0]
     town = chosen[0][0].town
     ctx = _base(config, town, village)
     warnings: list[str] = []
+    others = [k for k in kinds if k != kind]
+    if others:
+        warnings.append(f"本批公示中还有{'、'.join(others)}家庭，不列入本公示单，请用 --program {others[0]} 另行生成")
+    chosen = [(hh, e) for hh, e in chosen if program_of(hh).kind == kind]
+    if not chosen:
+        raise InputError(f"“{village}”{start.isoformat()} 的{ev_type}中没有{kind}家庭", field="--program",
+                         hint=f"可选：{'、'.join(kinds)}")
+    ctx["prog"] = _program_ctx(chosen[0][0].type)
     rows = []
     for hh, e in sorted(chosen, key=lambda p: p[0].case_no):
         applicant = _applicant(hh)
@@ -67,18 +85,34 @@ def review_notice(config, households, village: str, date=None, confirm: bool = F
         covered = [m for m in living if m.covered]
         adults = [m.name for m in covered if not is_minor(m, start)]
         c = _calc(hh, config, e)
-        if confirm:
+        if confirm and kind == "低保边缘":
+            amount = "—"   # no 低保 payment
+        elif confirm:
             dec = hh.latest("审核确认")
             amount = dec.household_amount if dec is not None and dec.household_amount is not None else (c.household_total if c else None)
         else:
             amount = None
         rows.append(fill(shape.ROW, no=str(len(rows) + 1), names="、".join(adults), applicant=applicant.name, village=hh.village,
                          family_size=str(len(living)), covered_count=str(len(covered)),
-                         per_capita=money(c.per_capita_monthly) if c else "", amount=money(amount)))
+                         per_capita=money(c.per_capita_monthly) if c else "",
+                         amount=amount if isinstance(amount, str) else money(amount)))
     ctx["rows"] = rows
     end = max((e.end for _hh, e in chosen), default=None)
-    ctx["pub"] = fill(shape.PUB, start=start, end=end, date=start)
+    # the days the dates say (start and end both counted), not the setting: a 3-day notice prints 3
+    days = str((end - start).days + 1) if end else ""
+    want = config.confirm_publicity_days if confirm else config.review_publicity_days
+    if end and (end - start).days + 1 < want:
+        warnings.append(f"公示期 {start.isoformat()} 至 {end.isoformat()} 只有 {days} 天，少于规定的 {want} 天")
+    if not str(config.archive.get("hotline", "") or "").strip():
+        warnings.append("dibao.toml [archive] hotline（举报电话）未填写，公示单上举报电话为空")
+    ctx["pub"] = fill(shape.PUB, start=start, end=end, date=start, days=days)
     return ctx, warnings, in_village, start
+
+
+def _program_ctx(household_type: str) -> dict:
+    from archive.forms.context import program_values
+
+    return program_values(household_type)
 
 
 def _calc(hh, config, ev):
@@ -96,6 +130,13 @@ def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
 
 
 def in_care_on(hh, first: dt.date, last: dt.date) -> bool:
+    """Paid in care during [first, last]: approved and not exited; 低保边缘 families are never on the
+    在保对象汇总表 (no 低保 payment), and a household never approved is not in care whatever `since` says."""
+    if hh.type == "低保边缘":
+        return False
+    decisions = hh.events_of("审核确认")
+    if (decisions or hh.events_of("不予批准")) and not any(d.approved for d in decisions):
+        return False
     start = None
     for d in hh.events_of("审核确认"):
         if d.approved:

@@ -24,7 +24,7 @@ CFG = dict.fromkeys(["review_days", "confirm_days", "hotline"], "")
 HH = dict.fromkeys([
     "case_no", "type", "village", "group", "family_size", "covered_count", "labor_count", "income_text", "residence",
     "registered", "official_relative", "official_relative_yn", "deposits", "securities", "claims", "other_property",
-    "is_urban", "is_rural", "housing_category", "housing_nature", "housing_area", "housing_decoration", "housing_built",
+    "is_urban", "is_rural", "is_tekun", "is_edge", "housing_category", "housing_nature", "housing_area", "housing_decoration", "housing_built",
     "housing_rooms", "housing_floors", "housing_structure", "housing_dangerous", "house_count", "house_address",
     "poverty_registered", "phone", "expiry", "head_name", "monthly_income", "basic", "classified", "other_amount", "amount",
     "category", "tracking", "term", "hukou_type", "reason", "since", "disabilities", "cars", "motorcycles", "appliances",
@@ -46,7 +46,9 @@ CALC = dict.fromkeys(["wage_text", "business_text", "property_text", "transfer_t
 REL = dict.fromkeys(["official_name", "unit", "post", "relation", "applying_head", "enjoying_head", "monthly_amount",
                      "filed_date", "county_check", "check_date"], "")
 SITUATION = dict.fromkeys(["head", "covered_count", "monthly_income", "basic", "classified", "fallback", "other", "total", "type"], "")
-PUB = dict.fromkeys(["start", "end", "year", "month", "total_covered", "total_amount", "date"], "")
+# Program wording (archive.records.program): titles and phrases of the 低保 / 特困 / 低保边缘 forms
+PROG = dict.fromkeys(["name", "subject", "applied", "admitted", "review_title", "confirm_title", "decision_title"], "")
+PUB = dict.fromkeys(["start", "end", "days", "year", "month", "total_covered", "total_amount", "date"], "")
 ROW = dict.fromkeys(["no", "names", "applicant", "village", "family_size", "covered_count", "per_capita", "amount", "type",
                      "card_number", "time", "people"], "")
 CHECK = dict.fromkeys(["date", "investigators", "situation", "conclusion"], "")
@@ -75,7 +77,7 @@ SHAPE = {
     "loc": LOC, "cfg": CFG, "hh": HH, "applicant": PERSON, "head": PERSON, "members": [PERSON], "obligors": [PERSON],
     "people": [PERSON], "pairs": [{"m": PERSON, "o": PERSON}], "houses": [HOUSE], "vehicles": [VEHICLE], "ev": EV,
     "calc": CALC, "rel": REL, "ch": {"before": SITUATION, "after": SITUATION}, "pub": PUB, "rows": [ROW],
-    "checks": [CHECK], "tk": TK, "y3": Y3, "sched": {"year": ""},
+    "checks": [CHECK], "tk": TK, "y3": Y3, "sched": {"year": ""}, "prog": PROG,
 }
 
 

@@ -355,6 +355,7 @@ def check_household(hh: Household, path: str, workspace_root: Path | None, today
 
     _check_dates(hh, add, today)
     _check_events(hh, add)
+    _check_order(hh, add)
     _check_money(hh, add)
     if workspace_root is not None:
         for i, a in enumerate(hh.attachments):
@@ -456,8 +457,11 @@ def _check_events(hh: Household, add) -> None:
         if e.type == "审核确认":
             if e.review_date and e.review_date > e.date:
                 add(f"{loc}.review_date", f"审核日期 {e.review_date} 晚于确认日期 {e.date}", "核对两个日期")
-            if e.approved and e.per_person is None:
+            if e.approved and e.per_person is None and hh.type != "低保边缘":   # 低保边缘: no payment
                 add(f"{loc}.per_person", "同意纳入，但没有写人均补助金额", "补充 per_person（元/月），可用 dibao calc 计算")
+            if e.covered_count is not None and e.covered_count > len(hh.members):
+                add(f"{loc}.covered_count", f"保障人口 {e.covered_count} 人多于家庭成员 {len(hh.members)} 人",
+                    "核对保障人口数（不超过共同生活的家庭成员数）")
         if e.type == "不予批准" and e.notified and e.notified < e.date:
             add(f"{loc}.notified", f"书面告知日期 {e.notified} 早于决定日期 {e.date}", "核对两个日期")
         if first_app and e.type in ("入户调查", "审核公示", "审核确认", "不予批准", "再次调查") and e.date < first_app:
@@ -475,6 +479,39 @@ def _check_events(hh: Household, add) -> None:
             add(f"expenses[{i}].rate", "只有就业支出可以按比例扣减", "删除 rate")
         if x.member and x.member not in names:
             add(f"expenses[{i}].member", f"支出相关成员“{x.member}”不在本户成员中", "改为本户成员姓名", "warning")
+
+
+def _check_order(hh: Household, add) -> None:
+    """The process order of one application: 入户调查 → 审核公示 (ends) → 审核确认."""
+    decisions = [(i, e) for i, e in enumerate(hh.events) if e.type == "审核确认"]
+    visits = [e.date for e in hh.events if e.type == "入户调查"]
+    pubs = [(i, e) for i, e in enumerate(hh.events) if e.type == "审核公示"]
+    for i, d in decisions:
+        before = [p for _, p in pubs if p.date <= d.date]
+        if before and before[-1].end >= d.date:
+            add(f"events[{i}].date", f"审核确认日期 {d.date} 在审核公示结束（{before[-1].end}）之前或当天",
+                "公示期满后再审核确认：核对两个日期", "warning")
+        later = [v for v in visits if v > d.date and not any(x.date > d.date for x in hh.events if x.type == "申请")]
+        if later and not any(e.type in ("年度审核", "变更", "定期核查", "退出") for e in hh.events):
+            add(f"events[{i}].date", f"入户调查（{later[0]}）在审核确认（{d.date}）之后", "核对日期顺序：入户调查应在审核确认之前",
+                "warning")
+    for i, p in pubs:
+        if visits and all(v > p.date for v in visits):
+            add(f"events[{i}].date", f"审核公示（{p.date}）早于入户调查（{min(visits)}）", "核对日期顺序：先入户调查，后公示",
+                "warning")
+    on = min((e.date for e in hh.events if e.type == "申请"), default=None)
+    head_birth = _birth(hh.head)
+    if on and head_birth and (on - head_birth).days < 16 * 365:
+        add("members", f"户主“{hh.head.name}”申请时不满16周岁（出生 {head_birth}）", "核对户主和出生日期（或身份证号）", "warning")
+    if head_birth:
+        for i, m in enumerate(hh.members):
+            b = _birth(m)
+            if b is None:
+                continue
+            if m.relation in ("父亲", "母亲", "祖父", "祖母") and b >= head_birth:
+                add(f"members[{i}]", f"“{m.name}”（{m.relation}）不比户主年长", "核对与户主关系和出生日期", "warning")
+            if m.relation in ("子", "女", "孙子", "孙女") and b <= head_birth:
+                add(f"members[{i}]", f"“{m.name}”（{m.relation}）不比户主年轻", "核对与户主关系和出生日期", "warning")
 
 
 def _check_money(hh: Household, add) -> None:

@@ -112,7 +112,7 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
         elif e.kind == "payments":
             acct = hh.bank_account
             account = f"{acct.bank} {_mask_card(acct.card_number)}" if acct else ""
-            sec = book.payments(hh.head.name, hh.case_no, hh.payments, account)
+            sec = book.payments(hh.head.name, hh.case_no, hh.payments, account, title=e.title)
             d = Doc("payments", e.title, None, list(range(sec.first, sec.last + 1)), e.date,
                     {**meta, "text_layer": True, "unsigned": False})
             sections.append(d)

@@ -343,11 +343,12 @@ class Book:
         self.pdf.set_line_width(0.2)
 
     # -------------------------------------------------------------- payments (财务类)
-    def payments(self, head: str, case_no: str, payments: list, account: str) -> Section:
+    def payments(self, head: str, case_no: str, payments: list, account: str,
+                 title: str = "最低生活保障金发放记录表") -> Section:
         """发放记录表 from the record's payments: month, kind, amount, bank, yearly subtotals."""
         first = self._begin()
         pdf = self.pdf
-        self._heading("最低生活保障金发放记录表", f"户主：{head}　　对象编号：{case_no}　　发放账户：{account or '未登记'}",
+        self._heading(title, f"户主：{head}　　对象编号：{case_no}　　发放账户：{account or '未登记'}",
                       size=18)
         widths = (22, 24, 28, TEXT_W - 22 - 24 - 28 - 26 - 30, 26, 30)
         rows = sorted(payments, key=lambda p: (p.month, p.paid_date or dt.date.min))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from archive.records.attachments import Scan
 from archive.config import CATEGORIES
 from archive.records.model import Household
+from archive.records.program import program_of
 
 APPLICATION_PAPERS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "医疗费用票据", "学籍证明", "学费证明",
                       "就业培训证明", "租房合同")
@@ -86,6 +87,19 @@ def _scan_key(s: Scan):
     return (TYPE_ORDER.get(s.type, 99), s.year or 0, s.member or "", s.seq or 0, s.rel)
 
 
+def never_approved(hh: Household) -> bool:
+    """True when the record has decisions (审核确认 / 不予批准) and none approved, or only an application;
+    False when approved, or a legacy record with `since` or payments and no decision events."""
+    decisions = hh.events_of("审核确认")
+    if any(d.approved for d in decisions):
+        return False
+    if decisions or hh.events_of("不予批准"):
+        return True
+    if hh.since or hh.payments or hh.events_of("年度审核", "变更", "定期核查"):
+        return False
+    return bool(hh.events_of("申请"))
+
+
 def form_entries(hh: Household, config, forms) -> list[Entry]:
     """Household-scope forms that apply, one entry per instance."""
     out: list[Entry] = []
@@ -101,6 +115,8 @@ def form_entries(hh: Household, config, forms) -> list[Entry]:
                 first = hh.events_of(spec.event) if spec.event else []
                 date = first[0].date if first else _base_date(hh)
             title = spec.title
+            if spec.id == "fenxi-09":
+                title = program_of(hh).decision_form_title   # 特困人员救助供养审核确认表, not 最低生活保障…
             if ev is not None and ev.type in REVIEW_EVENTS:
                 title += f"（{event_year(ev)}年）" if ev.type == "年度审核" else f"（{ev.date.isoformat()}）"
             elif len(instances) > 1 and ev is not None:
@@ -208,16 +224,28 @@ def plan_household(hh: Household, config, scans: list[Scan], forms=None) -> Plan
     entries = form_entries(hh, config, forms)
     signed = [s for s in scans if s.type == "签字表"]
     unmatched = set(id(s) for s in _match_signed(entries, signed))
-    payments = Entry(kind="payments", category="财务类", title="最低生活保障金发放记录表",
-                     date=min((dt.date(int(p.month[:4]), int(p.month[5:]), 1) for p in hh.payments), default=None),
-                     order=10**6)
-    pool = [*entries, payments]
+    prog = program_of(hh)
+    approved = never_approved(hh) is False
+    pool = list(entries)
+    if hh.payments or (prog.pays and approved):
+        pool.append(Entry(kind="payments", category="财务类",
+                          title=prog.payment_record_title or "发放记录表",
+                          date=min((dt.date(int(p.month[:4]), int(p.month[5:]), 1) for p in hh.payments), default=None),
+                          order=10**6))
+    if not approved:
+        # a refused applicant (or one not yet decided) has only approval papers: no 日常管理类 or 财务类 volume
+        for e in pool:
+            e.category = "审批类"
     volumes: dict[str, list[Entry]] = {c: [] for c in CATEGORIES}
-    for e in sorted(pool, key=lambda e: (e.order, e.date or dt.date.min, e.title)):
+    # 日常管理类 in date order (年审, 变更 and 核查 as they happened), the other volumes in form order
+    for e in sorted(pool, key=lambda e: (e.category, e.date or dt.date.min, e.order, e.title) if e.category == "日常管理类"
+                    else (e.category, e.order, e.date or dt.date.min, e.title)):
         volumes.setdefault(e.category, []).append(e)
     tail: dict[str, list[Entry]] = {c: [] for c in volumes}
     for s in sorted((s for s in scans if s.type != "签字表" or id(s) in unmatched), key=_scan_key):
         cat, anchor = _place_scan(s, hh, config, pool)
+        if not approved:
+            cat = "审批类"
         item = Entry(kind="scan", category=cat, title=s.display_title(), date=s.date, year=s.year,
                      scans=[s], attachment_type=s.type, event_type=None)
         item.event = next((e.event for e in pool if s.event and e.event_id == s.event), None)

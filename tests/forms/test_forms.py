@@ -148,6 +148,8 @@ def test_public_notice_privacy(ws):
         assert "12号" not in text and "解放路" not in text
         assert "王秀英" in text or form_id == "fenxi-10"
     r = forms.render("fenxi-07", ws, village="城关村")
+    assert any("特困" in w and "--program" in w for w in r.warnings)   # FX-006 is 特困: its own notice
+    r = forms.render("fenxi-07", ws, village="城关村", program="特困")
     assert any("FX-006" in w for w in r.warnings)
 
 
@@ -291,6 +293,8 @@ def test_cli_blank_and_fill_docx(ws, tmp_path):
     assert r.exit_code == 0, r.output
     assert "李建国" in docx_text((tmp_path / "f.docx").read_bytes())
     r = _cli(ws, "forms", "fill", "fenxi-07", "--village", "城关村", "-o", str(tmp_path / "g.docx"))
+    assert r.exit_code == 0 and "--program 特困" in r.output
+    r = _cli(ws, "forms", "fill", "fenxi-07", "--village", "城关村", "--program", "特困", "-o", str(tmp_path / "g.docx"))
     assert r.exit_code == 0 and "FX-006" in r.output
 
 

@@ -185,6 +185,8 @@ class SearchSection(Section):
     backend: Literal["auto", "tantivy", "whoosh"] = "auto"
     ocr_photos: bool = False
     ocr_engine: Literal["tesseract", "rapidocr"] | None = None   # None: tesseract (indexer.ocr.get_engine)
+    # image files (phone photos) of `dibao index add`; None: rapidocr where installed (indexer.ocr.default_photo_engine)
+    ocr_engine_photos: Literal["tesseract", "rapidocr"] | None = None
 
 
 class RosterSection(Section):

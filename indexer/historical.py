@@ -23,7 +23,7 @@ from archive.redact import redact, redact_json, seal, unseal
 from indexer import analysis as an
 from indexer.engine import FILE_UNIT, Doc
 from indexer.extract import IMAGE_SUFFIXES, WordPages, docx_page_texts, image_pages, pdf_pages
-from indexer.ocr import OCR_TIMEOUT, OcrCache
+from indexer.ocr import OCR_TIMEOUT, OcrCache, default_photo_engine
 from indexer.vocab import Corrector
 
 HIST_GROUP = "h/"
@@ -202,11 +202,13 @@ def index_file(ix, path: Path, digest: str, cache: OcrCache, match, known: dict 
 
 def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", lookup=None, progress=None,
                    key=None, household: str | None = None, ocr_timeout: float = OCR_TIMEOUT,
-                   ocr_engine: str | None = None) -> dict:
+                   ocr_engine: str | None = None, ocr_engine_photos: str | None = None) -> dict:
     """Add old archive files to the index.
 
     paths: files or folders (.pdf, .docx, .jpg/.png/.tif…).  lookup: see make_matcher.
     household: a 对象编号 to attach every file to (the clerk knows whose papers they are).
+    ocr_engine: engine for scanned PDFs; ocr_engine_photos: for image files (default: RapidOCR where
+    installed, see indexer.ocr.default_photo_engine).
     progress(done, total, label) after each file.
     Returns {"files": [{"path", "household", "pages", "status"}], "added", "unchanged", "attached",
              "ocr_pages", "ocr_cached", "seconds", "problems"}.
@@ -225,7 +227,8 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
             entry = {"case_no": household.strip()}
         match = lambda path, text, entry=entry: entry  # noqa: E731
     registry = _load_registry(wp["registry"])
-    cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout, engine=ocr_engine)
+    cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout, engine=ocr_engine,
+                     photo_engine=ocr_engine_photos or default_photo_engine(ocr_engine))
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
     added: list[str] = []   # digests of the files added now (chained into the journal)
     ix = open_index(wp["index"], backend, key=key if key is not None else wp["key"], root=ws)

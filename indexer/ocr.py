@@ -236,6 +236,17 @@ def lines_text(boxes, texts) -> str:
     return "\n".join(" ".join(t for _, t in sorted(parts)) for _, _, parts in lines) + "\n"
 
 
+def default_photo_engine(engine: str | None = None) -> str:
+    """Engine for image files when dibao.toml names none: RapidOCR where it is installed (on photos
+    its character error rate is a fraction of tesseract's, bench/results.md), else `engine`."""
+    try:
+        import onnxruntime  # noqa: F401
+        import rapidocr  # noqa: F401
+    except ImportError:
+        return engine or DEFAULT_ENGINE
+    return "rapidocr"
+
+
 def get_engine(name: str | None = None):
     """The OCR engine called `name` ("tesseract" or "rapidocr"; None: the default)."""
     name = (name or DEFAULT_ENGINE).strip().lower()
@@ -253,13 +264,18 @@ class OcrCache:
     """OCR text by content key; counts what was read and what came from the cache.
 
     engine:  the OCR engine (name or object, see get_engine) that reads pages not in the cache.
+    photo_engine: the engine for image files (image_text); default: engine.
     refresh: read every page again (dibao index --reocr); what is read replaces the cached text.
     """
 
-    def __init__(self, folder=None, timeout: float = OCR_TIMEOUT, engine=None, refresh: bool = False):
+    def __init__(self, folder=None, timeout: float = OCR_TIMEOUT, engine=None, refresh: bool = False,
+                 photo_engine=None):
         self.folder = Path(folder) if folder else None
         self.timeout = timeout   # seconds one page may take ([limits] ocr_timeout)
         self.engine = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
+        # image files (phone photos of papers): their own engine when given, else the same one
+        self.photo_engine = (self.engine if photo_engine is None
+                             else photo_engine if not isinstance(photo_engine, str) else get_engine(photo_engine))
         self.refresh = refresh
         self._fresh: set[str] = set()
         self.ocr_pages = 0
@@ -305,7 +321,7 @@ class OcrCache:
         key = key or self.key("image", sha256_file(image_path))
         text = self.get(key)
         if text is None:
-            text = self.engine.read_one(image_path, timeout=self.timeout)
+            text = self.photo_engine.read_one(image_path, timeout=self.timeout)
             with self._lock:
                 self.ocr_pages += 1
             self.put(key, text)

@@ -20,7 +20,7 @@ from indexer import analysis
 from indexer.engine import Doc
 from indexer.extract import start_pdf_pages
 from indexer.index import META_FILE, STATE_FILE, IndexVersionError, available_backends, open_index, rebuild_index
-from indexer.ocr import OCR_TIMEOUT, OcrCache, OcrPool, find_tesseract, get_engine
+from indexer.ocr import OCR_TIMEOUT, OcrCache, OcrPool, default_photo_engine, find_tesseract, get_engine
 from indexer.vocab import Corrector, workspace_words
 
 ARCHIVE_GROUP = "a/"
@@ -197,7 +197,8 @@ def _workspace_words(manifests) -> list[str]:
 
 def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str = "auto", progress=None,
                   rebuild: bool = False, key=None, extra_words=(), lookup=None, ocr_photos: bool = False,
-                  ocr_timeout: float = OCR_TIMEOUT, ocr_engine: str | None = None, reocr: bool = False) -> IndexStats:
+                  ocr_timeout: float = OCR_TIMEOUT, ocr_engine: str | None = None, reocr: bool = False,
+                  ocr_engine_photos: str | None = None) -> IndexStats:
     """Bring the index up to date with the archive folder.
 
     progress(done, total, label) is called after each household.  With rebuild=True the
@@ -227,7 +228,8 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
         except IndexVersionError as exc:   # derived data: a damaged or outdated index is rebuilt
             repaired, rebuild = exc.message, True
             ix = rebuild_index(paths["index"], backend, key=key, root=ws)
-    cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout, engine=engine, refresh=reocr)
+    cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout, engine=engine, refresh=reocr,
+                     photo_engine=ocr_engine_photos or default_photo_engine(ocr_engine))   # historical images
     stats = IndexStats(backend=ix.backend_name, repaired=repaired)
     pool = OcrPool(cache)
     failed = True

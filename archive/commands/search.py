@@ -88,7 +88,8 @@ def index(ctx, rebuild, backend, out, reocr, as_json):
                                   lookup=households_for_matching(households) if rebuild else None,
                                   extra_words=workspace_words(households=households),
                                   ocr_photos=ws.config.search.ocr_photos,
-                                  ocr_timeout=ws.config.ocr_timeout, ocr_engine=_ocr_engine(ws), reocr=reocr)
+                                  ocr_timeout=ws.config.ocr_timeout, ocr_engine=_ocr_engine(ws), reocr=reocr,
+                                  ocr_engine_photos=ws.config.search.ocr_engine_photos)
         finally:
             progress.close()
     if as_json:
@@ -133,7 +134,8 @@ def index_add(state, paths, case_no, as_json):
         try:
             out = add_historical(list(paths), ws.root, backend=backend, lookup=_households_lookup(ws),
                                  progress=progress, household=case_no, ocr_timeout=ws.config.ocr_timeout,
-                                 ocr_engine=_ocr_engine(ws))
+                                 ocr_engine=_ocr_engine(ws),
+                                 ocr_engine_photos=ws.config.search.ocr_engine_photos)
         finally:
             progress.close()
     if as_json:

@@ -76,3 +76,20 @@ def test_reocr_cache_reads_again_once(tmp_path, page):
     again = ocr.OcrCache(tmp_path / "c", engine=Counting(), refresh=True)
     assert again.image_text(page) == "第2次" and again.image_text(page) == "第2次"   # read once, then cached
     assert ocr.OcrCache(tmp_path / "c", engine=Counting()).image_text(page) == "第2次"
+
+
+def test_image_files_have_their_own_engine(tmp_path, page):
+    class Named:
+        def __init__(self, name):
+            self.name = name
+
+        def read_one(self, path, timeout=0):
+            return self.name
+
+        def read(self, paths, timeout=0):
+            return [self.name for _ in paths]
+
+    cache = ocr.OcrCache(tmp_path / "c", engine=Named("扫描引擎"), photo_engine=Named("照片引擎"))
+    assert cache.image_text(page) == "照片引擎"
+    assert ocr.OcrCache(tmp_path / "d", engine=Named("扫描引擎")).image_text(page) == "扫描引擎"
+    assert ocr.default_photo_engine("tesseract") in ocr.ENGINES

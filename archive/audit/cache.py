@@ -48,7 +48,7 @@ _ATTACHMENT = ("path", "type", "member", "year", "date", "event", "form", "title
 # The modules an audit result depends on besides archive/audit/ (what they import of archive/, too).
 _DEPENDS = ("records/model.py", "records/calc.py", "records/program.py", "config.py", "workdays.py", "ids.py", "records/attachments.py",
             "records/load.py", "errors.py", "forms/catalog.py", "volumes/__init__.py", "volumes/archival.py",
-            "profiles/__init__.py")
+            "profiles/__init__.py", "redact.py")
 
 
 def cache_dir(ws) -> Path:

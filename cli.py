@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from archive import __version__
-from archive.commands import audit, build, demo, forms, roster, search, web, workspace
+from archive.commands import audit, build, demo, forms, inbox, roster, search, web, workspace
 from archive.errors import EXIT_INTERRUPTED, EXIT_OUTPUT, ConfigError, DibaoError, ProblemsFound
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -150,7 +150,7 @@ def _prepare(command: click.Command) -> click.Command:
     return command
 
 
-for _module in (workspace, roster, forms, build, search, audit, demo, web):
+for _module in (workspace, roster, forms, build, search, audit, inbox, demo, web):
     for _command in _module.COMMANDS:
         main.add_command(_prepare(_command))
 

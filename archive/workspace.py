@@ -4,6 +4,7 @@ Layout:
     dibao.toml        configuration (see archive/profiles/*.toml)
     households/       one JSON record per household (sub-folders allowed)
     scans/<对象编号>/  scanned attachments of each household
+    inbox/            scanner output waiting for `dibao inbox` (已处理/ keeps the inputs, 待确认.xlsx)
     archive/          built volumes (dibao build)
     .dibao/           derived data: caches, search index, lock, logs
 
@@ -116,7 +117,7 @@ def init_workspace(root: Path, profile: str, town: str | None = None) -> Workspa
     text = text.replace("{town}", town or default_town)
     ensure_dir(root)
     os.chmod(root, 0o700)
-    for sub in ("households", "scans", ".dibao"):
+    for sub in ("households", "scans", "inbox", ".dibao"):
         ensure_dir(root / sub)
     atomic_write_text(root / CONFIG_NAME, text)
     return open_workspace(root)

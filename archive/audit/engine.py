@@ -198,7 +198,7 @@ def _form(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
                          fix_prefix=f"记录中没有{need}事件：先补做或补录，再"))
         return
     index = rule.index
-    signed = [s for s in scans if s.type == "签字表" and s.form == fid] if scans else ()
+    signed = [s for s in scans if s.type == "签字表" and s.form == fid and not getattr(s, "copy", None)] if scans else ()
     if not signed:   # nothing signed yet: each subject's form is missing or ready to print
         for subj in subjects:
             linked = _linked(facts, subj, event_types) if event_types else None

@@ -78,9 +78,9 @@ def prepare(result, ws, out_dir: Path, *, converter=None, progress=None) -> list
         for village, hs in by_village.items():
             vo = VillageOutput(village, out_dir / safe_filename(village))
             ensure_dir(vo.folder)
-            items, marks = _forms_of_village(hs, ws, vo, _parse)
+            items, marks, codes = _forms_of_village(hs, ws, vo, _parse)
             if items:
-                _write_forms(items, marks, vo, converter)
+                _write_forms(items, marks, vo, converter, ws, codes)
             _write_checklist(hs, vo, result)
             outputs.append(vo)
             if progress:
@@ -91,12 +91,14 @@ def prepare(result, ws, out_dir: Path, *, converter=None, progress=None) -> list
     return outputs
 
 
-def _forms_of_village(hs, ws, vo: VillageOutput, parse) -> tuple[list[bytes], list[tuple[str, str]]]:
-    """Rendered .docx bytes of every missing form and (household title, form title) bookmarks."""
-    from archive.forms import render_docx
+def _forms_of_village(hs, ws, vo: VillageOutput, parse) -> tuple[list[bytes], list[tuple[str, str]], list]:
+    """Rendered .docx bytes of every missing form, (household title, form title) bookmarks and
+    the (对象编号, form, event) each form's page code names."""
+    from archive.forms import pagecode, render_docx
 
     items: list[bytes] = []
     marks: list[tuple[str, str]] = []
+    codes: list[tuple[str, str, str] | None] = []
     for h in hs:
         wanted = [g for g in h.gaps if g.form and g.kind in FORM_KINDS]
         if not wanted:
@@ -105,34 +107,42 @@ def _forms_of_village(hs, ws, vo: VillageOutput, parse) -> tuple[list[bytes], li
         who = f"{h.group + ' ' if h.group else ''}{h.case_no} {h.head}户"
         for g in wanted:
             data = None
+            code = None
             if g.kind == "待签字归档" and hh is not None:
                 try:
-                    data = render_docx(g.form, ws, household=hh, event=_event_key(g.form, hh, g))
+                    key = _event_key(g.form, hh, g)
+                    data = render_docx(g.form, ws, household=hh, event=key)
+                    code = (h.case_no, g.form, pagecode.event_for(g.form, hh, key))
                 except DibaoError as exc:
                     vo.notes.append(f"{who} {g.what}：无法预填（{exc.message}），改印空白表")
             if data is None:
                 data = render_docx(g.form, ws, blank=True)
+                code = (h.case_no, g.form, "-")
                 vo.blank_forms += 1
                 title = f"{g.what}（空白，入户时手填）"
             else:
                 title = g.what
             items.append(data)
             marks.append((who, title))
+            codes.append(code)
             vo.forms += 1
-    return items, marks
+    return items, marks, codes
 
 
-def _write_forms(items: list[bytes], marks: list[tuple[str, str]], vo: VillageOutput, converter) -> None:
+def _write_forms(items: list[bytes], marks: list[tuple[str, str]], vo: VillageOutput, converter, ws=None,
+                 codes=None) -> None:
     from pypdf import PdfWriter
 
-    from archive.forms import docx_bytes_to_pdf
+    from archive.forms import docx_bytes_to_pdf, pagecode
 
     with tempfile.TemporaryDirectory(prefix="dibao-prepare-") as tmp:
         pdfs = docx_bytes_to_pdf([(data, Path(tmp) / f"{i:05d}.pdf") for i, data in enumerate(items)], converter)
         writer = PdfWriter()
         parent = None
         current = None
-        for (who, title), pdf in zip(marks, pdfs):
+        for k, ((who, title), pdf) in enumerate(zip(marks, pdfs)):
+            if ws is not None and codes and codes[k] is not None:
+                pagecode.stamp_form_file(pdf, ws, *codes[k])
             start = len(writer.pages)
             writer.append(str(pdf), import_outline=False)
             if who != current:

@@ -190,7 +190,14 @@ def write_form(form_id: str, ws, out, *, converter=None, **kwargs) -> Path:
     data = render_docx(form_id, ws, **kwargs)
     if suffix == ".docx":
         return atomic_write_bytes(out, data)
-    return docx_bytes_to_pdf([(data, out)], converter)[0]
+    pdf = docx_bytes_to_pdf([(data, out)], converter)[0]
+    spec = get(form_id)
+    if not spec.is_list and not kwargs.get("blank") and kwargs.get("household") is not None and ws is not None:
+        from archive.forms import pagecode
+
+        hh, _path = _household(ws, kwargs["household"])
+        pagecode.stamp_form_file(pdf, ws, hh.case_no, form_id, pagecode.event_for(form_id, hh, kwargs.get("event")))
+    return pdf
 
 
 def docx_bytes_to_pdf(items: list[tuple[bytes, Path]], converter=None) -> list[Path]:

@@ -13,6 +13,10 @@ where each 限定 (qualifier) is one of
     a sequence number   1, 2, 03      (several pages or photos of one kind)
 
 Examples: 户口簿.jpg, 身份证_张三.jpg, 入户照片_2024_2.jpg, 签字表_fenxi-09.pdf.
+
+Common other names of a material type are taken for it (SYNONYMS: 户口本.jpg is a 户口簿).
+A second signed copy of a form filed by the inbox is named …_副本2.pdf: it is kept and
+shown, but does not count as another signed form.
 """
 
 from __future__ import annotations
@@ -26,6 +30,41 @@ from archive.records.model import ATTACHMENT_TYPES, Household
 
 SCAN_EXTS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
 FORM_ID_RE = re.compile(r"^[a-z]+-\d{2}$")
+COPY_RE = re.compile(r"^副本(\d{1,2})$")
+
+# other names clerks and scanners use for a material type (file names and page text)
+SYNONYMS = {
+    "户口本": "户口簿", "户籍簿": "户口簿", "户口": "户口簿",
+    "身份证明": "身份证", "居民身份证": "身份证", "身份证复印件": "身份证",
+    "残疾人证": "残疾证",
+    "诊断证明": "疾病诊断证明", "诊断书": "疾病诊断证明", "病历": "疾病诊断证明",
+    "医疗发票": "医疗费用票据", "医保结算单": "医疗费用票据", "住院发票": "医疗费用票据", "发票": "医疗费用票据",
+    "学籍": "学籍证明", "在校证明": "学籍证明", "学费": "学费证明",
+    "培训证明": "就业培训证明", "租房协议": "租房合同",
+    "照片": "入户照片", "入户调查照片": "入户照片",
+    "核对报告书": "核对报告", "经济状况核对报告": "核对报告",
+    "护理协议": "照料护理协议", "评议记录": "民主评议记录",
+    "存折": "银行卡", "银行存折": "银行卡", "花名册": "发放花名册",
+}
+
+# words on a page that tell its material type (the inbox's OCR proposals)
+MATERIAL_KEYWORDS = {
+    "户口簿": ("户口簿", "户口本", "常住人口登记卡", "户主页", "户别", "户号"),
+    "身份证": ("居民身份证", "公民身份号码", "签发机关", "有效期限"),
+    "残疾证": ("残疾人证", "残疾类别", "残疾等级", "残联"),
+    "疾病诊断证明": ("诊断证明", "疾病诊断", "诊断书", "出院记录", "出院小结", "病历"),
+    "医疗费用票据": ("医疗收费票据", "住院收费", "医保结算", "结算单", "发票"),
+    "学籍证明": ("学籍", "在校证明", "就读"),
+    "学费证明": ("学费", "缴费证明"),
+    "就业培训证明": ("培训证明", "职业培训"),
+    "租房合同": ("租房合同", "房屋租赁", "租赁合同"),
+    "核对报告": ("核对报告", "经济状况信息核对", "核对结果"),
+    "照料护理协议": ("照料护理协议", "护理协议"),
+    "民主评议记录": ("民主评议",),
+    "银行卡": ("银行卡", "存折", "储蓄卡", "借记卡", "UnionPay", "银联"),
+    "发放花名册": ("花名册",),
+}
+
 DATE_RE = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 
 
@@ -42,6 +81,7 @@ class Scan:
     title: str | None = None
     seq: int | None = None
     origin: str = "naming"   # record | naming
+    copy: int | None = None  # 2, 3…: a further signed copy of a form already filed (…_副本2.pdf)
 
     def display_title(self) -> str:
         if self.title:
@@ -64,7 +104,7 @@ def household_scan_dir(scans_root: Path, case_no: str) -> Path:
 def parse_name(stem: str, hh: Household) -> dict | None:
     """Qualifiers of a file name, or None when the name does not follow the convention."""
     parts = re.split(r"[_＿]", stem)
-    kind = parts[0]
+    kind = SYNONYMS.get(parts[0], parts[0])
     if kind not in ATTACHMENT_TYPES:
         return None
     out: dict = {"type": kind}
@@ -84,6 +124,8 @@ def parse_name(stem: str, hh: Household) -> dict | None:
             out["form"] = q
         elif q in event_ids:
             out["event"] = q
+        elif COPY_RE.fullmatch(q):
+            out["copy"] = int(COPY_RE.fullmatch(q).group(1))
         elif q in members:
             out["member"] = q
         elif re.fullmatch(r"\d{1,3}", q):

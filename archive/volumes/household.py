@@ -96,6 +96,20 @@ def _cached_form(path: Path, title: str):
                          hint="重新运行 dibao build，这一张表会重新转换") from exc
 
 
+def _coded(builder, hh, e, reader, path: Path):
+    """The unsigned form with its page codes (archive/forms/pagecode.py), so the copy printed
+    from a volume, once signed, files itself; the cached conversion stays uncoded."""
+    from archive.forms import pagecode
+    from archive.volumes.volume import reader_of
+
+    try:
+        data = pagecode.stamp_form(path.read_bytes(), builder.ws, hh.case_no, e.form_id, pagecode.event_token(e.event))
+    except Exception:  # noqa: BLE001 - a form without its code is still the form
+        log.warning("page code not stamped on %s of %s", e.form_id, hh.case_no, exc_info=True)
+        return reader
+    return reader_of(data)
+
+
 def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
     """Documents of one category (without cover, contents, remarks); payment sheet pages go into book."""
     from archive.volumes.volume import Doc, reader_of
@@ -106,7 +120,7 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
         meta = {"form_id": e.form_id, "attachment_type": e.attachment_type, "event_id": e.event_id,
                 "date": e.date.isoformat() if e.date else None, "year": e.year}
         if e.kind == "form":
-            reader = _cached_form(job.pdfs[id(e)], e.title)
+            reader = _coded(builder, hh, e, _cached_form(job.pdfs[id(e)], e.title), job.pdfs[id(e)])
             docs.append(Doc("form", e.title, reader, list(range(len(reader.pages))), e.date,
                             {**meta, "text_layer": True, "unsigned": True}))
         elif e.kind == "payments":

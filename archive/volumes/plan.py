@@ -222,7 +222,7 @@ def plan_household(hh: Household, config, scans: list[Scan], forms=None) -> Plan
         from archive import forms
     notes: list[str] = []
     entries = form_entries(hh, config, forms)
-    signed = [s for s in scans if s.type == "签字表"]
+    signed = [s for s in scans if s.type == "签字表" and not s.copy]   # a 副本 is kept, filed after the original
     unmatched = set(id(s) for s in _match_signed(entries, signed))
     prog = program_of(hh)
     approved = never_approved(hh) is False
@@ -242,14 +242,14 @@ def plan_household(hh: Household, config, scans: list[Scan], forms=None) -> Plan
                     else (e.category, e.order, e.date or dt.date.min, e.title)):
         volumes.setdefault(e.category, []).append(e)
     tail: dict[str, list[Entry]] = {c: [] for c in volumes}
-    for s in sorted((s for s in scans if s.type != "签字表" or id(s) in unmatched), key=_scan_key):
+    for s in sorted((s for s in scans if s.type != "签字表" or s.copy or id(s) in unmatched), key=_scan_key):
         cat, anchor = _place_scan(s, hh, config, pool)
         if not approved:
             cat = "审批类"
         item = Entry(kind="scan", category=cat, title=s.display_title(), date=s.date, year=s.year,
                      scans=[s], attachment_type=s.type, event_type=None)
         item.event = next((e.event for e in pool if s.event and e.event_id == s.event), None)
-        if s.type == "签字表":
+        if s.type == "签字表" and not s.copy:
             notes.append(f"{s.rel}：签字表没有对应到本户的表单（编号 {s.form or '未写'}、年度或事件不符），按普通扫描件归档")
         if anchor is not None:
             anchor.followers.append(item)

@@ -1,0 +1,182 @@
+"""dibao inbox: printed forms come back as scans and file themselves; other pages are proposed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+from archive.forms.pagecode import PageCode, check_char
+from tests.inbox.conftest import blank_page, degrade, jpeg_bytes, pdf_of_jpegs, raster
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_code_text_round_trip_and_check_character():
+    c = PageCode("K7Q2", "FX-001", "fenxi-04", "e2", 1, 2)
+    assert PageCode.parse(c.text) == c
+    assert PageCode.parse("noise " + c.text + " more") == c
+    wrong = c.text[:-1] + ("A" if c.text[-1] != "A" else "B")
+    assert PageCode.parse(wrong) is None                   # check character catches a bad read
+    assert PageCode.parse(c.text.replace("e2", "e3")) is None
+    assert check_char(c.body) == c.text[-1]
+
+
+def test_synonym_and_second_copy_names_parse():
+    from archive.records.attachments import parse_name
+    from archive.records.model import Household
+    from tests.helpers import record
+
+    hh = Household.model_validate(record("HS-001"))
+    assert parse_name("户口本", hh)["type"] == "户口簿"
+    info = parse_name("签字表_fenxi-04_e2_副本2", hh)
+    assert info == {"type": "签字表", "form": "fenxi-04", "event": "e2", "copy": 2}
+
+
+def _signed_gaps(ws):
+    import datetime as dt
+
+    from archive.audit import audit_household, load_rules, rules_path_for
+    from archive.records.load import load_valid
+
+    rules = load_rules(rules_path_for(ws))
+    out = set()
+    for case in ("HS-001", "HS-002"):
+        hh = load_valid(ws.households_dir / f"{case}.json", ws.root)
+        res = audit_household(hh, ws.root, ws.config, rules, dt.date(2024, 6, 1))
+        out |= {(case, g.form) for g in res.gaps if g.kind == "待签字归档"}
+    return out
+
+
+@pytest.mark.slow
+def test_shuffled_scans_of_several_households_file_exactly(printed, ws_copy):
+    from archive.inbox import run as ib
+
+    ws = ws_copy
+    before = _signed_gaps(ws)
+    assert {("HS-001", "fenxi-04"), ("HS-001", "fenxi-01"), ("HS-002", "fenxi-04")} <= before
+    p = printed.pdfs
+    f04a = raster(p[("HS-001", "fenxi-04")], 200)
+    f01a = raster(p[("HS-001", "fenxi-01")], 150)
+    f04b = raster(p[("HS-002", "fenxi-04")], 300)
+    box = ws.root / "inbox"
+    # a multi-page PDF: HS-002's form turned a quarter, a blank duplex back, HS-001's 申请书 upside down
+    pages = [jpeg_bytes(degrade(im, turn=90, seed=3, bw=True), 70) for im in f04b]
+    pages.append(jpeg_bytes(blank_page(f04b[0].size), 60))
+    pages += [jpeg_bytes(degrade(im, turn=180, seed=4, skew=0.6), 55) for im in f01a]
+    (box / "Scan0001.pdf").write_bytes(pdf_of_jpegs(pages))
+    # a single JPEG and a PNG from a phone app
+    (box / "IMG_20240305_101522.jpg").write_bytes(jpeg_bytes(degrade(f04a[0], seed=5, skew=-0.8), 50))
+    inputs = {f.name: _sha(f) for f in box.iterdir() if f.is_file()}
+
+    rep = ib.run(ws, ocr=False)
+
+    assert sorted(rep.filed) == ["scans/HS-001/签字表_fenxi-01_e1.pdf", "scans/HS-001/签字表_fenxi-04_e2.pdf",
+                                 "scans/HS-002/签字表_fenxi-04_e2.pdf"]
+    assert rep.pages_in == len(pages) + 1 and rep.blank_pages == 1 and rep.listed_pages == 0
+    assert rep.pages_in == rep.filed_pages + rep.listed_pages + rep.blank_pages
+    # inputs moved unchanged
+    done = {f.name: _sha(f) for f in (box / "已处理").rglob("*") if f.is_file()}
+    assert done == inputs
+    assert not [f for f in box.iterdir() if f.is_file() and f.suffix != ".xlsx"]
+    # filed pages are shown upright: the QR reads unturned at the shown orientation
+    import zxingcpp
+
+    for rel in rep.filed:
+        img = raster(ws.root / rel, 100)[0]
+        (r,) = zxingcpp.read_barcodes(img)
+        assert abs(r.orientation) <= 3, rel      # upright but for the scanner's slight skew
+    # exactly those gaps are closed, no other
+    after = _signed_gaps(ws)
+    assert before - after == {("HS-001", "fenxi-04"), ("HS-001", "fenxi-01"), ("HS-002", "fenxi-04")}
+
+
+@pytest.mark.slow
+def test_jpeg_pages_are_embedded_without_recompression(printed, ws_copy):
+    import pypdf
+
+    from archive.inbox import run as ib
+
+    ws = ws_copy
+    jpg = jpeg_bytes(degrade(raster(printed.pdfs[("HS-002", "fenxi-04")], 200)[0], seed=9), 65)
+    (ws.root / "inbox" / "扫描全能王 2024-03-05 10.33.jpg").write_bytes(jpg)
+    rep = ib.run(ws, ocr=False)
+    assert rep.filed == ["scans/HS-002/签字表_fenxi-04_e2.pdf"]
+    page = pypdf.PdfReader(ws.root / rep.filed[0]).pages[0]
+    xobj = page["/Resources"]["/XObject"]
+    (img,) = [xobj[k].get_object() for k in xobj]
+    assert img["/Filter"] == "/DCTDecode" and img.get_data() == jpg
+
+
+@pytest.mark.slow
+def test_damaged_qr_is_read_from_the_text_line(printed):
+    from PIL import ImageDraw
+
+    from archive.inbox.look import look, read_qr
+
+    img = raster(printed.pdfs[("HS-001", "fenxi-01")], 200)[0]
+    code, _ = read_qr(img)
+    assert code is not None
+    # scribble over the QR (bottom left corner, 5-19 mm from the edges)
+    mm = 200 / 25.4
+    d = ImageDraw.Draw(img)
+    x0, y1 = int(4 * mm), img.height - int(4 * mm)
+    d.rectangle((x0, y1 - int(16 * mm), x0 + int(16 * mm), y1), fill=0)
+    assert read_qr(img)[0] is None
+    seen = look(degrade(img, turn=180, seed=2, noise=0.0015), text_line=True)
+    assert seen.how == "text" and seen.code == code and seen.rotate == 180
+
+
+@pytest.mark.slow
+def test_second_copy_kept_and_rerun_files_nothing_twice(printed, ws_copy):
+    from archive.inbox import run as ib
+
+    ws = ws_copy
+    im = raster(printed.pdfs[("HS-001", "fenxi-04")], 200)[0]
+    box = ws.root / "inbox"
+    (box / "a.jpg").write_bytes(jpeg_bytes(degrade(im, seed=11), 60))
+    (box / "b.jpg").write_bytes(jpeg_bytes(degrade(im, seed=12, turn=270), 60))
+    rep = ib.run(ws, ocr=False)
+    assert rep.filed == ["scans/HS-001/签字表_fenxi-04_e2.pdf"]
+    assert rep.copies == ["scans/HS-001/签字表_fenxi-04_e2_副本2.pdf"]
+    # a killed run: inputs still in the inbox although their pages were filed
+    for f in (box / "已处理").rglob("*.jpg"):
+        f.rename(box / f.name)
+    again = ib.run(ws, ocr=False)
+    assert again.filed == [] and again.copies == [] and len(again.already) == 2
+    assert sorted(p.name for p in (ws.scans_dir / "HS-001").iterdir()) == ["签字表_fenxi-04_e2.pdf", "签字表_fenxi-04_e2_副本2.pdf"]
+
+
+@pytest.mark.slow
+def test_uncoded_page_is_proposed_and_applied(ws_copy):
+    from PIL import Image, ImageDraw, ImageFont
+
+    from archive.inbox import proposals as pp, run as ib
+    from archive.pdffont import font_face
+    from tests.helpers import make_id
+
+    ws = ws_copy
+    path, index = font_face()
+    font = ImageFont.truetype(path, 44, index=index)
+    img = Image.new("L", (1400, 900), 255)
+    d = ImageDraw.Draw(img)
+    d.text((80, 80), "中华人民共和国 居民身份证", font=font, fill=0)
+    d.text((80, 220), "姓名 李建国", font=font, fill=0)
+    d.text((80, 360), "公民身份号码 " + make_id("430621", "19700312", 12, True), font=font, fill=0)
+    d.text((80, 500), "签发机关 岳阳县公安局", font=font, fill=0)
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    (ws.root / "inbox" / "Scan0002.png").write_bytes(buf.getvalue())
+    rep = ib.run(ws)
+    assert rep.listed_pages == 1 and rep.filed_pages == 0
+    (row,) = pp.read_rows(ws.root / "inbox" / "待确认.xlsx")
+    assert (row.household, row.material, row.member) == ("HS-001", "身份证", "李建国")
+    assert "尾号" in row.why and make_id("430621", "19700312", 12, True) not in row.why
+    row.confirm = "是"
+    pp.write_rows(ws.root / "inbox" / "待确认.xlsx", [row])
+    res = ib.apply(ws)
+    assert res.filed == ["scans/HS-001/身份证_李建国.pdf"] and res.left == 0

@@ -151,6 +151,7 @@ def forms_fill(state, form_id, record, event, village, town, date_, month, year,
     elif out.suffix.lower() == ".pdf":
         with _forms_converter(out, 1, ws) as conv:
             formsmod.docx_bytes_to_pdf([(result.data, out)], conv)
+        formsmod.code_household_pdf(form_id, ws, out, household=record, event=event)
     else:
         raise InputError(f"输出文件的扩展名“{out.suffix or '（无）'}”不支持", path=out, hint="写成 .docx 或 .pdf")
     click.echo(f"已写出 {out}")

@@ -191,13 +191,19 @@ def write_form(form_id: str, ws, out, *, converter=None, **kwargs) -> Path:
     if suffix == ".docx":
         return atomic_write_bytes(out, data)
     pdf = docx_bytes_to_pdf([(data, out)], converter)[0]
-    spec = get(form_id)
-    if not spec.is_list and not kwargs.get("blank") and kwargs.get("household") is not None and ws is not None:
-        from archive.forms import pagecode
-
-        hh, _path = _household(ws, kwargs["household"])
-        pagecode.stamp_form_file(pdf, ws, hh.case_no, form_id, pagecode.event_for(form_id, hh, kwargs.get("event")))
+    code_household_pdf(form_id, ws, pdf, **kwargs)
     return pdf
+
+
+def code_household_pdf(form_id: str, ws, pdf: Path, *, household=None, event=None, blank=False, **_more) -> None:
+    """Stamp the page codes (archive/forms/pagecode.py) on a printed household form, so the
+    signed paper files itself when scanned back (dibao inbox).  Blank and list forms get none."""
+    if get(form_id).is_list or blank or household is None or ws is None:
+        return
+    from archive.forms import pagecode
+
+    hh, _path = _household(ws, household)
+    pagecode.stamp_form_file(pdf, ws, hh.case_no, form_id, pagecode.event_for(form_id, hh, event))
 
 
 def docx_bytes_to_pdf(items: list[tuple[bytes, Path]], converter=None) -> list[Path]:

@@ -30,11 +30,38 @@ PREFIX = "DB1"
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"   # no I, O: they read as 1, 0
 WS_ID_FILE = "workspace-id"
 MM = 72 / 25.4
-TEXT_PT = 7.5          # text line size (Courier): ~20 px tall at 200 dpi
+TEXT_PT = 7.5          # text line size (DejaVu Sans Mono, embedded): ~20 px tall at 200 dpi
 QR_MM = 14.0           # QR side in a corner (modules ~0.5 mm at version 3)
 SMALL_QR_MM = 9.5      # QR side in the left margin strip
 EDGE_MM = 5.0          # distance from the paper edge (printers do not print the outer ~4 mm)
+MONO_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")   # fonts-dejavu-core (setup-system.sh)
 TOKEN_RE = re.compile(r"^[A-Za-z0-9\-_\u4e00-\u9fff]{1,40}$")
+
+
+LINE_RE = re.compile(r"(?:DB1\S{0,2}\s+|(?<!\S))([0-9A-Z]{4})\s+(\S+)\s+(\S+)\s+(\S+)\s+(\d+)\s*/\s*(\d+)\s+([0-9A-Za-z])")
+PREFIX_RE = re.compile(rf"{PREFIX}\S{{0,2}}\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\d+)\s*/\s*(\d+)\s+([0-9A-Z])")
+CONFUSED = {"l": "1", "1": "l", "I": "1", "O": "0", "0": "O", "o": "0"}
+
+
+def _readings(tokens: tuple[str, ...], limit: int = 256):
+    """tokens as read, then with confusable characters swapped (at most `limit` combinations)."""
+    import itertools
+
+    options = []
+    for t in tokens:
+        alts = {t}
+        spots = [k for k, c in enumerate(t) if c in CONFUSED]
+        for r in range(1, min(len(spots), 3) + 1):
+            for pick in itertools.combinations(spots, r):
+                chars = list(t)
+                for k in pick:
+                    chars[k] = CONFUSED[chars[k]]
+                alts.add("".join(chars))
+        options.append([t] + sorted(alts - {t}))
+    for n, combo in enumerate(itertools.product(*options)):
+        if n >= limit:
+            return
+        yield combo
 
 
 def check_char(body: str) -> str:
@@ -68,13 +95,20 @@ class PageCode:
         return (self.workspace, self.case_no, self.form, self.event, self.pages)
 
     @classmethod
-    def parse(cls, text: str) -> PageCode | None:
-        """The code in text (a QR payload or an OCR line), or None when absent or the check fails."""
-        for m in re.finditer(rf"{PREFIX}\S{{0,2}}\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\d+)\s*/\s*(\d+)\s+([0-9A-Z])", text):
+    def parse(cls, text: str, accept=None) -> PageCode | None:
+        """The code in text (a QR payload or an OCR line), or None when absent or the check fails.
+
+        With `accept` (a test that the workspace, household and form exist), an OCR line may
+        also have lost its prefix (a smudge) or confused l/1, O/0, I/1: the workspace id
+        anchors the match, and each reading of the confusable characters must pass both the
+        check character and accept()."""
+        for m in (PREFIX_RE if accept is None else LINE_RE).finditer(text):
             ws, case, form, event, i, n, chk = m.groups()
-            code = cls._make(ws, case, form, event, int(i), int(n))
-            if code is not None and check_char(code.body) == chk:
-                return code
+            readings = _readings((ws, case, form, event, chk)) if accept is not None else [(ws, case, form, event, chk)]
+            for parts in readings:
+                code = cls._make(*parts[:4], int(i), int(n))
+                if code is not None and check_char(code.body) == parts[4] and (accept is None or accept(code)):
+                    return code
         return None
 
     @classmethod
@@ -131,7 +165,7 @@ class Spot:
 
 
 def _text_width(text: str) -> float:
-    return 0.6 * TEXT_PT * len(text)
+    return TEXT_PT * sum(0.62 if c.isascii() else 1.0 for c in text)
 
 
 def candidates(w: float, h: float, text: str) -> list[Spot]:
@@ -230,8 +264,9 @@ def _overlay(w: float, h: float, code: PageCode, spot: Spot) -> bytes:
             else:
                 c += 1
     text = code.text
-    if text.isascii():
-        pdf.set_font("Courier", size=TEXT_PT)
+    if text.isascii() and MONO_FONT.is_file():   # embedded (volumes are PDF/A), and reads well by OCR
+        pdf.add_font("mono", "", str(MONO_FONT))
+        pdf.set_font("mono", size=TEXT_PT)
     else:
         from archive.pdffont import add_font
 

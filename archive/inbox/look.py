@@ -78,8 +78,9 @@ def _tesseract(img, args: list[str]) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def read_text_line(img) -> tuple[PageCode | None, int]:
-    """The code from its printed text line (OCR), trying the four ways up."""
+def read_text_line(img, accept=None) -> tuple[PageCode | None, int]:
+    """The code from its printed text line (OCR), trying the four ways up; accept() tells
+    whether a reading names this workspace's household and form (see PageCode.parse)."""
     from PIL import ImageFilter
 
     args = ["-l", "eng", "--psm", "6", "-c", f"tessedit_char_whitelist={TEXT_CHARS}"]
@@ -90,7 +91,7 @@ def read_text_line(img) -> tuple[PageCode | None, int]:
             strip = view.crop(box)
             for attempt in (strip, strip.filter(ImageFilter.MedianFilter(3))):   # then without speckles
                 text = _tesseract(attempt, args)
-                code = PageCode.parse(text) or PageCode.parse(_fix(text))
+                code = PageCode.parse(text) or PageCode.parse(_fix(text), accept or (lambda c: True))
                 if code is not None:
                     return code, turn
     return None, 0
@@ -118,14 +119,14 @@ def osd_rotation(img) -> int:
     return 0
 
 
-def look(img, *, text_line: bool = True) -> Look:
+def look(img, *, text_line: bool = True, accept=None) -> Look:
     if is_blank(img):
         return Look(None, 0, True, "blank")
     code, turn = read_qr(img)
     if code is not None:
         return Look(code, turn, False, "qr")
     if text_line:
-        code, turn = read_text_line(img)
+        code, turn = read_text_line(img, accept)
         if code is not None:
             return Look(code, turn, False, "text")
     return Look(None, 0, False, "none")

@@ -83,6 +83,7 @@ def _households(ws):
 
 def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bool = True, progress=None) -> Report:
     from archive import journal
+    from archive.forms.catalog import load_catalog
     from archive.forms.pagecode import workspace_id
 
     folder = Path(folder) if folder else inbox_dir(ws)
@@ -96,6 +97,10 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
     xlsx = inbox_dir(ws) / XLSX
     rows = pp.read_rows(xlsx)
     files = input_files(folder)
+    form_ids = {f.id for f in load_catalog()}
+
+    def accept(code) -> bool:   # an OCR reading of a code line must name something real here
+        return code.workspace == wid and code.case_no in households and code.form in form_ids
     coded: list[filing.CodedPage] = []
     uncoded: list[tuple[pg.Page, str, Path]] = []    # page, fingerprint, where the file will be kept
     plan: list[tuple[Path, Path, str, list[pg.Page]]] = []
@@ -120,7 +125,7 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
         rep.files += 1
         rep.pages_in += len(pages)
         for page, pdf in zip(pages, pdfs):
-            seen = lk.look(page.image)
+            seen = lk.look(page.image, accept=accept)
             if progress:
                 progress(page)
             if seen.blank:

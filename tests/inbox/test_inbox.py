@@ -24,6 +24,11 @@ def test_code_text_round_trip_and_check_character():
     assert PageCode.parse(wrong) is None                   # check character catches a bad read
     assert PageCode.parse(c.text.replace("e2", "e3")) is None
     assert check_char(c.body) == c.text[-1]
+    # an OCR line that lost its prefix and read 1 as l: recovered only with a test of what exists
+    smudged = "a " + c.text.replace("DB1 ", "").replace("FX-001", "FX-00l")
+    assert PageCode.parse(smudged) is None
+    assert PageCode.parse(smudged, accept=lambda k: k.case_no == "FX-001") == c
+    assert PageCode.parse(smudged, accept=lambda k: False) is None
 
 
 def test_synonym_and_second_copy_names_parse():

@@ -70,6 +70,11 @@ def audit(state, village, kinds, as_json, xlsx, pdf, prepare, detail, show_all, 
         click.echo(render_text(result, verbose=detail, full=True if show_all else None))
     else:
         click.echo(headline(result))
+    from archive.inbox.unrecognised import find as unrecognised, report_lines
+
+    strays = unrecognised(ws)
+    for line in report_lines(strays):
+        click.echo(line, err=as_json)
     if xlsx:
         from archive.audit.xlsx import write_xlsx
 
@@ -89,7 +94,7 @@ def audit(state, village, kinds, as_json, xlsx, pdf, prepare, detail, show_all, 
 
         click.echo(f"正在准备补件材料到 {prepare} ……", err=as_json)
         prepare_fix(result, ws, prepare, progress=told)
-    if not result.clean:
+    if not result.clean or strays:
         raise ProblemsFound("")
 
 

@@ -89,6 +89,11 @@ def build(state, out, jobs, village, case_no, prune, force, as_json):
             click.echo(f"  未归档 [{n['case_no']}] {n['note']}")
         if len(rep.notes) > 20:
             click.echo(f"  ……另有 {len(rep.notes) - 20} 个文件未归档（见各户 manifest.json 的 notes）")
+        from archive.inbox.unrecognised import find as unrecognised, report_lines
+
+        # files inside a household folder are in the notes above; these lie where no household looks
+        for line in report_lines([u for u in unrecognised(state.ws) if u.why not in ("文件名不符合命名规则", "不是扫描件格式")]):
+            click.echo(f"  {line}")
         for f in rep.failed:
             click.echo(f"  失败 [{f.case_no}] {f.path}：{f.reason}")
         if rep.orphans:

@@ -81,7 +81,7 @@ def _tesseract(img, args: list[str]) -> str:
 def read_text_line(img, accept=None) -> tuple[PageCode | None, int]:
     """The code from its printed text line (OCR), trying the four ways up; accept() tells
     whether a reading names this workspace's household and form (see PageCode.parse)."""
-    from PIL import ImageFilter
+    from PIL import Image, ImageFilter
 
     args = ["-l", "eng", "--psm", "6", "-c", f"tessedit_char_whitelist={TEXT_CHARS}"]
     for turn in (0, 180, 90, 270):
@@ -89,7 +89,8 @@ def read_text_line(img, accept=None) -> tuple[PageCode | None, int]:
         w, h = view.size
         for box in ((0, int(h * (1 - STRIP)), w, h), (0, 0, w, int(h * STRIP))):
             strip = view.crop(box)
-            for attempt in (strip, strip.filter(ImageFilter.MedianFilter(3))):   # then without speckles
+            big = strip.resize((strip.width * 2, strip.height * 2), Image.LANCZOS)   # tesseract likes ~30 px letters
+            for attempt in (big, big.filter(ImageFilter.MedianFilter(5)), strip.filter(ImageFilter.MedianFilter(3))):
                 text = _tesseract(attempt, args)
                 code = PageCode.parse(text) or PageCode.parse(_fix(text), accept or (lambda c: True))
                 if code is not None:

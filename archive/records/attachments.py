@@ -97,6 +97,14 @@ class Scan:
         return "（".join([parts[0], "，".join(parts[1:]) + "）"]) if len(parts) > 1 else parts[0]
 
 
+def suggest_name(stem: str, ext: str) -> str | None:
+    """A name under the rule guessed from a clerk's own name (身份证正面.jpg -> 身份证.jpg), or None."""
+    for w in sorted([*ATTACHMENT_TYPES, *SYNONYMS], key=len, reverse=True):
+        if w != "其他" and w in stem:
+            return SYNONYMS.get(w, w) + ext.lower()
+    return None
+
+
 def household_scan_dir(scans_root: Path, case_no: str) -> Path:
     return scans_root / case_no
 
@@ -186,7 +194,9 @@ def collect(hh: Household, root: Path, scans_root: Path | None = None) -> tuple[
                 continue
             info = parse_name(p.stem, hh)
             if info is None:
-                notes.append(f"{_rel(p, root)}：文件名不符合命名规则（应以材料类型开头，如 身份证_张三.jpg），未归档")
+                guess = suggest_name(p.stem, p.suffix)
+                notes.append(f"{_rel(p, root)}：文件名不符合命名规则（应以材料类型开头，如 身份证_张三.jpg），未归档"
+                             + (f"；可改名为 {guess}" if guess else "；或移入 inbox/ 由 dibao inbox 识别"))
                 continue
             unknown = info.pop("unknown", None)
             if unknown:

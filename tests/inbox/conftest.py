@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import record, write
+from tests.support.records import record, write
 
 FORMS = (("HS-001", "fenxi-04"), ("HS-001", "fenxi-01"), ("HS-002", "fenxi-04"))
 
@@ -34,7 +34,7 @@ def _hs2():
     rec["members"][1]["name"] = "孙小梅"
     rec["incomes"][0]["member"] = "赵大山"
     rec["events"][0]["applicant"] = "赵大山"
-    from tests.helpers import make_id
+    from tests.support.records import make_id
 
     rec["members"][0]["id_number"] = make_id("430621", "19650101", 55, True)
     rec["members"][1]["id_number"] = make_id("430621", "19680202", 66, False)

@@ -34,7 +34,7 @@ def test_code_text_round_trip_and_check_character():
 def test_synonym_and_second_copy_names_parse():
     from archive.records.attachments import parse_name
     from archive.records.model import Household
-    from tests.helpers import record
+    from tests.support.records import record
 
     hh = Household.model_validate(record("HS-001"))
     assert parse_name("户口本", hh)["type"] == "户口簿"
@@ -162,7 +162,7 @@ def test_uncoded_page_is_proposed_and_applied(ws_copy):
 
     from archive.inbox import proposals as pp, run as ib
     from archive.pdffont import font_face
-    from tests.helpers import make_id
+    from tests.support.records import make_id
 
     ws = ws_copy
     path, index = font_face()

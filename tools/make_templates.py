@@ -287,7 +287,7 @@ def fenxi_09() -> Doc:
         R([C("共同生活家庭成员", lw, rs=4)] + [C(t, w) for t, w in zip(PERSON_HEAD, pw)] + [C("月/年收入", 26), C("身份证号码")], h=9),
         loop("m in members|rows(5)"),
         R([C("{{ m.name }}", pw[0]), C("{{ m.age }}", pw[1]), C("{{ m.sex }}", pw[2]), C("{{ m.relation }}", pw[3]),
-           C("{{ m.marital }}", pw[4]), C("{{ m.health }}", pw[5]), C("{{ m.occupation }}", pw[6]), C("{{ m.income }}", 26),
+           C("{{ m.marital }}", pw[4]), C("{{ m.health }}", pw[5]), C("{{ m.occupation7 }}", pw[6]), C("{{ m.income }}", 26),
            C("{{ m.id_number }}")], h=6.5),
         endfor(),
         R([C("非共同生活赡抚扶养人信息", lw, rs=4), C("姓名", pw[0]), C("年赡（抚、扶）养费", 16), C("性别", 8),

@@ -75,7 +75,8 @@ def person(p, on: dt.date) -> dict:
     a = age_of(p, on)
     base = dict(name=p.name, sex=text(p.sex), id_number=text(p.id_number), age="" if a is None else str(a),
                 birth=b, birth_ym=f"{b.year}.{b.month:02d}" if b else "", relation=p.relation, marital=text(p.marital),
-                health=health_text(p), occupation=text(p.occupation), employer=text(p.employer))
+                health=health_text(p), occupation=text(p.occupation), employer=text(p.employer),
+                occupation7=occupation7(p.occupation, a) if isinstance(p, Member) else text(p.occupation))
     if isinstance(p, Member):
         base.update(
             ethnicity=p.ethnicity, disability=f"{p.disability.category}{p.disability.grade}" if p.disability else "",
@@ -95,6 +96,33 @@ def person(p, on: dt.date) -> dict:
             **{("wage_m" if _earns_wages(p.occupation) else "other_m"): money(monthly) if monthly is not None else ""},
         )
     return fill(shape.PERSON, **base)
+
+
+# fenxi-09 填报说明1: the form's own seven 职业状况 categories (002 附件9)
+OCCUPATION7 = ("老年人", "在职职工", "灵活就业人员", "登记失业人员", "未登记失业人员", "在校成年子女", "其他人员")
+_FLEXIBLE = ("个体", "经营", "务工", "打工", "零工", "务农", "农民", "灵活")
+
+
+def occupation7(occupation: str | None, age: int | None) -> str:
+    """One of the seven categories of fenxi-09: 老年人 (60+), 在职职工, 灵活就业人员, 登记失业人员, 未登记失业人员,
+    已成年但不能独立生活的子女 (incl. adult students), 其他人员 (under 18)."""
+    occ = occupation or ""
+    if age is not None and age >= 60:
+        return "老年人"
+    if age is not None and age < 18:
+        return "其他人员"
+    for name in ("在职职工", "灵活就业人员", "登记失业人员", "未登记失业人员"):
+        if name in occ:
+            return name
+    if "学生" in occ or "在校" in occ or "不能独立生活" in occ:
+        return "在校成年子女"
+    if "职工" in occ or "上班" in occ:
+        return "在职职工"
+    if any(w in occ for w in _FLEXIBLE):
+        return "灵活就业人员"
+    if "失业" in occ or "无业" in occ:
+        return "未登记失业人员"
+    return occ
 
 
 def _earns_wages(occupation: str | None) -> bool:
@@ -215,15 +243,37 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
         cars="、".join(f"{v.model or '汽车'}{v.plate or ''}" for v in cars) or "无",
         motorcycles="、".join(f"{v.plate or v.model}" for v in motos) or "无", appliances=text(pr.appliances),
     )
+    if c is not None:
+        # members without a recorded 月收入: their own income lines of the calculation year, per year
+        own: dict[str, Decimal] = {}
+        for x in hh.incomes:
+            if x.year == c.year and x.member:
+                own[x.member] = own.get(x.member, Decimal(0)) + calcmod.net_amount(x)
+        for m in ctx["members"]:
+            if not m["income"] and m["name"] in own:
+                m["income"] = f"{money(own[m['name']])}元/年"
     calc_vals = income_texts(hh, c)
     if c:
         calc_vals.update(total_income=money(c.total_income), per_capita_annual=money(c.per_capita_annual),
                          per_capita_monthly=money(c.per_capita_monthly),
                          summary=(f"{c.year}年家庭总收入{money(c.total_income)}元，可扣减刚性支出{money(c.total_deduction)}元，"
                                   f"月人均收入{money(c.per_capita_monthly)}元，{c.standard.area}低保标准"
-                                  f"{money(c.standard.monthly)}元/人/月。"))
+                                  f"{money(c.standard.monthly)}元/人/月。" + _property_text(pr)))
     ctx["calc"] = fill(shape.CALC, **calc_vals)
     return ctx
+
+
+def _property_text(pr) -> str:
+    """The property half of 家庭经济状况 (fenxi-09 填报说明2: 收入、财产和支出)."""
+    parts = [f"银行存款{money(pr.deposits)}元"]
+    if pr.securities:
+        parts.append(f"有价证券{money(pr.securities)}元")
+    if pr.claims:
+        parts.append(f"债权{money(pr.claims)}元")
+    parts.append(f"房产{len(pr.houses)}处" + ("（" + "、".join(f"{h.area}㎡" for h in pr.houses if h.area is not None) + "）"
+                                             if any(h.area is not None for h in pr.houses) else ""))
+    parts.append(f"机动车（船）{len(pr.vehicles)}辆")
+    return "家庭财产：" + "，".join(parts) + "。"
 
 
 def program_values(household_type: str | None) -> dict:

@@ -13,7 +13,7 @@ import copy
 
 PERSON = dict.fromkeys([
     "name", "sex", "ethnicity", "id_number", "age", "birth", "birth_ym", "relation", "marital", "health", "disability",
-    "education", "occupation", "employer", "income", "phone", "category", "covered", "unit_type",
+    "education", "occupation", "occupation7", "employer", "income", "phone", "category", "covered", "unit_type",
     # obligors
     "support", "able", "hardship_type", "adult", "disabled", "wage_m", "business_m", "property_m", "transfer_m", "other_m",
 ], "")

@@ -66,6 +66,7 @@ def texts(tmp_path_factory):
         "10-edge": forms.render("fenxi-10", ws, village="城关村", date="2023-04-06", program="低保边缘"),
         "09-edge": forms.render("fenxi-09", ws, household=hh / "FX-EDGE.json"),
         "09-tekun": forms.render("fenxi-09", ws, household=hh / "FX-TK.json"),
+        "09-dibao": forms.render("fenxi-09", ws, household=hh / "FX-001.json"),
         "11": forms.render("fenxi-11", ws, town="永安镇", month="2023-05"),
     }
     items = [(r.data, root / f"{k}.pdf") for k, r in jobs.items()]
@@ -113,3 +114,11 @@ def test_monthly_roster_leaves_out_edge(texts):
     t = texts["11"]
     assert "孙特困" in t and "特困" in t and "1413.00" in t
     assert "赵边缘" not in t
+
+
+def test_decision_form_occupation_categories_incomes_and_property(texts):
+    """FX-001: 李建国 灵活就业人员 400.00元/月; 李小明 (9, 在校学生) → 其他人员 (the form's category for under 18);
+    家庭经济状况 names the property (存款 2000.00, 1 house of 86.5㎡, 1 vehicle) besides income."""
+    t = texts["09-dibao"]
+    assert "灵活就业人员400.00元/月" in t and "在校学生" not in t
+    assert "家庭财产：银行存款2000.00元" in t and "房产1处（86.5㎡）" in t and "元/月（年）" not in t

@@ -74,6 +74,7 @@ def browser():
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(120)
+    driver.implicitly_wait(10)   # elements of a page still loading after a click are waited for
     yield driver
     driver.quit()
 
@@ -94,13 +95,21 @@ def _first_record(ws):
 
 def _click_and_wait(driver, element) -> None:
     """Click a submit button or link and wait until the browser has left the page (no stale reads)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 120).until(EC.staleness_of(old))
+
+    def gone(_driver) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:   # stale, or "node does not belong to the document" mid-navigation
+            return True
+        return False
+
+    WebDriverWait(driver, 120).until(gone)
 
 
 def _fetch(driver, url: str) -> tuple[int, bytes]:

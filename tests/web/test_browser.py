@@ -62,17 +62,22 @@ class Server:
 
 
 @pytest.fixture
-def browser():
+def browser(tmp_path):
     from selenium import webdriver
+    from selenium.common.exceptions import SessionNotCreatedException
     from selenium.webdriver.chrome.service import Service
 
     assert os.path.exists(CHROMEDRIVER), "chromium-driver missing: run make setup (tools/setup-system.sh)"
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--lang=zh-CN", "--disable-gpu"):
+                "--lang=zh-CN", "--disable-gpu", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+    try:
+        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+    except SessionNotCreatedException:   # Chromium that exited at start on a loaded machine: once more
+        time.sleep(2)
+        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(120)
     driver.implicitly_wait(10)   # elements of a page still loading after a click are waited for
     yield driver

@@ -795,6 +795,18 @@ def roster_export(app: WebApp, request: Request, user):
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
+@page(role="经办")
+def inbox_pending(app: WebApp, request: Request, user):
+    """The scan inbox's proposals (inbox/待确认.xlsx, written by dibao inbox) to confirm."""
+    from archive.inbox.run import inbox_dir
+
+    path = inbox_dir(app.ws) / "待确认.xlsx"
+    if not path.is_file():
+        raise Denied(404, "还没有待确认表：先在后台任务中点“整理扫描件”。")
+    app.log(request, user, "export", what="inbox-pending")
+    return FileResponse(path, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"})
+
+
 def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Starlette:
     web = WebApp(ws, require_login=require_login, local_user=local_user)
     routes = [
@@ -816,6 +828,7 @@ def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Sta
         Route("/packs/village", village_pack, methods=["POST"]),
         Route("/jobs", jobs_page, methods=["GET", "POST"]),
         Route("/log", log_page),
+        Route("/inbox/pending.xlsx", inbox_pending),
         Route("/roster", roster_page),
         Route("/roster/check", roster_check, methods=["POST"]),
         Route("/roster/import", roster_check, methods=["POST"]),

@@ -15,7 +15,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-KINDS = {"build": ("生成卷宗", ["build"]), "index": ("更新检索索引", ["index"]), "audit": ("查缺补漏", ["audit"])}
+KINDS = {"build": ("生成卷宗", ["build"]), "index": ("更新检索索引", ["index"]), "audit": ("查缺补漏", ["audit"]),
+         "inbox": ("整理扫描件（inbox/）", ["inbox"]), "inbox-apply": ("按待确认表归档扫描件", ["inbox", "--apply"])}
 
 
 @dataclass

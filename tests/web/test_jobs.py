@@ -37,3 +37,18 @@ def test_audit_job_runs_in_background_one_at_a_time(ws_dir):
             assert time.monotonic() < deadline
             time.sleep(0.2)
     assert jobs.current.code == 7 and jobs.current.state == "工作区正忙，未运行"
+
+
+def test_inbox_job_runs_the_inbox_command(ws_dir):
+    ws = open_workspace(ws_dir)
+    (ws.root / "inbox").mkdir(exist_ok=True)
+    c = TestClient(create_app(ws, require_login=False))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/jobs").text).group(1)
+    assert "已开始" in c.post("/jobs", data={"csrf": csrf, "kind": "inbox"}).text
+    jobs = c.app.state.web.jobs
+    deadline = time.monotonic() + 300
+    while jobs.current.running:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    assert jobs.current.code == 0 and any("共 0 个文件" in x for x in jobs.current.lines), list(jobs.current.lines)
+    assert c.get("/inbox/pending.xlsx").status_code == 404      # nothing proposed yet

@@ -185,3 +185,64 @@ def test_uncoded_page_is_proposed_and_applied(ws_copy):
     pp.write_rows(ws.root / "inbox" / "待确认.xlsx", [row])
     res = ib.apply(ws)
     assert res.filed == ["scans/HS-001/身份证_李建国.pdf"] and res.left == 0
+
+
+def test_blank_back_is_blank_but_a_sparse_page_is_not():
+    from PIL import ImageDraw
+
+    from archive.inbox.look import is_blank
+    from tests.inbox.conftest import blank_page
+
+    assert is_blank(blank_page((1654, 2339)))
+    page = blank_page((1654, 2339), seed=3)
+    ImageDraw.Draw(page).line((300, 700, 900, 720), fill=20, width=4)   # one signature stroke
+    assert not is_blank(page)
+    assert not is_blank(_card())
+
+
+def _card():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from archive.pdffont import font_face
+
+    path, index = font_face()
+    img = Image.new("L", (1400, 900), 255)
+    ImageDraw.Draw(img).text((80, 80), "居民身份证 姓名 李建国", font=ImageFont.truetype(path, 44, index=index), fill=0)
+    return img
+
+
+@pytest.mark.slow
+def test_prepare_pack_signed_and_scanned_closes_exactly_its_gaps(printed, ws_copy):
+    """audit --prepare prints the pack; some of its forms come back signed among a foreign page."""
+    from PIL import ImageDraw
+
+    from archive.audit import audit_workspace
+    from archive.audit.prepare import prepare
+    from archive.inbox import run as ib
+    from archive.inbox.look import read_qr
+
+    ws = ws_copy
+    before = _signed_gaps(ws)
+    (vo,) = prepare(audit_workspace(ws, as_of=__import__("datetime").date(2024, 6, 1)), ws, ws.root.parent / "pack")
+    sheets = raster(vo.folder / "待打印表单.pdf", 200)
+    codes = [read_qr(im)[0] for im in sheets]
+    assert all(c is not None for c in codes), "every page of the pack carries a readable code"
+    # the clerk brings back every form of the first two distinct ones plus one more, signed
+    wanted = list(dict.fromkeys(c.group for c in codes))[:3]
+    pages = []
+    for k, (im, c) in enumerate(zip(sheets, codes)):
+        if c.group in wanted:
+            im = im.copy()
+            ImageDraw.Draw(im).line((900, 1900, 1300, 1960), fill=0, width=5)   # a signature
+            pages.append(jpeg_bytes(degrade(im, turn=(0, 180)[k % 2], seed=k, skew=0.5), 65))
+    foreign = _card()
+    pages.insert(1, jpeg_bytes(foreign, 70))
+    box = ws.root / "inbox"
+    (box / "Scan0007.pdf").write_bytes(pdf_of_jpegs(pages))
+    sha = _sha(box / "Scan0007.pdf")
+    rep = ib.run(ws, ocr=False)
+    assert rep.pages_in == len(pages) == rep.filed_pages + rep.listed_pages + rep.blank_pages
+    assert rep.listed_pages == 1 and rep.listed[0].page == 2           # the foreign page is reported
+    closed = before - _signed_gaps(ws)
+    assert closed == {(g[1], g[2]) for g in wanted}                     # its own gaps and no other
+    assert [_sha(p) for p in (box / "已处理").rglob("Scan0007.pdf")] == [sha]

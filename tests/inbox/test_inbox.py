@@ -154,6 +154,18 @@ def test_second_copy_kept_and_rerun_files_nothing_twice(printed, ws_copy):
     again = ib.run(ws, ocr=False)
     assert again.filed == [] and again.copies == [] and len(again.already) == 2
     assert sorted(p.name for p in (ws.scans_dir / "HS-001").iterdir()) == ["签字表_fenxi-04_e2.pdf", "签字表_fenxi-04_e2_副本2.pdf"]
+    # the build uses the signed original for the form; the second copy is filed after it, not merged into it
+    from archive.records.attachments import collect
+    from archive.records.load import load_valid
+    from archive.volumes.plan import plan_household
+
+    hh = load_valid(ws.households_dir / "HS-001.json", ws.root)
+    scans, notes = collect(hh, ws.root, ws.scans_dir)
+    plan = plan_household(hh, ws.config, scans)
+    entries = [e for vol in plan.volumes.values() for e in vol]
+    signed = [e for e in entries if e.kind == "signed_scan"]
+    assert [(e.form_id, [s.rel for s in e.scans]) for e in signed] == [("fenxi-04", ["scans/HS-001/签字表_fenxi-04_e2.pdf"])]
+    assert not notes and not any(e.kind == "form" and e.form_id == "fenxi-04" for e in entries)
 
 
 @pytest.mark.slow

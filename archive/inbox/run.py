@@ -86,6 +86,8 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
     from archive.forms.catalog import load_catalog
     from archive.forms.pagecode import workspace_id
 
+    if folder is None:
+        ensure_dir(inbox_dir(ws))   # a workspace made before the inbox existed
     folder = Path(folder) if folder else inbox_dir(ws)
     if not folder.is_dir():
         raise InputError("收件箱文件夹不存在", path=folder, hint="用 dibao init 建立的工作区有 inbox/；或写出扫描件所在的文件夹")

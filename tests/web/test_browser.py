@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import urllib.request
@@ -62,7 +64,7 @@ class Server:
 
 
 @pytest.fixture
-def browser(tmp_path):
+def browser(tmp_path, monkeypatch):
     from selenium import webdriver
     from selenium.common.exceptions import SessionNotCreatedException
     from selenium.webdriver.chrome.service import Service
@@ -73,15 +75,32 @@ def browser(tmp_path):
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
                 "--lang=zh-CN", "--disable-gpu", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         opts.add_argument(arg)
+    # A short TMPDIR of its own: Chromium puts its SingletonSocket there and dies ("Socket path too long")
+    # when the path passes the 108-byte limit of a Unix socket, as with pytest's tmp_path or the TMPDIR an
+    # in-process dibao run leaves inside a workspace (archive/tmpdir.py).  And a working folder that exists.
+    short = Path(tempfile.mkdtemp(prefix="dbc-", dir="/tmp"))
+    env = {**os.environ, "TMPDIR": str(short)}
+    monkeypatch.chdir(tmp_path)
+    log = tmp_path / "chromedriver.log"
+
+    def start():
+        return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER, env=env, log_output=str(log),
+                                                service_args=["--verbose"]), options=opts)
+
     try:
-        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+        driver = start()
     except SessionNotCreatedException:   # Chromium that exited at start on a loaded machine: once more
         time.sleep(2)
-        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+        try:
+            driver = start()
+        except SessionNotCreatedException as exc:
+            tail = log.read_text("utf-8", "replace")[-3000:] if log.exists() else ""
+            raise AssertionError(f"Chromium did not start: {exc.msg}\n{tail}") from None
     driver.set_page_load_timeout(120)
     driver.implicitly_wait(10)   # elements of a page still loading after a click are waited for
     yield driver
     driver.quit()
+    shutil.rmtree(short, ignore_errors=True)
 
 
 @pytest.fixture

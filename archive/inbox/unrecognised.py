@@ -63,6 +63,10 @@ def find(ws, households=None) -> list[Unrecognised]:
                 continue
             rel = path.relative_to(ws.root).as_posix()
             stem, ext = os.path.splitext(name)
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            if shown != rel:   # a name written in another encoding (GBK from an old Windows share)
+                out.append(Unrecognised(shown, "文件名不是 UTF-8 编码，无法读取", "在电脑上重新命名（按命名规则）后放回"))
+                continue
             if not rel_dir:
                 out.append(Unrecognised(rel, "不在任何家庭的文件夹中",
                                         f"放进 scans/<对象编号>/ 并{fix_for(stem, ext)}；{INBOX_HINT}"))

@@ -203,7 +203,7 @@ def yueyang_03() -> Doc:
     d = Doc(margins=(10, 14, 8, 14), size=8.5)
     W = d.width  # 182
     d.title("岳阳县低保（低保边缘）家庭收入计算评估表", size=15, after=1)
-    d.p("⟦{{ loc.town|fill(6) }}⟧乡镇（办事处）⟦{{ hh.village|fill(6) }}⟧村（社区）⟦{{ hh.group|fill(3) }}⟧组" + "　" * 8
+    d.p("⟦{{ loc.town|fill(6) }}⟧乡镇（办事处）⟦{{ hh.village|fill(6) }}⟧村（社区）⟦{{ hh.group_no|fill(3) }}⟧组" + "　" * 8
         + "{{ ev.date|ymd }}", size=9.5, after=1)
     lw = 26
     k = [44, 37, 37]  # item, col2, col3; col4 = rest
@@ -245,7 +245,7 @@ def yueyang_03() -> Doc:
         loop("s in y3.support|rows(2)"),
         R([C("{{ s.name }}", k[0]), C("{{ s.relation }}", k[1]), C("{{ s.amount }}", k[2]), C("{{ s.note }}")], h=h),
         endfor(),
-        R([C("合　计", k[0]), C("{{ y3.transfer.total }}")], h=h),
+        R([C("转移性收入合计", k[0]), C("{{ y3.transfer.total }}", align="left")], h=h),
         R([C("财产性收入（元）", lw, rs=5), C("项目", k[0]), C("金额（元）", k[1]), C("项目", k[2]), C("金额（元）")], h=h),
         pair("土地分红收入", "property.dividend", "土地流转收入", "property.land_transfer"),
         pair("房屋、门面出租收入", "property.rent", "集体财产分红", "property.collective"),

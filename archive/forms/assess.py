@@ -21,6 +21,7 @@ BUSINESS_ROWS = {"农业种植": "farming", "种植": "farming", "林业种植":
                  "养殖": "breeding", "采集加工": "gathering", "批发和零售贸易业": "trade", "批发": "trade", "零售": "trade"}
 TRANSFER_ROWS = {"惠农政策补贴": "subsidy", "生态林补助": "eco", "移民补助": "migrant", "离退休养老保险金": "pension",
                  "养老保险金": "pension", "失业保险金": "unemployment", "一次性赔偿收入": "compensation", "遗属补助金": "survivor"}
+BASIC_PENSION_WORDS = ("城乡居民", "基础养老金")
 PROPERTY_ROWS = {"土地分红收入": "dividend", "土地流转收入": "land_transfer", "房屋、门面出租收入": "rent", "出租": "rent",
                  "集体财产分红": "collective", "征地拆迁安置补偿收入": "expropriation", "拆迁": "expropriation"}
 
@@ -107,6 +108,8 @@ def y3_context(hh, config, ev, ctx: dict) -> dict:
         if x.category not in ("转移净收入", "其他收入"):
             continue
         key = _match(x.item, TRANSFER_ROWS) if x.category == "转移净收入" else None
+        if key == "pension" and any(w in x.item for w in BASIC_PENSION_WORDS):
+            key = "other"   # the row is 离退休养老保险金（不含基础养老金）: a 城乡居民基本养老保险 pension is not in it
         tr[key or "other"] += calcmod.net_amount(x)
     support = [o for o in hh.obligors if o.support_per_year]
     out["support"] = [{"name": o.name, "relation": o.relation, "amount": money(o.support_per_year), "note": ""} for o in support]

@@ -219,7 +219,8 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
     official = hh.official_relative is not None or any(a.is_official_relative for a in hh.events_of("申请"))
     amounts = _current_amounts(hh)
     ctx["hh"] = fill(
-        shape.HH, case_no=hh.case_no, type=hh.type, village=hh.village, group=text(hh.group), family_size=str(len(living)),
+        shape.HH, case_no=hh.case_no, type=hh.type, village=hh.village, group=text(hh.group),
+        group_no=text(hh.group).removesuffix("组"),   # "12组" on a form that prints its own 组 family_size=str(len(living)),
         covered_count=str(sum(1 for m in living if m.covered)), labor_count=text(hh.labor_count),
         income_text=(f"{money(c.total_income / 12)}（月）/{money(c.total_income)}（年）" if c else ""),
         residence=text(hh.address.residence), registered=text(hh.address.registered),

@@ -22,7 +22,7 @@ LOC = dict.fromkeys(["province", "city", "county", "town", "village", "group", "
 CFG = dict.fromkeys(["review_days", "confirm_days", "hotline"], "")
 
 HH = dict.fromkeys([
-    "case_no", "type", "village", "group", "family_size", "covered_count", "labor_count", "income_text", "residence",
+    "case_no", "type", "village", "group", "group_no", "family_size", "covered_count", "labor_count", "income_text", "residence",
     "registered", "official_relative", "official_relative_yn", "deposits", "securities", "claims", "other_property",
     "is_urban", "is_rural", "is_tekun", "is_edge", "housing_category", "housing_nature", "housing_area", "housing_decoration", "housing_built",
     "housing_rooms", "housing_floors", "housing_structure", "housing_dangerous", "house_count", "house_address",

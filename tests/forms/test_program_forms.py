@@ -25,7 +25,9 @@ EDGE = {
     "case_no": "FX-EDGE", "town": "永安镇", "village": "城关村", "type": "低保边缘", "hukou_type": "农业",
     "members": [_p("赵边缘", "男", "19660101", 61, "本人"), _p("钱边缘", "女", "19680101", 62, "配偶")],
     # 2023 农村 6000/年 = 500/月; 14400 ÷ 2 ÷ 12 = 600/月: between 500 and 750 (1.5×)
-    "incomes": [{"year": 2023, "category": "工资性收入", "item": "打零工工资", "amount": "14400"}],
+    "incomes": [{"year": 2023, "category": "工资性收入", "item": "打零工工资", "amount": "12000"},
+                {"year": 2023, "category": "转移净收入", "item": "城乡居民基本养老保险金", "amount": "2400"}],
+    "group": "12组",
     "events": [
         {"id": "A1", "type": "申请", "date": "2023-03-01", "applicant": "赵边缘", "program": "低保边缘", "reason": "收入低"},
         {"id": "V1", "type": "入户调查", "date": "2023-03-10", "investigators": ["周平", "刘芳"]},
@@ -68,6 +70,7 @@ def texts(tmp_path_factory):
         "09-tekun": forms.render("fenxi-09", ws, household=hh / "FX-TK.json"),
         "09-dibao": forms.render("fenxi-09", ws, household=hh / "FX-001.json"),
         "11": forms.render("fenxi-11", ws, town="永安镇", month="2023-05"),
+        "y3-edge": forms.render("yueyang-03", ws, household=hh / "FX-EDGE.json"),
     }
     items = [(r.data, root / f"{k}.pdf") for k, r in jobs.items()]
     with Converter(workers=1) as conv:
@@ -122,3 +125,12 @@ def test_decision_form_occupation_categories_incomes_and_property(texts):
     t = texts["09-dibao"]
     assert "灵活就业人员400.00元/月" in t and "在校学生" not in t
     assert "家庭财产：银行存款2000.00元" in t and "房产1处（86.5㎡）" in t and "元/月（年）" not in t
+
+
+def test_assessment_group_and_basic_pension(texts):
+    """yueyang-03: group "12组" prints "12组" once; 城乡居民基本养老保险金 2400 is not in the
+    离退休养老保险金（不含基础养老金） row but under 其他收入; the transfer total is labelled as such."""
+    t = texts["y3-edge"]
+    assert "12组" in t and "12组组" not in t
+    assert "离退休养老保险金（不含基础养老金）2400" not in t and "其他收入2400.00" in t
+    assert "转移性收入合计2400.00" in t

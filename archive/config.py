@@ -171,6 +171,7 @@ class LimitsSection(Section):
     convert_timeout: float = Field(DEFAULT_TIMEOUT, gt=0)
     ocr_timeout: float = Field(DEFAULT_TIMEOUT, gt=0)
     convert_memory_mb: PositiveInt | None = None
+    max_record_bytes: PositiveInt = 20 * 2**20   # one household record file (archive.records.load.MAX_RECORD_BYTES)
 
     def scan(self):
         """archive.volumes.scans.ScanLimits from these limits."""

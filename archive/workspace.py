@@ -6,7 +6,8 @@ Layout:
     scans/<对象编号>/  scanned attachments of each household
     inbox/            scanner output waiting for `dibao inbox` (已处理/ keeps the inputs, 待确认.xlsx)
     archive/          built volumes (dibao build)
-    .dibao/           derived data: caches, search index, lock, logs
+    .dibao/           derived data (StatePaths): caches, search index and its key, OCR cache,
+                      temporary files, locks, journal
 
 Commands find the workspace like git finds its repository: the folder given with
 --workspace, else the current folder or the nearest parent holding dibao.toml.
@@ -20,11 +21,85 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from archive import profiles as county_profiles
 from archive.config import Config, load_config, profile_text
 from archive.errors import ConfigError, WorkspaceBusy
 from archive.fsutil import atomic_write_text, ensure_dir, output_error
 
 CONFIG_NAME = "dibao.toml"
+STATE_DIR = ".dibao"
+
+
+@dataclass(frozen=True)
+class StatePaths:
+    """Every derived-data location of a workspace, under <root>/.dibao (the one place that names them).
+
+    Stages take their folders from here (``ws.paths.forms_cache``), never by joining names themselves.
+    The indexer, which works from a folder rather than a Workspace, uses ``state_paths(root)``.
+    """
+
+    root: Path                  # <workspace>/.dibao
+    index: Path                 # full-text index (dibao index / search)
+
+    @property
+    def index_key(self) -> Path:        # HMAC key of the index (0600), outside the index folder
+        return self.root / "index.key"
+
+    @property
+    def ocr_cache(self) -> Path:        # recognised text of scanned pages, by content hash
+        return self.root / "ocr-cache"
+
+    @property
+    def historical_registry(self) -> Path:   # historical files added to the index (dibao index --add)
+        return self.root / "historical.json"
+
+    @property
+    def word_pages(self) -> Path:       # printed pages of historical Word files (PDF, by content)
+        return self.root / "word-pages"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def forms_cache(self) -> Path:      # converted form PDFs keyed by template and data
+        return self.cache / "forms"
+
+    @property
+    def fonts_cache(self) -> Path:      # subset CJK fonts of generated pages
+        return self.cache / "fonts"
+
+    @property
+    def office_profiles(self) -> Path:  # prepared LibreOffice user profiles
+        return self.cache / "office"
+
+    @property
+    def scan_hashes(self) -> Path:      # sha256 of scans by (size, mtime)
+        return self.cache / "scan-hashes.json"
+
+    @property
+    def audit_cache(self) -> Path:
+        return self.cache / "audit"
+
+    @property
+    def tmp(self) -> Path:              # temporary files of a running build (removed at its start)
+        return self.root / "tmp"
+
+    def lock_file(self, what: str) -> Path:
+        return self.root / f"{what}.lock"
+
+
+def state_paths(workspace_root: Path, index_dir: Path | None = None) -> StatePaths:
+    """The derived-data locations of the workspace at workspace_root (index_dir overrides the index)."""
+    state = Path(workspace_root) / STATE_DIR
+    return StatePaths(root=state, index=Path(index_dir) if index_dir else state / "index")
+
+
+def workspace_paths_of(workspace_root: Path, index_dir: Path | None = None) -> dict:
+    """The indexer's locations as a dict: index, key, ocr_cache, registry."""
+    sp = state_paths(workspace_root, index_dir)
+    return {"index": sp.index, "key": sp.index_key, "ocr_cache": sp.ocr_cache, "registry": sp.historical_registry,
+            "word_pdf": sp.word_pages}
 
 
 @dataclass
@@ -46,7 +121,12 @@ class Workspace:
 
     @property
     def state_dir(self) -> Path:
-        return self.root / ".dibao"
+        return self.root / STATE_DIR
+
+    @property
+    def paths(self) -> StatePaths:
+        """Caches, index, OCR cache, temporary files and locks (see StatePaths)."""
+        return state_paths(self.root)
 
     def record_paths(self) -> list[Path]:
         if not self.households_dir.is_dir():
@@ -64,8 +144,8 @@ class Workspace:
         from filelock import FileLock, Timeout
 
         ensure_dir(self.state_dir)
-        path = self.state_dir / f"{what}.lock"
-        pid_path = self.state_dir / f"{what}.pid"
+        path = self.paths.lock_file(what)
+        pid_path = self.paths.root / f"{what}.pid"
         lock = FileLock(str(path), timeout=0, mode=0o600)
         try:
             lock.acquire()
@@ -113,11 +193,10 @@ def init_workspace(root: Path, profile: str, town: str | None = None) -> Workspa
     if (root / CONFIG_NAME).exists():
         raise ConfigError("这里已经有工作区配置 dibao.toml，没有覆盖", path=root,
                           hint="换一个空目录，或直接在这个工作区里工作")
-    default_town = {"fenxi": "永安镇", "ezhou": "西山街道", "yueyang": "黄沙街镇"}[profile]
-    text = text.replace("{town}", town or default_town)
+    text = text.replace("{town}", town or county_profiles.infos()[profile].town)
     ensure_dir(root)
     os.chmod(root, 0o700)
-    for sub in ("households", "scans", "inbox", ".dibao"):
+    for sub in ("households", "scans", "inbox", STATE_DIR):
         ensure_dir(root / sub)
     atomic_write_text(root / CONFIG_NAME, text)
     return open_workspace(root)

@@ -214,7 +214,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
              "ocr_pages", "ocr_cached", "seconds", "problems"}.
     """
     from indexer.index import open_index
-    from indexer.pipeline import workspace_paths
+    from archive.workspace import workspace_paths_of as workspace_paths
 
     t0 = time.monotonic()
     ws = Path(workspace_dir)
@@ -282,7 +282,7 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
 
 def readd_registered(ws: Path, ix, cache: OcrCache, stats, lookup=None) -> None:
     """After a rebuild: index again every registered historical file that still exists."""
-    from indexer.pipeline import workspace_paths
+    from archive.workspace import workspace_paths_of as workspace_paths
 
     wp = workspace_paths(ws)
     registry = _load_registry(wp["registry"])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from archive.errors import ConfigError, InputError, ToolMissing
 from archive.fsutil import sha256_bytes
+from archive.workspace import workspace_paths_of
 from indexer import analysis
 from indexer.engine import Doc
 from indexer.extract import start_pdf_pages
@@ -49,12 +50,8 @@ class IndexStats:
 
 
 def workspace_paths(workspace_dir, index_dir=None) -> dict:
-    """Default locations under the workspace's private .dibao folder."""
-    ws = Path(workspace_dir)
-    private = ws / ".dibao"
-    index_dir = Path(index_dir) if index_dir else private / "index"
-    return {"index": index_dir, "key": private / "index.key", "ocr_cache": private / "ocr-cache",
-            "registry": private / "historical.json", "word_pdf": private / "word-pages"}
+    """The index's locations under the workspace's .dibao folder (archive.workspace.StatePaths)."""
+    return workspace_paths_of(workspace_dir, index_dir)
 
 
 def _rel(path: Path, root: Path) -> str:

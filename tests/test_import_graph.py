@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 from tests.support import ROOT
 
 PACKAGES = ("archive", "indexer")
@@ -105,8 +103,6 @@ def test_graph_covers_function_level_imports():
     assert sum(len(v) for v in g.values()) > 100
 
 
-@pytest.mark.xfail(strict=True, reason="three known cycles (assemble<->build, audit engine<->gaps, "
-                                        "indexer historical<->pipeline) until the contracts step breaks them")
 def test_no_import_cycles():
     cycles = find_cycles(import_graph())
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)

@@ -52,7 +52,7 @@ _DEPENDS = ("records/model.py", "records/calc.py", "records/program.py", "config
 
 
 def cache_dir(ws) -> Path:
-    return Path(ws.state_dir) / "cache" / "audit"
+    return ws.paths.audit_cache
 
 
 def run_key(ws, rules_path: Path, as_of: dt.date) -> bytes | None:

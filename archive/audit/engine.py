@@ -20,18 +20,8 @@ from functools import lru_cache
 
 from archive.audit import timing
 from archive.audit.conditions import Facts, Subject
-from archive.audit.gaps import Gap, REMINDER
+from archive.audit.gaps import REMINDER, Gap, pack, unpack  # noqa: F401 - unpack: part of the engine's interface
 from archive.audit.rules import ANNUAL_PLACEHOLDER, Rule, RuleSet
-
-_DEFAULT_WHY = {
-    "always": "每户必备",
-    "each_member": "家庭成员{subject}",
-    "member_disabled": "{subject}有残疾",
-    "expense": "核算时扣减了{subject}",
-    "objection": "{subject}期间有异议",
-    "each_covered_year": "{year}年在保",
-    "each_review_year": "{year}年应年审",
-}
 
 
 def evaluate(hh, scans, ruleset: RuleSet, config, as_of: dt.date, facts: Facts | None = None) -> list[Gap]:
@@ -109,41 +99,6 @@ def _form_info(rule: Rule, hh_type: str, config) -> tuple:
 
 
 # ---------------------------------------------------------------- helpers
-
-def _why(rule: Rule, label: str, member: str | None, year: int | None, detail: str = "") -> str:
-    if rule.kind == "time" and not rule.why:
-        return detail
-    template = rule.why or _DEFAULT_WHY.get(rule.iterator) or ("有{subject}" if label else "每户必备")
-    text = template if "{" not in template else template.format(
-        subject=label, member=member or "", year=year or "", detail=detail, form="", event="")
-    if detail and "{detail}" not in template:
-        text = f"{text}；{detail}" if text else detail
-    return text
-
-
-def pack(kind: str, rule: Rule, subj: Subject, category: str, detail: str = "", *, form: str | None = None,
-         event_id: str | None = None, fix_prefix: str = "", title: str | None = None) -> tuple:
-    """A gap as a small tuple: the rule's index and the subject, not yet the Chinese texts.
-
-    (kind, rule index, title or None, subject key, subject label, member, year, category, detail,
-    form, event id, fix prefix); kind comes first so counts need no unpacking."""
-    return (kind, rule.index, title, subj.key, subj.label, subj.member, subj.year, category, detail,
-            form, event_id, fix_prefix)
-
-
-def unpack(rules: list[Rule], p: tuple) -> Gap:
-    """The Gap of a packed tuple, with its texts (what, why, fix), given the RuleSet's rules."""
-    kind, index, title, key, label, member, year, category, detail, form, event_id, fix_prefix = p
-    rule = rules[index]
-    title = rule.title if title is None else title
-    what = title if not label else f"{title}（{label}）"
-    fix = rule.fix
-    if "{" in fix:
-        fix = fix.format(member=member or "", year=year or "", subject=label,
-                         form=form or "", event=event_id or "", detail=detail)
-        fix = fix.replace("__", "_").replace("_.", ".")   # an empty qualifier in a suggested file name
-    return Gap(kind, rule.id, key, what, category, _why(rule, label, member, year, detail), rule.source,
-               fix_prefix + fix if fix_prefix else fix, form, event_id, year, member)
 
 
 def _fit(scan, subj: Subject, event_ids: tuple[str, ...] = ()) -> str | None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:   # for annotations only: gaps.py imports nothing of the audit (no cycle with the engine)
+    from archive.audit.conditions import Subject
+    from archive.audit.rules import Rule
 
 # Kinds of gap, in report order.  Every kind but 提醒 counts as "missing".
 GAP_KINDS = ("缺表", "待签字归档", "缺扫描件", "缺照片", "缺数据", "超时限")
@@ -105,7 +109,7 @@ class Flag:
 
 
 class HouseholdAudit:
-    """One household's audit.  Its gaps may be held *packed* (engine.pack: the rule's index and the
+    """One household's audit.  Its gaps may be held *packed* (pack(): the rule's index and the
     subject, without the Chinese texts): a county's audit reports counts, and the texts of two
     million gaps are built only when someone reads `gaps` (the rules are attached by the audit)."""
 
@@ -126,8 +130,6 @@ class HouseholdAudit:
     @property
     def gaps(self) -> list[Gap]:
         if self._gaps is None:
-            from archive.audit.engine import unpack
-
             self._gaps = [unpack(self._rules, p) for p in self._packed]
             self._packed = None
         return self._gaps
@@ -191,3 +193,52 @@ class HouseholdAudit:
         return {"case_no": self.case_no, "head": self.head, "town": self.town, "village": self.village,
                 "group": self.group, "type": self.type, "record": self.record, "complete": self.complete,
                 "gaps": [g.as_dict() for g in self.gaps], "flags": [f.as_dict() for f in self.flags]}
+
+
+# ---------------------------------------------------------------- packed gaps (rules and subjects by index)
+_DEFAULT_WHY = {
+    "always": "每户必备",
+    "each_member": "家庭成员{subject}",
+    "member_disabled": "{subject}有残疾",
+    "expense": "核算时扣减了{subject}",
+    "objection": "{subject}期间有异议",
+    "each_covered_year": "{year}年在保",
+    "each_review_year": "{year}年应年审",
+}
+
+
+def _why(rule: Rule, label: str, member: str | None, year: int | None, detail: str = "") -> str:
+    if rule.kind == "time" and not rule.why:
+        return detail
+    template = rule.why or _DEFAULT_WHY.get(rule.iterator) or ("有{subject}" if label else "每户必备")
+    text = template if "{" not in template else template.format(
+        subject=label, member=member or "", year=year or "", detail=detail, form="", event="")
+    if detail and "{detail}" not in template:
+        text = f"{text}；{detail}" if text else detail
+    return text
+
+
+def pack(kind: str, rule: Rule, subj: Subject, category: str, detail: str = "", *, form: str | None = None,
+         event_id: str | None = None, fix_prefix: str = "", title: str | None = None) -> tuple:
+    """A gap as a small tuple: the rule's index and the subject, not yet the Chinese texts.
+
+    (kind, rule index, title or None, subject key, subject label, member, year, category, detail,
+    form, event id, fix prefix); kind comes first so counts need no unpacking."""
+    return (kind, rule.index, title, subj.key, subj.label, subj.member, subj.year, category, detail,
+            form, event_id, fix_prefix)
+
+
+def unpack(rules: list[Rule], p: tuple) -> Gap:
+    """The Gap of a packed tuple, with its texts (what, why, fix), given the RuleSet's rules."""
+    kind, index, title, key, label, member, year, category, detail, form, event_id, fix_prefix = p
+    rule = rules[index]
+    title = rule.title if title is None else title
+    what = title if not label else f"{title}（{label}）"
+    fix = rule.fix
+    if "{" in fix:
+        fix = fix.format(member=member or "", year=year or "", subject=label,
+                         form=form or "", event=event_id or "", detail=detail)
+        fix = fix.replace("__", "_").replace("_.", ".")   # an empty qualifier in a suggested file name
+    return Gap(kind, rule.id, key, what, category, _why(rule, label, member, year, detail), rule.source,
+               fix_prefix + fix if fix_prefix else fix, form, event_id, year, member)
+

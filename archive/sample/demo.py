@@ -150,7 +150,7 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
     }
     atomic_write_text(ws.root / PLANTED_NAME, json.dumps(planted, ensure_ascii=False, indent=2) + "\n")
     if scans:
-        render_all(ws.root, work, seed, progress, font_cache=ws.state_dir / "cache" / "fonts")  # as dibao build
+        render_all(ws.root, work, seed, progress, font_cache=ws.paths.fonts_cache)  # as dibao build
 
 
 def _plant_record_gaps(rng: random.Random, d: Draft, mine: list[str], config, fenxi: bool, end_year: int) -> list[dict]:

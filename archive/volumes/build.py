@@ -36,9 +36,9 @@ from archive import __version__
 from archive.records.attachments import collect, household_scan_dir
 from archive.errors import ConfigError, DibaoError, InputError, OutputError, ToolMissing
 from archive.fsutil import atomic_write_text, ensure_dir, read_regular, remove_stale_temps, sha256_bytes, sha256_file
-from archive.volumes.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key, file_inputs, find_manifests,
-                              input_hash, outputs_intact, read_manifest, template_key)
-from archive.records.model import safe_filename
+from archive.volumes.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key,
+                                      file_inputs, find_manifests, household_folder, input_hash, outputs_intact,
+                                      read_manifest, template_key)
 
 log = logging.getLogger("dibao.build")
 
@@ -85,10 +85,6 @@ class BuildReport:
 
 # --------------------------------------------------------------------------- helpers
 
-def household_folder(out: Path, village: str, case_no: str, head: str) -> Path:
-    return out / safe_filename(village) / f"{safe_filename(case_no)}_{safe_filename(head)}"
-
-
 def _quick(raw: bytes) -> dict | None:
     """The few fields the unchanged-check needs, without validating the record."""
     try:
@@ -108,20 +104,7 @@ def case_key(case_no: str) -> str:
 
 
 def record_limit(config) -> int:
-    from archive.records.load import MAX_RECORD_BYTES
-
-    return int((config.limits or {}).get("max_record_bytes", MAX_RECORD_BYTES))
-
-
-def scan_limits(config):
-    from archive.volumes.scans import ScanLimits
-
-    lim = config.limits or {}
-    d = ScanLimits()
-    return ScanLimits(max_pixels=int(lim.get("max_pixels", d.max_pixels)),
-                      max_file_bytes=int(lim.get("max_scan_bytes", d.max_file_bytes)),
-                      max_pages=int(lim.get("max_pages_per_attachment", d.max_pages)),
-                      max_pdf_stream_bytes=int(lim.get("max_pdf_stream_bytes", d.max_pdf_stream_bytes)))
+    return config.limits.max_record_bytes
 
 
 @dataclass
@@ -168,10 +151,12 @@ class Builder:
         self.force = force
         self.progress = progress
         self.today = today or dt.date.today()
-        self.cache_dir = ws.state_dir / "cache"
-        self.forms_cache = self.cache_dir / "forms"
-        self.tmp_dir = ws.state_dir / "tmp" / "build"   # the build's own (under its lock); see archive/tmpdir.py
-        self.hashes = HashCache(self.cache_dir / "scan-hashes.json")
+        paths = ws.paths
+        self.cache_dir = paths.cache
+        self.forms_cache = paths.forms_cache
+        self.fonts_cache = paths.fonts_cache
+        self.tmp_dir = paths.tmp / "build"   # the build's own (under its lock); see archive/tmpdir.py
+        self.hashes = HashCache(paths.scan_hashes)
         self._limits = None
         self.report = BuildReport(out=self.out)
         self._templates: dict[str, str] = {}
@@ -191,14 +176,12 @@ class Builder:
     @property
     def limits(self):
         if self._limits is None:
-            self._limits = scan_limits(self.config)
+            self._limits = self.config.scan_limits()
         return self._limits
 
     # ------------------------------------------------------------------ inputs
     def template_hash(self, form_id: str) -> str:
         if form_id not in self._templates:
-            from archive import forms
-
             self._templates[form_id] = template_key(form_id)
         return self._templates[form_id]
 
@@ -236,9 +219,9 @@ class Builder:
         def make():
             from archive.external.libreoffice import Converter
 
-            timeout = float((self.config.limits or {}).get("convert_timeout", 120))
-            conv = Converter(workers=self.jobs, timeout=timeout, workdir=self.tmp_dir,
-                             profile_cache=self.cache_dir / "office")
+            conv = Converter(workers=self.jobs, timeout=self.config.convert_timeout, workdir=self.tmp_dir,
+                             memory_mb=self.config.convert_memory_mb,
+                             profile_cache=self.ws.paths.office_profiles)
             conv.start()
             return conv
 
@@ -277,7 +260,6 @@ class Builder:
 
     # ------------------------------------------------------------------ one household: prepare
     def prepare(self, item: Item) -> Job:
-        from archive import forms
         from archive.volumes.plan import plan_household
         from archive.records.load import load_record
 
@@ -375,12 +357,13 @@ class Builder:
         from archive.volumes.volume import reader_of
 
         drawn: dict[int, dict] = {}
-        book = Book(font_cache=self.cache_dir / "fonts")
+        env = self.env()
+        book = Book(font_cache=self.fonts_cache)
         for job in jobs:
             self._check_conversions(job)
             if job.error is None:
                 try:
-                    drawn[id(job)] = draw_household(self, job, book)
+                    drawn[id(job)] = draw_household(env, job, book)
                 except (ToolMissing, OutputError):
                     raise
                 except DibaoError as exc:
@@ -393,7 +376,7 @@ class Builder:
             case = (job.hh.case_no if job.hh else None) or (job.item.quick or {}).get("case_no") or job.item.path.stem
             if job.error is None:
                 try:
-                    pages, complete = write_household(self, job, drawn[id(job)], breader)
+                    res = write_household(env, job, drawn[id(job)], breader)
                 except (ToolMissing, OutputError):  # no household can succeed: stop (exit 5 / 8)
                     raise
                 except DibaoError as exc:
@@ -402,9 +385,12 @@ class Builder:
                     log.debug("writing %s failed", job.item.rel, exc_info=True)
                     job.error = f"生成时出错（{type(exc).__name__}：{exc}）；请把这条信息告诉技术人员"
                 else:
+                    self.written_folders.append(res.folder)
+                    self._moved_away(res.case_no, res.folder, job.item.rel)
+                    self.manifests[res.case_no] = [(res.folder, res.manifest)]
                     self.report.built.append(case)
-                    self.report.pages += pages
-                    if not complete:
+                    self.report.pages += res.pages
+                    if not res.complete:
                         self.report.incomplete.append(case)
                     for p in job.problems:
                         self.report.problems.append({"case_no": case, **p})
@@ -413,6 +399,24 @@ class Builder:
             if job.error is not None:
                 self.report.failed.append(Failure(case, job.item.rel, job.error))
             self._tick(case)
+
+    def env(self):
+        from archive.volumes.household import HouseholdEnv
+
+        return HouseholdEnv(self.ws, self.config, self.out, self.hashes, self.today, self.fonts_cache,
+                             self.chain_manifest)
+
+    def _moved_away(self, case_no: str, keep: Path, record_rel: str) -> None:
+        """A household renamed (new head) or moved to another village leaves its old folder: remove it,
+        but only when that folder was built from this same record file, or from a record file that is
+        gone; another record's folder (a copy saved with this 对象编号) is never replaced."""
+        for folder, manifest in self.manifests.get(case_no, []):
+            if folder.resolve() == keep.resolve():
+                continue
+            old_rel = ((manifest or {}).get("inputs") or {}).get("record", {}).get("path")
+            if old_rel and (old_rel == record_rel or not (self.ws.root / old_rel).exists()):
+                shutil.rmtree(folder, ignore_errors=True)
+                self.removed_folders.append(folder)
 
     def _check_conversions(self, job: Job) -> None:
         if job.error is not None:
@@ -472,7 +476,9 @@ class Builder:
         from archive.volumes.household import refresh_boxes
 
         self._orphans(all_cases, prune)
-        refresh_boxes(self, changed=bool(self.report.built or self.report.removed))
+        self.report.boxes += refresh_boxes(self.env(), self.manifests, self.report.orphans, self.report.as_dict(),
+                                           changed=bool(self.report.built or self.report.removed),
+                                           village_volumes=getattr(self, "village_volumes", None))
         self._chain()
         self.report.seconds = time.monotonic() - t0
         return self.report

@@ -10,17 +10,48 @@ import datetime as dt
 import io
 import json
 import logging
-import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive import __version__
 from archive.config import CATEGORIES
 from archive.errors import DibaoError, InputError
 from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes
-from archive.volumes.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, canonical, manifest_text,
-                                      write_manifest)
+from archive.volumes.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, HashCache, canonical,
+                                      household_folder, manifest_text, write_manifest)
+
+if TYPE_CHECKING:
+    from archive.volumes.pages import Book
+    from archive.volumes.volume import Doc
 
 log = logging.getLogger("dibao.build")
+
+
+@dataclass(frozen=True)
+class HouseholdEnv:
+    """What assembling a household needs from the run: the workspace, where to write, the scan
+    hash cache, the build date and the font cache of generated pages."""
+
+    ws: object
+    config: object
+    out: Path
+    hashes: HashCache
+    today: dt.date
+    fonts_cache: Path
+    chain_manifest: Callable[[Path, str], None]   # journal write-ahead of a manifest (folder, sha256)
+
+
+@dataclass
+class HouseholdResult:
+    """One household written: its folder, its manifest, pages in its three volumes, complete or not."""
+
+    case_no: str
+    folder: Path
+    manifest: dict
+    pages: int
+    complete: bool
 
 
 def _mask_card(no: str | None) -> str:
@@ -96,21 +127,21 @@ def _cached_form(path: Path, title: str):
                          hint="重新运行 dibao build，这一张表会重新转换") from exc
 
 
-def _coded(builder, hh, e, reader, path: Path):
+def _coded(env: HouseholdEnv, hh, e, reader, path: Path):
     """The unsigned form with its page codes (archive/forms/pagecode.py), so the copy printed
     from a volume, once signed, files itself; the cached conversion stays uncoded."""
     from archive.forms import pagecode
     from archive.volumes.volume import reader_of
 
     try:
-        data = pagecode.stamp_form(path.read_bytes(), builder.ws, hh.case_no, e.form_id, pagecode.event_token(e.event))
+        data = pagecode.stamp_form(path.read_bytes(), env.ws, hh.case_no, e.form_id, pagecode.event_token(e.event))
     except Exception:  # noqa: BLE001 - a form without its code is still the form
         log.warning("page code not stamped on %s of %s", e.form_id, hh.case_no, exc_info=True)
         return reader
     return reader_of(data)
 
 
-def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
+def _docs_for(env: HouseholdEnv, job, cat: str, entries, book: Book, sections: list) -> list[Doc]:
     """Documents of one category (without cover, contents, remarks); payment sheet pages go into book."""
     from archive.volumes.volume import Doc, reader_of
 
@@ -120,7 +151,7 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
         meta = {"form_id": e.form_id, "attachment_type": e.attachment_type, "event_id": e.event_id,
                 "date": e.date.isoformat() if e.date else None, "year": e.year}
         if e.kind == "form":
-            reader = _coded(builder, hh, e, _cached_form(job.pdfs[id(e)], e.title), job.pdfs[id(e)])
+            reader = _coded(env, hh, e, _cached_form(job.pdfs[id(e)], e.title), job.pdfs[id(e)])
             docs.append(Doc("form", e.title, reader, list(range(len(reader.pages))), e.date,
                             {**meta, "text_layer": True, "unsigned": True}))
         elif e.kind == "payments":
@@ -155,7 +186,7 @@ def _docs_for(builder, job, cat: str, entries, book: Book, sections: list) -> li
             title = e.title + ("（签字件）" if e.kind == "signed_scan" else "")
             docs.append(Doc(e.kind, title, reader, list(range(len(reader.pages))), e.date or first.date,
                             {**meta, "attachment_type": e.attachment_type or first.type, "source": first.rel,
-                             "source_sha256": builder.hashes.sha256(first.path),
+                             "source_sha256": env.hashes.sha256(first.path),
                              "sources": [s.rel for s, _ in results] if len(results) > 1 else None,
                              "text_layer": text, "unsigned": False}))
     return docs
@@ -178,7 +209,7 @@ def _event_type(hh, d, ev) -> str | None:
     return None
 
 
-def draw_household(builder, job, book) -> dict:
+def draw_household(env: HouseholdEnv, job, book) -> dict:
     """Lay out one household's documents and draw its generated pages into book (shared by a batch).
 
     Returns the layout write_household needs once the book is output; `sections` are the
@@ -187,18 +218,17 @@ def draw_household(builder, job, book) -> dict:
     from archive.volumes.pages import ContentsRow, RemarksInfo
     from archive.volumes.volume import Doc, number_documents
 
-    ws, hh, plan, cfg = builder.ws, job.hh, job.plan, builder.config
+    ws, hh, plan, cfg = env.ws, job.hh, job.plan, env.config
     problems = job.problems
     missing = missing_items(hh, ws, plan, problems)
     sections: list[Doc] = []
     per_cat: dict[str, list[Doc]] = {}
     for cat in CATEGORIES:
-        per_cat[cat] = _docs_for(builder, job, cat, plan.volumes.get(cat, []), book, sections)
+        per_cat[cat] = _docs_for(env, job, cat, plan.volumes.get(cat, []), book, sections)
 
     from archive.volumes.archival import archival_of, describe, doc_number, responsible, village_refs
 
-    filer = str((cfg.archive or {}).get("filer", "") or "")
-    checker = str((cfg.archive or {}).get("checker", "") or "")
+    filer, checker = cfg.archive.filer, cfg.archive.checker
     arch = archival_of(cfg)
     town = hh.town or cfg.town
     layout: dict[str, tuple[Doc, Doc, Doc]] = {}
@@ -243,16 +273,16 @@ def draw_household(builder, job, book) -> dict:
             "described": described}
 
 
-def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
-    """Write the three volumes and the manifest of a drawn household; returns (pages, complete)."""
+def write_household(env: HouseholdEnv, job, drawn: dict, breader) -> HouseholdResult:
+    """Write the three volumes and the manifest of a drawn household."""
     from archive.volumes.volume import assemble
 
-    hh, plan, cfg, problems = job.hh, job.plan, builder.config, job.problems
+    hh, plan, cfg, problems = job.hh, job.plan, env.config, job.problems
     per_cat, layout, missing, filer = drawn["per_cat"], drawn["layout"], drawn["missing"], drawn["filer"]
     for d in drawn["sections"]:
         d.reader = breader
 
-    folder = builder_folder(builder, hh)
+    folder = household_folder(env.out, hh.village, hh.case_no, hh.head.name)
     volumes = []
     total_pages = 0
     for cat in CATEGORIES:
@@ -300,7 +330,7 @@ def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
                       "county": cfg.county, "type": hh.type,
                       "publicity_years": sorted({e.date.year for e in hh.events if e.type in ("审核公示", "确认公示")})},
         "inputs": {**job.inputs,
-                   "scans": [{"path": s.rel, "sha256": builder.hashes.sha256(s.path), "type": s.type}
+                   "scans": [{"path": s.rel, "sha256": env.hashes.sha256(s.path), "type": s.type}
                              for s in _all_scans(plan) if s.rel in job.scans],
                    },
         "input_hash": job.input_hash,
@@ -313,37 +343,15 @@ def write_household(builder, job, drawn: dict, breader) -> tuple[int, bool]:
     # the chain first, then the file: a run killed in between leaves a manifest that the next
     # build rewrites (and chains again), never one that is on disk but not in the chain
     text = manifest_text(manifest)
-    builder.chain_manifest(folder, sha256_bytes(text.encode("utf-8")))
+    env.chain_manifest(folder, sha256_bytes(text.encode("utf-8")))
     write_manifest(folder / MANIFEST_NAME, manifest, text)
-    builder.written_folders.append(folder)
-    _remove_old_folders(builder, hh.case_no, folder, job.item.rel)
-    builder.manifests[hh.case_no] = [(folder, manifest)]
-    return total_pages, manifest["complete"]
+    return HouseholdResult(hh.case_no, folder, manifest, total_pages, manifest["complete"])
 
 
 def _all_scans(plan):
     for entries in plan.volumes.values():
         for e in entries:
             yield from e.scans
-
-
-def builder_folder(builder, hh) -> Path:
-    from archive.volumes.build import household_folder
-
-    return household_folder(builder.out, hh.village, hh.case_no, hh.head.name)
-
-
-def _remove_old_folders(builder, case_no: str, keep: Path, record_rel: str) -> None:
-    """A household renamed (new head) or moved to another village leaves its old folder: remove it,
-    but only when that folder was built from this same record file, or from a record file that is
-    gone; another record's folder (a copy saved with this 对象编号) is never replaced."""
-    for folder, manifest in builder.manifests.get(case_no, []):
-        if folder.resolve() == keep.resolve():
-            continue
-        old_rel = ((manifest or {}).get("inputs") or {}).get("record", {}).get("path")
-        if old_rel and (old_rel == record_rel or not (builder.ws.root / old_rel).exists()):
-            shutil.rmtree(folder, ignore_errors=True)
-            builder.removed_folders.append(folder)
 
 
 # --------------------------------------------------------------------------- boxes and summary
@@ -374,17 +382,16 @@ def _write_generated(out: Path, rel: str, data: bytes, input_key: str) -> dict:
     return {"file": rel, "input": input_key, "sha256": sha256_bytes(data), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def _box_rows(out: Path, builder) -> dict[str, list[tuple[str, object]]]:
+def _box_rows(out: Path, manifests: dict[str, list], orphans: list[str]) -> dict[str, list[tuple[str, object]]]:
     """Volumes of each village as (retention, BoxRow), from the households' manifests."""
     from archive.volumes.pages import BoxRow
 
-    rep = builder.report
     villages: dict[str, list] = {}
-    for case, found in builder.manifests.items():
+    for case, found in manifests.items():
         if not found:
             continue
         folder, m = found[0]
-        if folder.relative_to(out).as_posix() in rep.orphans:
+        if folder.relative_to(out).as_posix() in orphans:
             continue
         for v in m.get("volumes", []):
             cat = v.get("category")
@@ -429,16 +436,21 @@ def box_file(box) -> str:
     return f"{safe_filename(box.village)}/盒内目录_{safe_filename(box.box_no)}.pdf"
 
 
-def refresh_boxes(builder, changed: bool) -> None:
-    """Rewrite the box lists, spine labels and town summary whose content changed; then build-summary.json."""
+def refresh_boxes(env: HouseholdEnv, manifests: dict[str, list], orphans: list[str], last_run: dict,
+                  changed: bool, village_volumes: dict | None = None) -> int:
+    """Rewrite the box lists, spine labels and town summary whose content changed; then build-summary.json.
+
+    manifests: case_no -> [(folder, manifest)]; orphans: folders (relative to the output) without a
+    record; last_run: the build report as a dict.  Returns how many box lists were written."""
     from archive.pdfa import finalize
     from archive.volumes.archival import archival_of, program_of
 
-    out, cfg, rep = builder.out, builder.config, builder.report
+    out, cfg = env.out, env.config
+    written = 0
     state = _summary_state(out)
     old_boxes = state.get("boxes") or {}
-    villages = _box_rows(out, builder)
-    for vname, vols in (getattr(builder, "village_volumes", None) or {}).items():
+    villages = _box_rows(out, manifests, orphans)
+    for vname, vols in (village_volumes or {}).items():
         villages.setdefault(vname, []).extend(vols)
     boxes_plan = plan_boxes(cfg, villages)
     unit = archival_of(cfg).unit(cfg)
@@ -454,7 +466,7 @@ def refresh_boxes(builder, changed: bool) -> None:
             boxes[rel] = old
         else:
             todo.append((rel, rel, key, f"{box.village} 盒内目录 第{box.box_no}盒",
-                         lambda book, b=box: book.box_list(cfg.county, cfg.town, b, builder.today)))
+                         lambda book, b=box: book.box_list(cfg.county, cfg.town, b, env.today)))
     heading = program_of(None).archive
     for vname, vboxes in sorted(by_village.items()):
         from archive.records.model import safe_filename
@@ -478,8 +490,8 @@ def refresh_boxes(builder, changed: bool) -> None:
                 pass
             wrote = True
     counts: dict[str, list[int]] = {}   # village -> [households, complete]
-    for case, found in builder.manifests.items():
-        if found and folder_rel(out, found[0][0]) not in rep.orphans:
+    for case, found in manifests.items():
+        if found and folder_rel(out, found[0][0]) not in orphans:
             c = counts.setdefault(found[0][0].parent.name, [0, 0])
             c[0] += 1
             c[1] += bool(found[0][1].get("complete"))
@@ -489,7 +501,7 @@ def refresh_boxes(builder, changed: bool) -> None:
     summary = state.get("summary")
     if not (summary and summary.get("input") == key and _intact(out, summary)):
         todo.append(("", "汇总.pdf", key, f"{cfg.town} 档案汇总",
-                     lambda book: book.summary(cfg.county, cfg.town, totals, builder.today)))
+                     lambda book: book.summary(cfg.county, cfg.town, totals, env.today)))
     if todo:  # all in one PDF (one font load and subset), then split into their files
         import io
 
@@ -497,7 +509,7 @@ def refresh_boxes(builder, changed: bool) -> None:
 
         from archive.volumes.pages import Book
 
-        book = Book(font_cache=builder.cache_dir / "fonts")
+        book = Book(font_cache=env.fonts_cache)
         sections = [draw(book) for *_, draw in todo]
         reader = pypdf.PdfReader(io.BytesIO(book.output()))
         for (name, rel, key, title, _), sec in zip(todo, sections):
@@ -512,17 +524,18 @@ def refresh_boxes(builder, changed: bool) -> None:
             if name:
                 boxes[name] = rec
                 if "盒内目录" in rel:
-                    rep.boxes += 1
+                    written += 1
             else:
                 summary = rec
         wrote = True
-    last = rep.as_dict()
+    last = dict(last_run)
     last.pop("seconds", None)
     old_last = dict(state.get("last_run") or {})
     if wrote or changed or _comparable(old_last) != _comparable(last):
         atomic_write_text(out / SUMMARY_NAME, json.dumps({
             "tool_version": __version__, "written_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "last_run": last, "boxes": boxes, "summary": summary}, ensure_ascii=False, indent=1) + "\n")
+    return written
 
 
 def folder_rel(out: Path, folder: Path) -> str:

@@ -233,6 +233,13 @@ def find_manifests(out: Path, only: str | None = None,
     return found
 
 
+def household_folder(out: Path, village: str, case_no: str, head: str) -> Path:
+    """<out>/<村>/<对象编号>_<户主>: where a household's volumes and manifest live."""
+    from archive.records.model import safe_filename
+
+    return out / safe_filename(village) / f"{safe_filename(case_no)}_{safe_filename(head)}"
+
+
 def safe_prefix(case_no: str) -> str:
     from archive.records.model import safe_filename
 

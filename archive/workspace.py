@@ -82,6 +82,10 @@ class StatePaths:
         return self.cache / "audit"
 
     @property
+    def web_previews(self) -> Path:     # PNG previews of PDF pages for dibao serve
+        return self.cache / "web-previews"
+
+    @property
     def tmp(self) -> Path:              # temporary files of a running build (removed at its start)
         return self.root / "tmp"
 

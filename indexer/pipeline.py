@@ -9,13 +9,13 @@ archive leave the index.  Scanned pages are OCR'd once (see ``indexer.ocr``).
 from __future__ import annotations
 
 import collections
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archive.errors import ConfigError, InputError, ToolMissing
 from archive.fsutil import sha256_bytes
+from archive.volumes.manifest import Document, Manifest, load_manifest, manifest_paths
 from archive.workspace import workspace_paths_of
 from indexer import analysis
 from indexer.engine import Doc
@@ -61,34 +61,22 @@ def _rel(path: Path, root: Path) -> str:
         return str(path.resolve())
 
 
-def _fingerprint(manifest_path: Path, manifest: dict) -> dict:
+def _fingerprint(manifest_path: Path, manifest: Manifest) -> dict:
     files = {}
-    for vol in manifest.get("volumes", []):
-        f = manifest_path.parent / str(vol.get("file", ""))
+    for vol in manifest.volumes:
+        f = manifest_path.parent / vol.file
         try:
             st = f.stat()
-            files[str(vol.get("file"))] = [st.st_size, st.st_mtime_ns]
+            files[vol.file] = [st.st_size, st.st_mtime_ns]
         except OSError:
-            files[str(vol.get("file"))] = None
+            files[vol.file] = None
     return {"manifest": sha256_bytes(manifest_path.read_bytes()), "files": files}
-
-
-def _load_manifest(p: Path) -> dict:
-    try:
-        m = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"manifest.json 无法读取（{exc}）", path=p, hint="重新运行 dibao build 生成该户档案") from exc
-    hh = m.get("household") if isinstance(m, dict) else None
-    if not isinstance(hh, dict) or not hh.get("case_no") or not isinstance(m.get("volumes"), list):
-        raise InputError("manifest.json 缺少 household.case_no 或 volumes", path=p, field="household",
-                         hint="重新运行 dibao build 生成该户档案")
-    return m
 
 
 PHOTO_TYPES = ("入户照片", "公示照片")
 
 
-def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: Path,
+def household_docs(manifest_path: Path, manifest: Manifest, cache: OcrCache, root: Path,
                    ocr_photos: bool = False, pool: OcrPool | None = None) -> tuple[list[Doc], list, bool]:
     """Index documents (one per page) of one household folder, problems met, and whether every
     page was read (False when OCR failed somewhere: the household is tried again next time).
@@ -106,7 +94,7 @@ def household_docs(manifest_path: Path, manifest: dict, cache: OcrCache, root: P
 class PendingHousehold:
     """A household whose volumes' text layers are read and whose scanned pages wait in the OCR pool."""
 
-    def __init__(self, manifest: dict, root: Path):
+    def __init__(self, manifest: Manifest, root: Path):
         self.manifest = manifest
         self.root = root
         self.volumes: list = []      # (pdf, category, owner, PendingPdf)
@@ -118,11 +106,11 @@ class PendingHousehold:
 
     def finish(self) -> tuple[list[Doc], list, bool]:
         """(documents, problems, complete) as household_docs returns them; waits for the OCR."""
-        hh = self.manifest["household"]
-        case_no = str(hh["case_no"])
+        hh = self.manifest.household
+        case_no = hh.case_no
         group = ARCHIVE_GROUP + case_no
-        base = dict(household=case_no, head=hh.get("head") or "", village=hh.get("village") or "",
-                    town=hh.get("town") or "", type=hh.get("type") or "")
+        base = dict(household=case_no, head=hh.head or "", village=hh.village or "", town=hh.town or "",
+                    type=hh.type or "")
         docs, problems, complete = [], list(self.problems), self.complete
         for pdf, category, owner, pending in self.volumes:
             failures: list = []
@@ -137,41 +125,41 @@ class PendingHousehold:
                                  "pages": len(failures)})
             rel = _rel(pdf, self.root)
             for i, text in enumerate(texts, start=1):
-                d = owner.get(i, {})
-                seq = d.get("seq") or d.get("kind") or 0
-                year = d.get("year")
-                if not year and d.get("date"):
-                    year = str(d["date"])[:4]
+                d = owner.get(i) or Document()
+                seq = d.seq or d.kind or 0
+                year = d.year
+                if not year and d.date:
+                    year = str(d.date)[:4]
                 docs.append(Doc(id=f"{case_no}/{category}/{seq}/p{i}", group=group, text=text, category=category,
-                                title=d.get("title") or f"{category}（第{i}页）", date=str(d.get("date") or ""),
+                                title=d.title or f"{category}（第{i}页）", date=str(d.date or ""),
                                 year=int(year) if str(year or "").isdigit() else None, path=rel, page=i,
                                 source="archive", **base))
         return docs, problems, complete
 
 
-def start_household(manifest_path: Path, manifest: dict, cache: OcrCache, pool: OcrPool, root: Path,
+def start_household(manifest_path: Path, manifest: Manifest, cache: OcrCache, pool: OcrPool, root: Path,
                     ocr_photos: bool = False) -> PendingHousehold:
     """Read the text layers of a household's volumes and queue its scanned pages for OCR."""
     out = PendingHousehold(manifest, root)
-    for vol in manifest["volumes"]:
-        category = vol.get("category") or ""
-        pdf = manifest_path.parent / str(vol.get("file", ""))
+    for vol in manifest.volumes:
+        category = vol.category or ""
+        pdf = manifest_path.parent / vol.file
         if not pdf.is_file():
             out.problems.append({"path": str(pdf), "reason": "卷宗 PDF 不存在，这一卷没有编入索引；请重新运行 dibao build"})
             continue
         force, hints, owner, skip = set(), {}, {}, set()
-        for d in vol.get("documents") or []:
-            first, last = int(d.get("first_page") or 0), int(d.get("last_page") or d.get("first_page") or 0)
-            photo = not ocr_photos and d.get("attachment_type") in PHOTO_TYPES
+        for d in vol.documents:
+            first, last = d.first_page, d.last_page or d.first_page
+            photo = not ocr_photos and d.attachment_type in PHOTO_TYPES
             for p in range(first, last + 1):
                 owner[p] = d
                 if photo:
                     skip.add(p)
                     continue
-                if d.get("text_layer") is False:
+                if d.text_layer is False:
                     force.add(p)
-                    if d.get("source_sha256"):
-                        hints[p] = f"{d['source_sha256']}:{p - first}"
+                    if d.source_sha256:
+                        hints[p] = f"{d.source_sha256}:{p - first}"
         try:
             pending = start_pdf_pages(pdf, cache, pool, force_ocr=force, key_hint=hints, skip_ocr=skip)
         except InputError as exc:
@@ -185,10 +173,10 @@ def start_household(manifest_path: Path, manifest: dict, cache: OcrCache, pool: 
 def _workspace_words(manifests) -> list[str]:
     words = set()
     for m in manifests:
-        hh = m.get("household", {})
-        words.update(x for x in (hh.get("village"), hh.get("town"), hh.get("county"), hh.get("type")) if x)
-        for vol in m.get("volumes", []):
-            words.update(d.get("title") for d in vol.get("documents") or [] if d.get("title"))
+        hh = m.household
+        words.update(x for x in (hh.village, hh.town, hh.county, hh.type) if x)
+        for vol in m.volumes:
+            words.update(d.title for d in vol.documents if d.title)
     return sorted(w for w in words if isinstance(w, str) and 2 <= len(w) <= 12 and analysis.is_cjk(w))
 
 
@@ -232,9 +220,9 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
     failed = True
     try:
         manifests, broken = [], set()
-        for p in sorted(archive_dir.rglob("manifest.json")):
+        for p in manifest_paths(archive_dir):
             try:
-                manifests.append((p, _load_manifest(p)))
+                manifests.append((p, load_manifest(p)))
             except InputError as exc:
                 stats.problems.append({"path": str(p), "reason": exc.message})
                 broken.add(p.parent.name.split("_", 1)[0])
@@ -267,7 +255,7 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
             tick(case_no)
 
         for p, m in manifests:
-            case_no = str(m["household"]["case_no"])
+            case_no = m.household.case_no
             group = ARCHIVE_GROUP + case_no
             if group in seen:
                 stats.problems.append({"path": str(p), "reason": f"对象编号 {case_no} 与 {seen[group]} 重复，这一户没有编入索引"})

@@ -1,6 +1,6 @@
 """`dibao build`: every household's three category volumes, village box lists, town summary.
 
-Layout and manifest: /work/helpers/MANIFEST.md (archive/volumes/manifest.py).
+Layout and manifest: archive/volumes/manifest.py (the Manifest model).
 
 Flow.  The workspace is locked (a second build says it is busy, exit 7) and temporary
 files left by an interrupted run are removed.  Each record is hashed and compared
@@ -38,7 +38,7 @@ from archive.errors import ConfigError, DibaoError, InputError, OutputError, Too
 from archive.fsutil import atomic_write_text, ensure_dir, read_regular, remove_stale_temps, sha256_bytes, sha256_file
 from archive.volumes.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key,
                                       file_inputs, find_manifests, household_folder, input_hash, outputs_intact,
-                                      read_manifest, template_key)
+                                      read_manifest, template_key, Manifest)
 
 log = logging.getLogger("dibao.build")
 
@@ -167,7 +167,7 @@ class Builder:
         self._office_ready: Future | None = None   # the Converter, made in the background
         self._pool: ThreadPoolExecutor | None = None
         self._inflight: dict[str, Future] = {}
-        self._read: dict[Path, dict | None] = {}   # household folder -> its manifest, as read by unchanged()
+        self._read: dict[Path, Manifest | None] = {}   # household folder -> its manifest, as read by unchanged()
         self.manifests: dict[str, list] = {}   # case_no -> [(folder, manifest)], kept current during the run
         self.unreadable: set[str] = set()      # records (workspace-relative) that could not be read or parsed
         self.written_folders: list[Path] = []  # household folders whose manifest this run wrote
@@ -200,12 +200,12 @@ class Builder:
         if folder not in self._read:
             self._read[folder] = read_manifest(folder / MANIFEST_NAME)
         m = self._read[folder]
-        if m is None or (m.get("household") or {}).get("case_no") != q["case_no"]:
+        if m is None or m.household.case_no != q["case_no"]:
             return False
-        if (m.get("inputs") or {}).get("record", {}).get("sha256") != item.sha:
+        if m.inputs.record is None or m.inputs.record.sha256 != item.sha:
             return False
-        _, h = self.fingerprint(item, (m["inputs"].get("templates") or {}).keys(), q["case_no"], q["attachments"])
-        return h == m.get("input_hash") and outputs_intact(folder, m)
+        _, h = self.fingerprint(item, m.inputs.templates.keys(), q["case_no"], q["attachments"])
+        return h == m.input_hash and outputs_intact(folder, m)
 
     # ------------------------------------------------------------------ LibreOffice
     def _start_office(self) -> None:

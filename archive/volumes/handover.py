@@ -160,18 +160,18 @@ class _Volume:
 
 def _collect(out: Path, village: str | None, since: dt.date | None) -> tuple[list[tuple[dict, list[_Volume]]], list, list[str]]:
     """Households (manifest household, volumes), village volumes and box files to hand over."""
-    from archive.volumes.manifest import read_manifest
+    from archive.volumes.manifest import manifest_paths, read_manifest
 
     households, skipped = [], []
-    for mpath in sorted(out.glob("*/*/manifest.json")):
+    for mpath in manifest_paths(out):
         m = read_manifest(mpath)
         if m is None:
             skipped.append(f"{mpath.parent.name}：manifest.json 无法读取")
             continue
-        h = m["household"]
+        h = m.household.model_dump()
         if village and h.get("village") != village:
             continue
-        vols = m.get("volumes") or []
+        vols = [v.model_dump(exclude_none=True) for v in m.volumes]
         if since is not None:
             last = max((v.get("last_date") or "" for v in vols), default="")
             if not last or last < since.isoformat():

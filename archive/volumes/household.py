@@ -19,7 +19,7 @@ from archive import __version__
 from archive.config import CATEGORIES
 from archive.errors import DibaoError, InputError
 from archive.fsutil import atomic_path, atomic_write_text, sha256_bytes
-from archive.volumes.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, HashCache, canonical,
+from archive.volumes.manifest import (MANIFEST_NAME, MANIFEST_VERSION, SUMMARY_NAME, HashCache, Manifest, canonical,
                                       household_folder, manifest_text, write_manifest)
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class HouseholdResult:
 
     case_no: str
     folder: Path
-    manifest: dict
+    manifest: Manifest
     pages: int
     complete: bool
 
@@ -344,8 +344,8 @@ def write_household(env: HouseholdEnv, job, drawn: dict, breader) -> HouseholdRe
     # build rewrites (and chains again), never one that is on disk but not in the chain
     text = manifest_text(manifest)
     env.chain_manifest(folder, sha256_bytes(text.encode("utf-8")))
-    write_manifest(folder / MANIFEST_NAME, manifest, text)
-    return HouseholdResult(hh.case_no, folder, manifest, total_pages, manifest["complete"])
+    written = write_manifest(folder / MANIFEST_NAME, manifest, text)
+    return HouseholdResult(hh.case_no, folder, written, total_pages, written.complete)
 
 
 def _all_scans(plan):
@@ -393,15 +393,14 @@ def _box_rows(out: Path, manifests: dict[str, list], orphans: list[str]) -> dict
         folder, m = found[0]
         if folder.relative_to(out).as_posix() in orphans:
             continue
-        for v in m.get("volumes", []):
-            cat = v.get("category")
-            missing = sum(1 for x in m.get("missing") or [] if x.get("category") == cat)
-            probs = sum(1 for x in m.get("problems") or [] if x.get("category") == cat)
+        for v in m.volumes:
+            cat = v.category
+            missing = sum(1 for x in m.missing if x.category == cat)
+            probs = sum(1 for x in m.problems if x.category == cat)
             note = "，".join(t for t in (f"缺{missing}项" if missing else "", f"扫描件问题{probs}个" if probs else "") if t)
-            row = BoxRow(v.get("number") or f"{case}-{cat}", v.get("title") or f"{m['household']['head']}户{cat}",
-                         _date(v.get("first_date")), _date(v.get("last_date")), int(v.get("items", 0)),
-                         int(v.get("document_pages", 0)), note)
-            villages.setdefault(folder.parent.name, []).append((v.get("retention") or "", cat, row))
+            row = BoxRow(v.number or f"{case}-{cat}", v.title or f"{m.household.head}户{cat}",
+                         _date(v.first_date), _date(v.last_date), v.items, v.document_pages, note)
+            villages.setdefault(folder.parent.name, []).append((v.retention or "", cat, row))
     return villages
 
 
@@ -494,7 +493,7 @@ def refresh_boxes(env: HouseholdEnv, manifests: dict[str, list], orphans: list[s
         if found and folder_rel(out, found[0][0]) not in orphans:
             c = counts.setdefault(found[0][0].parent.name, [0, 0])
             c[0] += 1
-            c[1] += bool(found[0][1].get("complete"))
+            c[1] += bool(found[0][1].complete)
     totals = [(v, counts.get(v, [0, 0])[0], len(vols), sum(r.pages for _, _, r in vols), counts.get(v, [0, 0])[1])
               for v, vols in sorted(villages.items())]
     key = sha256_bytes(canonical([cfg.county, cfg.town, totals, __version__]))

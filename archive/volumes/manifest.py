@@ -1,4 +1,8 @@
-"""Household manifests (see /work/helpers/MANIFEST.md) and the input fingerprints of a build.
+"""Household manifests and the input fingerprints of a build.
+
+`Manifest` is the contract between stages: the volumes stage writes one per household
+(<out>/<村>/<对象编号>_<户主>/manifest.json), verify and the indexer read it, all through
+`find_manifests` / `load_manifest` / `read_manifest`, which check `manifest_version`.
 
 A household's `input_hash` covers everything its volumes are made from: the record,
 every file in its scan folder and every scan the record lists, the templates of the
@@ -20,11 +24,15 @@ import os
 import stat
 import threading
 import zipfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from archive import __version__
-from archive.fsutil import atomic_write_text, sha256_bytes, sha256_file, sha256_regular, utf8_name
+from archive.errors import InputError
+from archive.fsutil import atomic_write_text, sha256_bytes, sha256_regular, utf8_name
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -37,6 +45,176 @@ HASH_CACHE = "scan-hashes.json"
 # tool version, so an edit to the forms code alone does not rebuild the archive.
 _CODE_FILES = ("volumes/plan.py", "volumes/volume.py", "volumes/pages.py", "volumes/build.py", "volumes/household.py",
                "records/attachments.py", "volumes/scans.py", "volumes/archival.py", "pdfa.py")
+
+
+# ----------------------------------------------------------------------------- the manifest model
+
+class _Part(BaseModel):
+    # extra keys are kept (a newer dibao may add some); known ones are typed
+    model_config = ConfigDict(extra="allow")
+
+    # dict-style reads (m.get("inputs"), v["file"]) for code written against the JSON; prefer attributes
+    def get(self, key: str, default=None):
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+    def __getitem__(self, key: str):
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+class ManifestHousehold(_Part):
+    case_no: str
+    head: str = ""
+    village: str = ""
+    town: str | None = ""
+    county: str = ""
+    type: str = ""
+    publicity_years: list[int] = []
+
+
+class InputFile(_Part):
+    path: str
+    sha256: str
+    size: int = -1
+    mtime_ns: int = 0
+
+
+class RecordInput(_Part):
+    path: str
+    sha256: str
+
+
+class ScanInput(_Part):
+    path: str
+    sha256: str
+    type: str | None = None
+
+
+class Inputs(_Part):
+    record: RecordInput | None = None
+    files: list[InputFile] = []
+    templates: dict[str, str] = {}
+    catalog: str = ""
+    config: str = ""
+    tool: str = ""
+    scans: list[ScanInput] = []
+
+
+class Document(_Part):
+    """One entry of a volume's contents (cover, contents and remarks have seq None)."""
+    seq: int | None = None
+    title: str = ""
+    kind: str = ""
+    first_page: int = 0
+    last_page: int = 0
+    archive_pages: list[int] | None = None
+    form_id: str | None = None
+    attachment_type: str | None = None
+    event_id: str | None = None
+    date: str | None = None
+    year: int | None = None
+    text_layer: bool | None = None
+    unsigned: bool | None = None
+    source: str | None = None
+    source_sha256: str | None = None
+    sources: list[str] | None = None
+
+
+class Volume(_Part):
+    category: str
+    file: str
+    sha256: str = ""
+    pages: int = 0
+    size: int = -1
+    mtime_ns: int = 0
+    items: int = 0
+    document_pages: int = 0
+    documents: list[Document] = []
+    # the volume's description (GB/T 9705 cover, DA/T 13 档号; archive/volumes/archival.py)
+    number: str | None = None
+    title: str | None = None
+    unit: str | None = None
+    retention: str | None = None
+    secrecy: str | None = None
+    first_date: str | None = None
+    last_date: str | None = None
+    cross_refs: list[str] = []
+    format: str | None = None
+
+
+class Missing(_Part):
+    what: str
+    category: str | None = None
+    why: str = ""
+
+
+class Problem(_Part):
+    path: str
+    reason: str
+    category: str | None = None
+
+
+class Manifest(_Part):
+    """A household's manifest.json: what was built from which inputs, and what is missing."""
+    manifest_version: int
+    tool_version: str = ""
+    built_at: str = ""
+    household: ManifestHousehold
+    inputs: Inputs = Inputs()
+    input_hash: str = ""
+    complete: bool = False
+    volumes: list[Volume]
+    missing: list[Missing] = []
+    problems: list[Problem] = []
+    notes: list[str] = []
+
+
+def load_manifest(path: Path) -> Manifest:
+    """The manifest at path; InputError (Chinese, naming the file and the fix) when it cannot be used."""
+    path = Path(path)
+    hint = "重新运行 dibao build 生成该户档案"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"manifest.json 无法读取（{exc}）", path=path, hint=hint) from exc
+    version = data.get("manifest_version") if isinstance(data, dict) else None
+    if version != MANIFEST_VERSION:
+        raise InputError(f"manifest.json 的格式版本是 {version!r}，本程序读取版本 {MANIFEST_VERSION}", path=path,
+                         field="manifest_version", hint=hint)
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        where = ".".join(str(x) for x in exc.errors()[0]["loc"])
+        raise InputError(f"manifest.json 缺少或写错了“{where}”", path=path, field=where, hint=hint) from None
+
+
+def read_manifest(path: Path) -> Manifest | None:
+    """The manifest at path, or None when it is missing, unreadable, invalid or of another version."""
+    try:
+        return load_manifest(path)
+    except InputError:
+        return None
+
+
+def _household_dirs(out: Path) -> Iterator[Path]:
+    """<out>/<村>/<户> folders, in order (the one place that knows the output layout)."""
+    out = Path(out)
+    if not out.is_dir():
+        return
+    for village in sorted(out.iterdir()):
+        if not village.is_dir() or village.name.startswith("."):
+            continue
+        yield from sorted(village.iterdir())
+
+
+def manifest_paths(out: Path) -> Iterator[Path]:
+    """Every <out>/<村>/<户>/manifest.json, in order."""
+    for hh in _household_dirs(out):
+        if (hh / MANIFEST_NAME).is_file():
+            yield hh / MANIFEST_NAME
 
 
 @lru_cache(maxsize=1)
@@ -172,64 +350,52 @@ def input_hash(record_sha: str, files: list[dict], templates: dict[str, str], ca
     }))
 
 
-def read_manifest(path: Path) -> dict | None:
-    try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION:
-        return None
-    return data
-
-
 def manifest_text(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def write_manifest(path: Path, data: dict, text: str | None = None) -> None:
+def write_manifest(path: Path, data: dict, text: str | None = None) -> Manifest:
+    """Check data against the Manifest model, then write it (atomically; text: data already as JSON)."""
+    manifest = Manifest.model_validate(data)
     atomic_write_text(path, text if text is not None else manifest_text(data))
+    return manifest
 
 
-def outputs_intact(folder: Path, manifest: dict) -> bool:
+def outputs_intact(folder: Path, manifest: Manifest) -> bool:
     """Every volume of the manifest exists with the size and mtime recorded at build time."""
-    for v in manifest.get("volumes", []):
+    for v in manifest.volumes:
         try:
-            st = (folder / v["file"]).stat()
-        except (OSError, KeyError):
+            st = (folder / v.file).stat()
+        except OSError:
             return False
-        if st.st_size != v.get("size") or st.st_mtime_ns != v.get("mtime_ns"):
+        if st.st_size != v.size or st.st_mtime_ns != v.mtime_ns:
             return False
     return True
 
 
 def find_manifests(out: Path, only: str | None = None,
-                   known: dict[Path, dict | None] | None = None) -> dict[str, list[tuple[Path, dict]]]:
+                   known: dict[Path, Manifest | None] | None = None) -> dict[str, list[tuple[Path, Manifest]]]:
     """case_no -> [(household folder, manifest)] for every manifest under the output folder.
 
     known: manifests already read in this run (folder -> manifest, None when unreadable);
     they are not read again.
     """
-    found: dict[str, list[tuple[Path, dict]]] = {}
-    if not out.is_dir():
-        return found
-    for village in sorted(out.iterdir()):
-        if not village.is_dir() or village.name.startswith("."):
+    found: dict[str, list[tuple[Path, Manifest]]] = {}
+    for hh in _household_dirs(out):
+        if only is not None and not hh.name.startswith(safe_prefix(only)):
             continue
-        for hh in sorted(village.iterdir()):
-            if only is not None and not hh.name.startswith(safe_prefix(only)):
+        if known is not None and hh in known:
+            data = known[hh]
+        else:
+            m = hh / MANIFEST_NAME
+            if not m.is_file():
                 continue
-            if known is not None and hh in known:
-                data = known[hh]
-            else:
-                m = hh / MANIFEST_NAME
-                if not m.is_file():
-                    continue
-                data = read_manifest(m)
-            if data is None:
-                continue
-            case = (data.get("household") or {}).get("case_no")
-            if case and (only is None or case == only):
-                found.setdefault(case, []).append((hh, data))
+            data = read_manifest(m)
+        if data is None:
+            continue
+        case = data.household.case_no
+        if case and (only is None or case == only):
+            found.setdefault(case, []).append((hh, data))
     return found
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from archive.errors import ConfigError
 from archive.fsutil import TMP_PREFIX, sha256_file, sha256_regular
-from archive.volumes.manifest import MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, find_manifests, rel_to, scan_folder_files, template_key
+from archive.volumes.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, Manifest, find_manifests, rel_to,
+                                      scan_folder_files, template_key)
 
 KIND_TEXT = {
     "changed": "输出文件已被改动（与生成时的校验值不符）",
@@ -106,11 +107,11 @@ def verify(ws, out: Path | None = None, sources: bool = True) -> VerifyReport:
         for folder, m in found:
             rep.households += 1
             known.add(folder / MANIFEST_NAME)
-            for v in m.get("volumes", []):
-                p = folder / v["file"]
+            for v in m.volumes:
+                p = folder / v.file
                 known.add(p)
                 rep.outputs_checked += 1
-                bad = _check(p, v.get("sha256"))
+                bad = _check(p, v.sha256)
                 if bad:
                     rep.findings.append(Finding(bad, rel_to(p, out), case))
             if sources:
@@ -228,13 +229,13 @@ def _record_changes(path: Path, m: dict) -> str:
     return "；".join(diffs)
 
 
-def _check_sources(ws, m: dict, case: str, rep: VerifyReport) -> None:
+def _check_sources(ws, m: Manifest, case: str, rep: VerifyReport) -> None:
     inputs = m.get("inputs") or {}
     root = ws.root
-    rec = inputs.get("record") or {}
-    if rec.get("path"):
+    rec = inputs.record
+    if rec is not None and rec.path:
         rep.sources_checked += 1
-        bad = _check(root / rec["path"], rec.get("sha256"))
+        bad = _check(root / rec.path, rec.sha256)
         if bad:
             detail = "；".join(x for x in (_what_changed(root / rec["path"], m.get("built_at")),
                                           _record_changes(root / rec["path"], m)) if x) if bad == "changed" else ""
@@ -244,7 +245,7 @@ def _check_sources(ws, m: dict, case: str, rep: VerifyReport) -> None:
         if f.get("sha256") in ("unreadable", "not-a-regular-file"):   # never filed, never read
             continue
         rep.sources_checked += 1
-        bad = _check(root / path, f.get("sha256"))
+        bad = _check(root / path, f.sha256)
         if bad:
             detail = _what_changed(root / path, m.get("built_at"), f) if bad == "changed" else ""
             rep.findings.append(Finding("source_" + bad, path, case, detail))
@@ -253,12 +254,12 @@ def _check_sources(ws, m: dict, case: str, rep: VerifyReport) -> None:
         rel = rel_to(p, root)
         if rel not in recorded:
             rep.findings.append(Finding("source_new", rel, case))
-    for form_id, sha in (inputs.get("templates") or {}).items():
+    for form_id, sha in inputs.templates.items():
         try:
             now = template_key(form_id)
         except Exception:  # noqa: BLE001 - a template that no longer exists counts as changed
             now = None
         if now != sha:
             rep.findings.append(Finding("template_changed", form_id, case))
-    if inputs.get("config") and inputs["config"] != ws.config.sha256:
+    if inputs.config and inputs.config != ws.config.sha256:
         rep.findings.append(Finding("config_changed", "dibao.toml", case))

@@ -230,11 +230,10 @@ def volumes_of(ws, case_no: str) -> list[dict]:
 
     out = []
     for folder, manifest in find_manifests(ws.output_dir, only=case_no).get(case_no, []):
-        for v in manifest.get("volumes", []):
-            path = folder / v["file"]
-            out.append({"category": v.get("category", ""), "file": v["file"], "pages": v.get("pages", 0),
-                        "rel": path.relative_to(ws.root).as_posix(),
-                        "entries": v.get("entries") or v.get("contents") or []})
+        for v in manifest.volumes:
+            path = folder / v.file
+            out.append({"category": v.category, "file": v.file, "pages": v.pages,
+                        "rel": path.relative_to(ws.root).as_posix()})
     return out
 
 
@@ -252,7 +251,7 @@ def preview_png(ws, pdf: Path, page: int, width: int = 360) -> Path | None:
     """A PNG of one PDF page (pdftoppm), kept in .dibao/cache/web-previews/ keyed by file and page."""
     st = pdf.stat()
     key = hashlib.sha256(f"{pdf}|{st.st_mtime_ns}|{st.st_size}|{page}|{width}".encode()).hexdigest()[:32]
-    folder = ws.state_dir / "cache" / "web-previews"
+    folder = ws.paths.web_previews
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{key}.png"
     if out.is_file():

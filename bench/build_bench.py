@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from concurrent.futures import Future
 from pathlib import Path
 
 from bench.common import fresh, median, run_cli
@@ -102,24 +101,28 @@ def seed_build(ws_path: Path, placeholder_docx: Path, placeholder_pdf: Path, vil
 
     docx = placeholder_docx.read_bytes()
 
-    def fake_convert(self, key, data):
-        dest = self.forms_cache / f"{key}.pdf"
-        shutil.copyfile(placeholder_pdf, dest)
-        f: Future = Future()
-        f.set_result(dest)
-        return f
+    class CopyConverter:
+        """Stands in for LibreOffice (build.FormConverter): every form's PDF is the placeholder."""
 
-    b.Builder._convert = fake_convert
-    b.Builder._render = lambda self, e, hh: docx
-    b.Builder._start_office = lambda self: None   # no LibreOffice at all
+        def start(self) -> None:
+            pass
+
+        def convert(self, src: Path, dest: Path) -> Path:
+            shutil.copyfile(placeholder_pdf, dest)
+            return dest
+
+        def close(self, graceful: bool = True) -> None:
+            pass
+
+    fakes = {"converter": CopyConverter, "render_form": lambda e, hh, ctx: docx}
     t0 = time.monotonic()
     ws = open_workspace(ws_path)
     if villages is None:
-        rep = b.build(ws, jobs=2)
+        rep = b.build(ws, jobs=2, **fakes)
     else:   # one village list per process (no lock: the processes are given disjoint villages)
         rep = b.BuildReport(out=ws.output_dir)
         for v in villages:
-            r = b.Builder(ws, jobs=1).run(village=v)
+            r = b.Builder(ws, jobs=1, **fakes).run(village=v)
             rep.built += r.built
             rep.failed += r.failed
             rep.pages += r.pages

@@ -105,7 +105,10 @@ def _date(value) -> dt.date | None:
 
 
 def render(form_id: str, ws, *, household=None, event=None, village=None, town=None, blank=False,
-           mark_unsigned=False, date=None, month=None, year=None, program=None) -> Rendered:
+           mark_unsigned=False, date=None, month=None, year=None, program=None,
+           context: dict | None = None) -> Rendered:
+    """Fill a form.  context: the household form's data as builders.build made it (the build makes it
+    once per form for its cache key and passes it here, so it is not built twice)."""
     spec = get(form_id)
     if spec.scope == "list" and not blank and ws is None:
         raise InputError("填写汇总类表单需要工作区", hint="在工作区目录中运行，或加 --workspace")
@@ -152,8 +155,11 @@ def render(form_id: str, ws, *, household=None, event=None, village=None, town=N
         if hh is None:
             raise InputError(f"表单 {form_id} 是一户一表，请指定家庭记录", field="--household",
                              hint=f"例：dibao forms fill {form_id} --household households/FX-001.json -o 表.docx")
-        ev = builders.pick_event(spec, hh, event, path)
-        ctx = builders.build(spec, hh, ws.config, ev)
+        if context is not None:
+            ctx = context
+        else:
+            ev = builders.pick_event(spec, hh, event, path)
+            ctx = builders.build(spec, hh, ws.config, ev)
         public_scope = [hh]
     rd.render(tpl, ctx, blank=blank, form_id=form_id, path=spec.path)
     if mark_unsigned:

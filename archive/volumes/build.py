@@ -29,8 +29,10 @@ import os
 import shutil
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from archive import __version__
 from archive.records.attachments import collect, household_scan_dir
@@ -139,9 +141,25 @@ class Job:
 
 # --------------------------------------------------------------------------- the builder
 
+class FormConverter(Protocol):
+    """What the build needs of a .docx -> PDF converter (archive.external.libreoffice.Converter)."""
+
+    def start(self) -> None: ...
+
+    def convert(self, src: Path, dest: Path) -> Path: ...
+
+    def close(self, graceful: bool = True) -> None: ...
+
+
 class Builder:
+    """One build run.  converter: a factory of the FormConverter (default: LibreOffice workers
+    configured from [limits]); render_form(entry, household, context) -> .docx bytes (default:
+    archive.forms).  Benchmarks and tests pass their own instead of replacing methods."""
+
     def __init__(self, ws, out: Path | None = None, jobs: int | None = None, force: bool = False,
-                 progress=None, today: dt.date | None = None):
+                 progress=None, today: dt.date | None = None,
+                 converter: Callable[[], FormConverter] | None = None,
+                 render_form: Callable[[object, object, dict | None], bytes] | None = None):
         from archive.forms import catalog
 
         self.ws = ws
@@ -172,6 +190,8 @@ class Builder:
         self.unreadable: set[str] = set()      # records (workspace-relative) that could not be read or parsed
         self.written_folders: list[Path] = []  # household folders whose manifest this run wrote
         self.removed_folders: list[Path] = []  # household folders this run removed (moved, renamed, pruned)
+        self.make_converter = converter or self._libreoffice
+        self.render_form = render_form or self._render_form
 
     @property
     def limits(self):
@@ -217,15 +237,17 @@ class Builder:
         self._pool = ThreadPoolExecutor(max_workers=self.jobs + 1, thread_name_prefix="dibao-convert")
 
         def make():
-            from archive.external.libreoffice import Converter
-
-            conv = Converter(workers=self.jobs, timeout=self.config.convert_timeout, workdir=self.tmp_dir,
-                             memory_mb=self.config.convert_memory_mb,
-                             profile_cache=self.ws.paths.office_profiles)
+            conv = self.make_converter()
             conv.start()
             return conv
 
         self._office_ready = self._pool.submit(make)
+
+    def _libreoffice(self) -> FormConverter:
+        from archive.external.libreoffice import Converter
+
+        return Converter(workers=self.jobs, timeout=self.config.convert_timeout, workdir=self.tmp_dir,
+                         memory_mb=self.config.convert_memory_mb, profile_cache=self.ws.paths.office_profiles)
 
     def _convert(self, key: str, docx: bytes) -> Future:
         if key in self._inflight:
@@ -295,11 +317,11 @@ class Builder:
             for e in entries:
                 if e.kind != "form":
                     continue
-                key = self._form_key(e, hh)
+                key, ctx = self._form_key(e, hh)
                 if key is None or not (self.forms_cache / f"{key}.pdf").is_file() or key in self._inflight:
                     if key is not None and key not in self._inflight:
                         self._start_office()   # it will be converted: LibreOffice starts while it renders
-                    docx = self._render(e, hh)
+                    docx = self.render_form(e, hh, ctx)
                     key = key or docx_key(docx)
                     if not (self.forms_cache / f"{key}.pdf").is_file() or key in self._inflight:
                         job.futures.append((e, self._convert(key, docx)))
@@ -313,27 +335,30 @@ class Builder:
         job.inputs, job.input_hash = self.fingerprint(item, plan.forms_used, hh.case_no, listed)
         return job
 
-    def _form_key(self, e, hh) -> str | None:
-        """Cache key of a filled form from its template and its data, without rendering it.
+    def _form_key(self, e, hh) -> tuple[str | None, dict | None]:
+        """(cache key, data context) of a filled form, without rendering it.
 
-        The data are what the forms package fills the template with (builders.build);
-        when that cannot be had, None: the form is rendered and keyed by its content.
+        The context is what the forms package fills the template with (builders.build), built once
+        here and passed on to the render.  When it cannot be had: (None, None), and the form is
+        rendered the ordinary way and keyed by its content.
         """
         try:
             from archive.forms import RENDERER_VERSION, builders, get
 
             spec = get(e.form_id)
-            ctx = builders.build(spec, hh, self.config, e.event)
-            return sha256_bytes(canonical(["form-pdf-1", RENDERER_VERSION, e.form_id, self.template_hash(e.form_id),
-                                           "unsigned", ctx]))
+            ctx = builders.build(spec, hh, self.config, builders.pick_event(spec, hh, e.event))
+            key = sha256_bytes(canonical(["form-pdf-1", RENDERER_VERSION, e.form_id, self.template_hash(e.form_id),
+                                          "unsigned", ctx]))
+            return key, ctx
         except Exception:  # noqa: BLE001 - any doubt: render and key by content
             log.debug("no data key for %s", e.form_id, exc_info=True)
-            return None
+            return None, None
 
-    def _render(self, e, hh) -> bytes:
+    def _render_form(self, e, hh, ctx: dict | None) -> bytes:
+        """The default form renderer: docxtpl through archive.forms, marked 未签字."""
         from archive import forms
 
-        return forms.render_docx(e.form_id, self.ws, household=hh, event=e.event, mark_unsigned=True)
+        return forms.render_docx(e.form_id, self.ws, household=hh, event=e.event, mark_unsigned=True, context=ctx)
 
     def _scan(self, job: Job, scan, category: str):
         from archive.volumes.scans import convert_scan
@@ -627,8 +652,9 @@ class Builder:
 
 
 def build(ws, *, out=None, jobs=None, village=None, household=None, prune=False, force=False, progress=None,
-          today: dt.date | None = None) -> BuildReport:
-    """Build the archive of a workspace under its lock; see the module docstring."""
+          today: dt.date | None = None, converter=None, render_form=None) -> BuildReport:
+    """Build the archive of a workspace under its lock; see the module docstring and Builder."""
     with ws.lock("build"):
-        b = Builder(ws, out=out, jobs=jobs, force=force, progress=progress, today=today)
+        b = Builder(ws, out=out, jobs=jobs, force=force, progress=progress, today=today, converter=converter,
+                    render_form=render_form)
         return b.run(village=village, household=household, prune=prune)

@@ -25,6 +25,7 @@ from archive.errors import InputError
 from archive.forms import builders, lists, render as rd, shape
 from archive.forms.catalog import FormSpec, get, load_catalog
 from archive.forms.privacy import check_public
+from archive.forms.specific import rules_for
 from archive.fsutil import atomic_write_bytes, sha256_bytes
 
 RENDERER_VERSION = "forms-1"
@@ -130,9 +131,11 @@ def render(form_id: str, ws, *, household=None, event=None, village=None, town=N
             if not village:
                 raise InputError(f"表单 {form_id} 按村（社区）填写，请指定村名", field="--village", hint=f"例：dibao forms fill {form_id} --village 城关村 -o 公示单.docx")
             ctx, w, public_scope, notice_date = lists.review_notice(cfg, households, village, _date(date),
-                                                                   confirm=(form_id == "fenxi-10" or spec.event == "确认公示"),
+                                                                   confirm=(rules_for(form_id).list_kind == "confirm_notice"
+                                                                            or spec.event == "确认公示"),
                                                                    program=program)
         else:
+            schedule = rules_for(form_id).list_kind == "review_schedule"
             if village and not town:
                 # a village names its town; the roster then lists that village only
                 towns = sorted({h.town for h in households if h.village == village})
@@ -140,10 +143,10 @@ def render(form_id: str, ws, *, household=None, event=None, village=None, town=N
                     raise InputError(f"工作区中没有“{village}”的家庭记录", field="--village",
                                      hint="检查村（社区）名称是否与记录中的 village 一致")
                 town = towns[0]
-                if form_id != "yueyang-04":
+                if not schedule:
                     households = [h for h in households if h.village == village]
             town = town or cfg.town
-            if form_id == "yueyang-04":
+            if schedule:
                 ctx, w, public_scope = lists.review_schedule(cfg, households, town, year)
             else:
                 ctx, w, public_scope = lists.monthly_roster(cfg, households, town, month)

@@ -1,4 +1,8 @@
-"""Per-form context for household forms: which events a form is filled for, and the event's fields."""
+"""Per-form context for household forms: which events a form is filled for, and the event's fields.
+
+What is special about one form (its events, who needs it, its own data) is not here but in its
+profile's module under archive/forms/specific/, looked up by form id.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from archive.records.model import Household
 from archive.forms import shape
 from archive.forms.context import household_base, money, text
 from archive.forms.shape import fill
-
-CHECK_TYPES = ("定期核查", "年度审核")
+from archive.forms.specific import rules_for
 
 
 def _profile_of(form_id: str) -> str:
@@ -18,32 +21,15 @@ def _profile_of(form_id: str) -> str:
 
 def events_for(spec, hh: Household) -> list:
     """The events of hh this household form is filled for; [None] when the form is not tied to one event."""
-    fid = spec.id
     if spec.is_list:
         return []
-    if fid == "fenxi-12":
-        return [None] if hh.events_of(*CHECK_TYPES) else []
-    if fid == "fenxi-05":
-        if not _official(hh):
-            return []
-        return hh.events_of("申请") or [None]
-    if fid == "yueyang-02" and hh.type != "特困":
-        return []
-    if fid == "yueyang-01" and hh.type == "特困":
-        return []
-    if fid == "yueyang-03":
-        if hh.type == "特困":
-            return []
-        return hh.events_of("年度审核") or hh.events_of("申请")
+    special = rules_for(spec.id).events
+    chosen = special(spec, hh) if special is not None else None
+    if chosen is not None:
+        return chosen
     if spec.event is None:
         return [None]
     return hh.events_of(spec.event)
-
-
-# The application → review → confirmation chain (seed 002 附件1–11) and the change form (seed 000
-# 附件1) are the only templates of those steps in the seeds, and every household needs them
-# whatever its county: they apply in every profile.  Review forms stay with their own profile.
-SHARED_FORMS = frozenset({f"fenxi-{n:02d}" for n in range(1, 12)} | {"ezhou-01"})
 
 
 def applicable(spec, hh: Household, config) -> bool:
@@ -51,34 +37,10 @@ def applicable(spec, hh: Household, config) -> bool:
     if spec.is_list:
         return False
     prof = config.profile if config is not None else "custom"
-    if prof in county_profiles.names() and spec.id not in SHARED_FORMS and _profile_of(spec.id) != prof:
-        return False
-    fid = spec.id
-    if fid == "fenxi-05":
-        return _official(hh)
-    if fid == "fenxi-06":
-        return bool(hh.events_of("不予批准"))
-    if fid == "fenxi-08":
-        return bool(hh.events_of("再次调查"))
-    if fid == "fenxi-09":
-        return bool(hh.events_of("审核确认")) or not hh.events_of("不予批准")
-    if fid == "fenxi-12":
-        return _in_care(hh)
-    if fid == "ezhou-01":
-        return bool(hh.events_of("变更"))
-    if fid == "yueyang-02":
-        return hh.type == "特困"
-    if fid in ("yueyang-01", "yueyang-03"):
-        return hh.type != "特困"
-    return True
-
-
-def _official(hh: Household) -> bool:
-    return hh.official_relative is not None or any(a.is_official_relative for a in hh.events_of("申请"))
-
-
-def _in_care(hh: Household) -> bool:
-    return hh.since is not None or any(d.approved for d in hh.events_of("审核确认")) or bool(hh.events_of(*CHECK_TYPES))
+    special = rules_for(spec.id)
+    if prof in county_profiles.names() and not special.shared and _profile_of(spec.id) != prof:
+        return False   # another county's own form (shared forms apply in every profile)
+    return True if special.applicable is None else bool(special.applicable(hh))
 
 
 def pick_event(spec, hh: Household, key, path=None):
@@ -108,8 +70,8 @@ def pick_event(spec, hh: Household, key, path=None):
 
 def build(spec, hh: Household, config, ev) -> dict:
     """The full context of one household form."""
-    fid = spec.id
-    ctx = household_base(hh, config, ev, blank_calc=fid in ("fenxi-01", "fenxi-02", "fenxi-06", "fenxi-12"))
+    special = rules_for(spec.id)
+    ctx = household_base(hh, config, ev, blank_calc=special.blank_calc)
     app = hh.latest("申请")
     e = dict(shape.EV)
     if ev is not None:
@@ -148,19 +110,8 @@ def build(spec, hh: Household, config, ev) -> dict:
         e.update(reason=ev.reason)
         ctx["ch"] = {"before": _situation(ev.before), "after": _situation(ev.after)}
     ctx["ev"] = e
-    if fid == "fenxi-05":
-        ctx["rel"] = _relative(hh, ctx)
-    if fid == "fenxi-12":
-        ctx["checks"] = [_check(x) for x in hh.events_of(*CHECK_TYPES)]
-    if fid == "yueyang-02" and hh.extreme_poverty is not None:
-        tp = hh.extreme_poverty
-        ctx["tk"] = fill(shape.TK, since=tp.since or hh.since, basic_living_fee=f"{money(tp.basic_living_fee)}元/月" if tp.basic_living_fee is not None else "",
-                         care_fee=f"{money(tp.care_fee)}元/月" if tp.care_fee is not None else "",
-                         full=tp.self_care == "全自理", half=tp.self_care == "半护理", total=tp.self_care == "全护理")
-    if fid == "yueyang-03":
-        from archive.forms.assess import y3_context
-
-        ctx["y3"] = y3_context(hh, config, ev, ctx)
+    if special.context is not None:
+        special.context(ctx, hh, config, ev)
     ctx.pop("_calc", None)
     return ctx
 
@@ -192,24 +143,3 @@ def _situation(s) -> dict:
     return fill(shape.SITUATION, head=text(s.head), covered_count=text(s.covered_count), monthly_income=money(s.monthly_income),
                 basic=money(a.basic), classified=money(a.classified), fallback=money(a.fallback), other=money(a.other),
                 total=money(total), type=text(s.type))
-
-
-def _relative(hh: Household, ctx: dict) -> dict:
-    r = hh.official_relative
-    decided = any(d.approved for d in hh.events_of("审核确认"))
-    vals = dict(applying_head="" if decided else hh.head.name, enjoying_head=hh.head.name if decided else "",
-                monthly_amount=ctx["hh"]["amount"])
-    if r is not None:
-        vals.update(official_name=r.official_name, unit=r.unit, post=r.post, relation=r.relation,
-                    filed_date=r.filed_date, county_check=text(r.county_check))
-    return fill(shape.REL, **vals)
-
-
-def _check(ev) -> dict:
-    if ev.type == "年度审核":
-        situation = text(ev.situation) or text(ev.village_opinion)
-        conclusion = f"{ev.year}年度审核：{ev.conclusion}"
-    else:
-        situation, conclusion = ev.situation, ev.conclusion
-    return fill(shape.CHECK, date=ev.date, investigators="、".join(ev.investigators), situation=situation, conclusion=conclusion)
-

@@ -1,0 +1,60 @@
+"""汾西县 (seed 002): the application → review → confirmation chain and the periodic check record."""
+
+from __future__ import annotations
+
+from archive.forms import shape
+from archive.forms.context import text
+from archive.forms.shape import fill
+from archive.forms.specific import register
+from archive.records.model import Household
+
+CHECK_TYPES = ("定期核查", "年度审核")
+
+
+def official(hh: Household) -> bool:
+    """An official's close relative applies (附件5 备案表)."""
+    return hh.official_relative is not None or any(a.is_official_relative for a in hh.events_of("申请"))
+
+
+def in_care(hh: Household) -> bool:
+    return hh.since is not None or any(d.approved for d in hh.events_of("审核确认")) or bool(hh.events_of(*CHECK_TYPES))
+
+
+def _relative(hh: Household, ctx: dict) -> dict:
+    r = hh.official_relative
+    decided = any(d.approved for d in hh.events_of("审核确认"))
+    vals = dict(applying_head="" if decided else hh.head.name, enjoying_head=hh.head.name if decided else "",
+                monthly_amount=ctx["hh"]["amount"])
+    if r is not None:
+        vals.update(official_name=r.official_name, unit=r.unit, post=r.post, relation=r.relation,
+                    filed_date=r.filed_date, county_check=text(r.county_check))
+    return fill(shape.REL, **vals)
+
+
+def _check(ev) -> dict:
+    if ev.type == "年度审核":
+        situation = text(ev.situation) or text(ev.village_opinion)
+        conclusion = f"{ev.year}年度审核：{ev.conclusion}"
+    else:
+        situation, conclusion = ev.situation, ev.conclusion
+    return fill(shape.CHECK, date=ev.date, investigators="、".join(ev.investigators), situation=situation,
+                conclusion=conclusion)
+
+
+# The application → review → confirmation chain (seed 002 附件1–11) is the only template of those
+# steps in the seeds, and every household needs it whatever its county: shared=True.
+register("fenxi-01", blank_calc=True, shared=True)
+register("fenxi-02", blank_calc=True, shared=True)
+register("fenxi-03", shared=True)
+register("fenxi-04", shared=True)
+register("fenxi-05", shared=True, events=lambda spec, hh: (hh.events_of("申请") or [None]) if official(hh) else [],
+         applicable=official, context=lambda ctx, hh, config, ev: ctx.update(rel=_relative(hh, ctx)))
+register("fenxi-06", applicable=lambda hh: bool(hh.events_of("不予批准")), blank_calc=True, shared=True)
+register("fenxi-07", list_kind="review_notice", shared=True)
+register("fenxi-08", applicable=lambda hh: bool(hh.events_of("再次调查")), shared=True)
+register("fenxi-09", applicable=lambda hh: bool(hh.events_of("审核确认")) or not hh.events_of("不予批准"), shared=True)
+register("fenxi-10", list_kind="confirm_notice", shared=True)
+register("fenxi-11", list_kind="roster", shared=True)
+register("fenxi-12", events=lambda spec, hh: [None] if hh.events_of(*CHECK_TYPES) else [],
+         applicable=in_care, blank_calc=True,
+         context=lambda ctx, hh, config, ev: ctx.update(checks=[_check(x) for x in hh.events_of(*CHECK_TYPES)]))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
+from archive.external.programs import find_program
 from archive.errors import InputError, ToolFailed, ToolMissing
 from indexer.ocr import OcrCache, OcrPool, ocr_workers, rasterize_page  # noqa: F401 - ocr_workers: kept here too
 
@@ -44,7 +44,7 @@ def _reader(pdf):
 
 def pdf_page_texts(pdf) -> list[str]:
     """Text layer of every page (pdftotext; pypdf where poppler is missing)."""
-    exe = shutil.which("pdftotext")
+    exe = find_program("pdftotext", required=False)
     if exe:
         try:
             proc = subprocess.run([exe, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=300)

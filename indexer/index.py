@@ -66,7 +66,7 @@ def choose_backend(name: str | None = "auto") -> str:
     have = available_backends()
     if name == "auto":
         if not have:
-            raise ConfigError("没有可用的搜索引擎（tantivy 和 whoosh 都没有安装）", hint="重新安装 dibao：make install")
+            raise ConfigError("没有可用的搜索引擎（tantivy 和 whoosh 都没有安装）", hint="在项目目录运行 make setup（安装 pyproject.toml 中的 tantivy 和 whoosh）")
         return have[0]
     if name not in BACKENDS:
         raise ConfigError(f"不认识的搜索引擎“{name}”", field="backend", hint="可选：auto、tantivy、whoosh")

@@ -27,7 +27,6 @@ import collections
 import hashlib
 import math
 import os
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -36,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from archive.errors import DibaoError, InputError, ToolFailed, ToolMissing
+from archive.external.programs import find_program, install_hint
 from archive.fsutil import atomic_write_text, ensure_dir
 
 LANG = "chi_sim"
@@ -49,16 +49,15 @@ ENGINES = ("tesseract", "rapidocr")
 DEFAULT_ENGINE = "tesseract"
 BATCH = 6          # pages per tesseract process at most (fewer when fewer are waiting)
 
-_INSTALL_TESSERACT = ("请安装文字识别程序：Debian/Ubuntu 运行 sudo apt install tesseract-ocr tesseract-ocr-chi-sim；"
-                      "Windows 安装 UB-Mannheim 的 tesseract 并勾选 Chinese (Simplified)；"
-                      "装好后重新运行（或 make install）")
-_INSTALL_POPPLER = "请安装 PDF 工具：Debian/Ubuntu 运行 sudo apt install poppler-utils（或 make install）"
+_INSTALL_TESSERACT = (install_hint("tesseract") + "；Windows 安装 UB-Mannheim 的 tesseract 并勾选 Chinese (Simplified)；"
+                      "装好后重新运行")
+_INSTALL_POPPLER = install_hint("pdftoppm")
 
 
 @lru_cache(maxsize=1)
 def find_tesseract() -> str:
     """Path of tesseract with the chi_sim language; ToolMissing with install advice otherwise."""
-    exe = shutil.which("tesseract")
+    exe = find_program("tesseract", required=False)
     if not exe:
         raise ToolMissing("没有找到文字识别程序 tesseract，扫描件无法识别文字", hint=_INSTALL_TESSERACT)
     try:
@@ -68,16 +67,13 @@ def find_tesseract() -> str:
     langs = set((out.stdout + out.stderr).split())
     if LANG not in langs:
         raise ToolMissing("tesseract 缺少简体中文识别数据（chi_sim）", path=exe,
-                          hint="请安装：sudo apt install tesseract-ocr-chi-sim（或 make install）")
+                          hint="请安装：sudo apt-get install tesseract-ocr-chi-sim（或在项目目录运行 make setup）")
     return exe
 
 
 @lru_cache(maxsize=1)
 def find_pdftoppm() -> str:
-    exe = shutil.which("pdftoppm")
-    if not exe:
-        raise ToolMissing("没有找到 pdftoppm，扫描的 PDF 页无法识别文字", hint=_INSTALL_POPPLER)
-    return exe
+    return find_program("pdftoppm", missing="没有找到 pdftoppm，扫描的 PDF 页无法识别文字")
 
 
 def ocr_image(path, timeout: int = OCR_TIMEOUT) -> str:
@@ -165,7 +161,7 @@ class TesseractEngine:
         return ocr_image(path, timeout=timeout)
 
 
-_INSTALL_RAPID = ("请安装 RapidOCR：.venv/bin/pip install rapidocr onnxruntime（或 make install）；"
+_INSTALL_RAPID = ("请安装 RapidOCR：在项目目录运行 .venv/bin/pip install rapidocr onnxruntime；"
                   "也可以在 dibao.toml 的 [search] 里写 ocr_engine = \"tesseract\"")
 
 

@@ -43,7 +43,8 @@ import zipfile
 from pathlib import Path
 
 from archive.external import soffice as office_workers
-from archive.errors import InputError, ToolFailed, ToolMissing
+from archive.external.programs import find_program, install_hint
+from archive.errors import InputError, ToolFailed
 from archive.fsutil import atomic_path, ensure_dir
 from archive.ids import redact_ids
 from archive.external.soffice import (
@@ -61,7 +62,7 @@ log = logging.getLogger("dibao.office")
 SOFFICE_ENV = "DIBAO_SOFFICE"
 MODE_ENV = "DIBAO_OFFICE_MODE"
 
-INSTALL_HINT = "请安装 LibreOffice：sudo apt-get install libreoffice-writer-nogui python3-uno fonts-noto-cjk（或在项目目录运行 make setup）"
+INSTALL_HINT = install_hint("soffice")
 ROOT_PREFIX = "dibao-office-"  # + pid of the owning process
 BROKEN_AFTER = 2  # failed worker starts in a row after which the remaining documents fail at once
 ABORTED = "转换已中止（程序正在退出），本文件没有转换"
@@ -77,23 +78,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # ---------------------------------------------------------------------------------------
 def find_soffice() -> str:
     """Path of the soffice program; DIBAO_SOFFICE overrides the search."""
-    override = os.environ.get(SOFFICE_ENV)
-    if override:
-        if os.path.isfile(override) and os.access(override, os.X_OK):
-            return override
-        raise ToolMissing(
-            f"环境变量 {SOFFICE_ENV} 指定的 LibreOffice 程序不存在或不能运行",
-            path=override,
-            hint=f"改正或删除环境变量 {SOFFICE_ENV}；{INSTALL_HINT}",
-        )
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice"):
-        if os.access(candidate, os.X_OK):
-            return candidate
-    raise ToolMissing("没有找到 LibreOffice（soffice），无法把 Word 表格转换成 PDF", hint=INSTALL_HINT)
+    return find_program("soffice", missing="没有找到 LibreOffice（soffice），无法把 Word 表格转换成 PDF")
 
 
 def _office_mode() -> str:

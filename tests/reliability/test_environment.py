@@ -164,7 +164,7 @@ def test_tesseract_missing_library(built_ws, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": _path_without_tesseract(tmp_path)}
     proc = subprocess.run([sys.executable, "-c", code, str(ws)], env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == EXIT_TOOL_MISSING, proc.stderr
-    assert "tesseract" in proc.stderr and "apt install tesseract-ocr" in proc.stderr
+    assert "tesseract" in proc.stderr and "apt-get install tesseract-ocr" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -62,7 +62,7 @@ def test_missing_tesseract_says_how_to_install(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(ToolMissing) as err:
         ocr.find_tesseract()
-    assert "apt install tesseract-ocr tesseract-ocr-chi-sim" in err.value.user_message()
+    assert "apt-get install tesseract-ocr tesseract-ocr-chi-sim" in err.value.user_message()
     ocr.find_tesseract.cache_clear()
 
 

@@ -304,7 +304,7 @@ def test_missing_tesseract_indexes_text_and_retries_later(ws, backend, monkeypat
     ocr_mod.find_tesseract.cache_clear()
     with pytest.raises(ToolMissing) as err:   # exit code 5, with the install command
         index_archive(ws, backend=backend)
-    assert "1 页扫描件" in err.value.message and "apt install tesseract-ocr" in err.value.user_message()
+    assert "1 页扫描件" in err.value.message and "apt-get install tesseract-ocr" in err.value.user_message()
     # ... but everything with a text layer was indexed and committed
     assert search(ws, backend, "张三丰").total == 4 and search(ws, backend, "残疾证").total == 0
     monkeypatch.setattr(shutil, "which", real_which)

@@ -34,7 +34,6 @@ LAST_YEAR = 2025
 PLANTED_NAME = "demo-planted.json"
 PLANTED_VERSION = 1
 KEY_ORDER = tuple(Household.model_fields)
-PROVINCES = {"yueyang": "湖南省", "fenxi": "山西省", "ezhou": "湖北省"}
 
 # What a complete demo household satisfies (the audit's yardstick); written into demo-planted.json.
 PLANTED_RULES = {
@@ -141,7 +140,7 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
         more = signed_jobs(ws, rec, profile, review_form, tekun_form)
         jobs.extend(more)
         signed[rec["case_no"]] = [j.name for j in more]
-    work = [(slim(rec, loc.county, PROVINCES[profile]), jobs) for rec, jobs in work]
+    work = [(slim(rec, loc.county, config.locality.province), jobs) for rec, jobs in work]
     planted = {
         "planted_version": PLANTED_VERSION, "generator": "dibao demo", "seed": seed, "profile": profile,
         "town": config.town, "households": n, "scans": scans, "first_year": first_year, "last_year": end_year,

@@ -124,8 +124,10 @@ class Hit:
     source: str
     across_pages: bool = False   # the file matches as a whole (AND across its pages); this page holds a part
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
         return asdict(self)
+
+    to_dict = as_dict   # the older name, kept for callers (the project's convention is as_dict)
 
 
 @dataclass
@@ -162,10 +164,12 @@ class SearchResult:
     total_exact: bool = True
     total_max: int | None = None
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
         return {"query": self.query, "total": self.total, "total_exact": self.total_exact,
-                "total_max": self.total_max, "hits": [h.to_dict() for h in self.hits],
+                "total_max": self.total_max, "hits": [h.as_dict() for h in self.hits],
                 "suggestion": self.suggestion, "suggested_query": self.suggested_query, "notes": self.notes}
+
+    to_dict = as_dict   # the older name, kept for callers (the project's convention is as_dict)
 
 
 class Backend(Protocol):

@@ -45,8 +45,10 @@ class IndexStats:
     repaired: str = ""    # why the index was rebuilt on its own (damaged, other version), in Chinese
     corrected: int = 0    # known OCR misspellings of workspace words corrected (indexer.vocab)
 
-    def to_dict(self) -> dict:
+    def as_dict(self) -> dict:
         return asdict(self)
+
+    to_dict = as_dict   # the older name, kept for callers (the project's convention is as_dict)
 
 
 def workspace_paths(workspace_dir, index_dir=None) -> dict:

@@ -301,7 +301,7 @@ def _parse_when(when, fail) -> tuple[str, str | None, tuple[tuple[str, bool], ..
                 fail(f"条件“{iterator}”和“{base}”不能同时使用", "when", "一条规则只能有一个“每……”条件；需要两种就写两条规则")
             if base == "expense":
                 if a not in EXPENSE_KINDS:
-                    fail(f"支出类别“{a}”无效", "when", f"写 expense:重病、expense:教育 或 expense:就业")
+                    fail(f"支出类别“{a}”无效", "when", "写 expense:重病、expense:教育 或 expense:就业")
                 arg = a
             elif a:
                 fail(f"条件“{c}”无效", "when", f"只有 expense 可带冒号参数；可用条件：{vocab}")

@@ -6,35 +6,12 @@ Registered and wrapped in the error handler by cli.py (see archive/commands/__in
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from archive.commands.common import duration
+from archive.commands.common import Progress, duration
 from archive.errors import ProblemsFound
-
-
-class _BuildProgress:
-    """Progress bar on stderr: households done, total, ETA."""
-
-    def __init__(self):
-        self.bar = None
-
-    def start(self, total: int) -> None:
-        if total:
-            self.bar = click.progressbar(length=total, label="生成卷宗", show_pos=True, show_eta=True,
-                                         file=sys.stderr, item_show_func=lambda x: x or "")
-            self.bar.__enter__()
-
-    def __call__(self, label: str) -> None:
-        if self.bar is not None:
-            self.bar.update(1, label)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 @click.command()
@@ -66,7 +43,7 @@ def build(state, out, jobs, village, case_no, prune, force, as_json):
     """
     from archive.volumes.build import build as run_build
 
-    progress = _BuildProgress()
+    progress = Progress("生成卷宗")
     try:
         rep = run_build(state.ws, out=out, jobs=jobs, village=village, household=case_no, prune=prune,
                         force=force, progress=progress)

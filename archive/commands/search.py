@@ -11,35 +11,12 @@ Registered and wrapped in the error handler by cli.py (see archive/commands/__in
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from archive.commands.common import Progress
 from archive.errors import ProblemsFound
-
-
-class _CountProgress:
-    """Progress bar on stderr for callbacks of the form progress(done, total, label)."""
-
-    def __init__(self, label: str):
-        self.label = label
-        self.bar = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int, item: str) -> None:
-        if self.bar is None and total:
-            self.bar = click.progressbar(length=total, label=self.label, show_pos=True, show_eta=True,
-                                         file=sys.stderr, item_show_func=lambda x: x or "")
-            self.bar.__enter__()
-        if self.bar is not None:
-            self.bar.update(done - self.done, item)
-            self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 def _workspace_households(ws) -> list:
@@ -79,7 +56,7 @@ def index(ctx, rebuild, backend, out, reocr, as_json):
 
     state = ctx.obj
     ws = state.ws
-    progress = _CountProgress("编入索引")
+    progress = Progress("编入索引")
     with ws.lock("index"):
         try:
             households = _workspace_households(ws)
@@ -93,7 +70,7 @@ def index(ctx, rebuild, backend, out, reocr, as_json):
         finally:
             progress.close()
     if as_json:
-        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_stats(stats))
 
@@ -129,7 +106,7 @@ def index_add(state, paths, case_no, as_json):
 
     ws = state.ws
     backend = getattr(state, "index_backend", None) or ws.config.search_backend
-    progress = _CountProgress("加入历史档案")
+    progress = Progress("加入历史档案")
     with ws.lock("index"):
         try:
             out = add_historical(list(paths), ws.root, backend=backend, lookup=_households_lookup(ws),
@@ -194,7 +171,7 @@ def search(state, query, village, town, hh_type, category, year, limit, backend,
     if as_json:
         from archive.ids import redact_ids
 
-        click.echo(redact_ids(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)))
+        click.echo(redact_ids(json.dumps(result.as_dict(), ensure_ascii=False, indent=2)))
     else:
         click.echo(format_result(result))
     if export_xlsx or export_pdf:

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from pydantic import ValidationError
 
 from archive import ids
-from archive.records.model import Household, Member, json_schema
+from archive.records.model import Household, Member
 
 MAX_RECORD_BYTES = 20 * 2**20
 

@@ -61,30 +61,25 @@ def _mask_card(no: str | None) -> str:
 
 
 def missing_items(hh, ws, plan, problems: list[dict]) -> list[dict]:
-    """缺件说明: from archive.audit.missing_for when the audit provides it, else derived here."""
-    items: list[dict] = []
-    fn = None
-    try:
-        from archive import audit
+    """缺件说明 from the audit (archive.audit.missing_for); if the audit fails on this household, the
+    generated forms still waiting for their signed scans."""
+    from archive.audit import missing_for
 
-        fn = getattr(audit, "missing_for", None)
-    except ImportError:
-        fn = None
-    if fn is not None:
-        try:
-            for m in fn(hh, ws) or []:
-                if isinstance(m, dict):
-                    what, cat, why = str(m.get("what", "")), m.get("category"), str(m.get("why", ""))
-                else:
-                    what, cat, why = str(m), None, ""
-                items.append({"what": what, "category": cat if cat in CATEGORIES else guess_category(what, ws.config),
-                              "why": why})
-            return items
-        except DibaoError as exc:
-            log.warning("audit.missing_for failed for %s: %s", hh.case_no, exc)
-        except Exception:  # noqa: BLE001 - the audit is optional here; fall back to the simple list
-            log.debug("audit.missing_for failed for %s", hh.case_no, exc_info=True)
-            items = []
+    items: list[dict] = []
+    try:
+        for m in missing_for(hh, ws) or []:
+            if isinstance(m, dict):
+                what, cat, why = str(m.get("what", "")), m.get("category"), str(m.get("why", ""))
+            else:
+                what, cat, why = str(m), None, ""
+            items.append({"what": what, "category": cat if cat in CATEGORIES else guess_category(what, ws.config),
+                          "why": why})
+        return items
+    except DibaoError as exc:
+        log.warning("audit.missing_for failed for %s: %s", hh.case_no, exc)
+    except Exception:  # noqa: BLE001 - the audit is optional here; fall back to the simple list
+        log.debug("audit.missing_for failed for %s", hh.case_no, exc_info=True)
+        items = []
     for cat, entries in plan.volumes.items():
         for e in entries:
             if e.kind == "form":
@@ -278,7 +273,7 @@ def write_household(env: HouseholdEnv, job, drawn: dict, breader) -> HouseholdRe
     from archive.volumes.volume import assemble
 
     hh, plan, cfg, problems = job.hh, job.plan, env.config, job.problems
-    per_cat, layout, missing, filer = drawn["per_cat"], drawn["layout"], drawn["missing"], drawn["filer"]
+    per_cat, layout, missing = drawn["per_cat"], drawn["layout"], drawn["missing"]
     for d in drawn["sections"]:
         d.reader = breader
 

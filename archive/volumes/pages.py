@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from archive.pdffont import FONT_FILE, font_face  # noqa: F401 - FONT_FILE, font_face: used by others
 
 FAMILY = "serif"
 PAGE_W, PAGE_H = 210.0, 297.0  # A4 in mm

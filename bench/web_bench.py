@@ -30,14 +30,13 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import DIBAO, WORK, loadavg, median, percentile  # noqa: E402
+from bench.common import DIBAO, WORK, loadavg, median, percentile, run_cli  # noqa: E402
 
 
 def make_workspace(out: Path, n: int) -> Path:
     if (out / "dibao.toml").is_file():
         return out
-    subprocess.run([str(DIBAO), "demo", "--out", str(out), "-n", str(n), "--no-scans", "--no-run"], check=True,
-                   capture_output=True)
+    run_cli(["demo", "--out", str(out), "-n", str(n), "--no-scans", "--no-run"])
     from bench import synth_docs
     from indexer.engine import Doc
     from indexer.index import open_index

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from archive.records.attachments import Scan
 from archive.config import CATEGORIES
 from archive.records.model import Household
+from archive.forms.specific import rules_for
 from archive.records.program import program_of
 
 APPLICATION_PAPERS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "医疗费用票据", "学籍证明", "学费证明",
@@ -115,8 +116,9 @@ def form_entries(hh: Household, config, forms) -> list[Entry]:
                 first = hh.events_of(spec.event) if spec.event else []
                 date = first[0].date if first else _base_date(hh)
             title = spec.title
-            if spec.id == "fenxi-09":
-                title = program_of(hh).decision_form_title   # 特困人员救助供养审核确认表, not 最低生活保障…
+            special = rules_for(spec.id)
+            if special.title is not None:
+                title = special.title(hh)
             if ev is not None and ev.type in REVIEW_EVENTS:
                 title += f"（{event_year(ev)}年）" if ev.type == "年度审核" else f"（{ev.date.isoformat()}）"
             elif len(instances) > 1 and ev is not None:

@@ -33,6 +33,8 @@ class FormRules:
     applicable: Callable | None = None
     # (ctx, household, config, event) -> None: adds the form's own entries to its context
     context: Callable | None = None
+    # (household) -> the form's title in the volume's contents when it depends on the household
+    title: Callable | None = None
     # the income calculation is left blank (forms filled before the household is assessed)
     blank_calc: bool = False
     # used in every profile, not only its own (the application chain and the change form)

@@ -7,6 +7,7 @@ from archive.forms.context import text
 from archive.forms.shape import fill
 from archive.forms.specific import register
 from archive.records.model import Household
+from archive.records.program import program_of
 
 CHECK_TYPES = ("定期核查", "年度审核")
 
@@ -52,7 +53,9 @@ register("fenxi-05", shared=True, events=lambda spec, hh: (hh.events_of("申请"
 register("fenxi-06", applicable=lambda hh: bool(hh.events_of("不予批准")), blank_calc=True, shared=True)
 register("fenxi-07", list_kind="review_notice", shared=True)
 register("fenxi-08", applicable=lambda hh: bool(hh.events_of("再次调查")), shared=True)
-register("fenxi-09", applicable=lambda hh: bool(hh.events_of("审核确认")) or not hh.events_of("不予批准"), shared=True)
+register("fenxi-09", applicable=lambda hh: bool(hh.events_of("审核确认")) or not hh.events_of("不予批准"), shared=True,
+         # 特困人员救助供养审核确认表, not 最低生活保障…, for a 特困 household
+         title=lambda hh: program_of(hh).decision_form_title)
 register("fenxi-10", list_kind="confirm_notice", shared=True)
 register("fenxi-11", list_kind="roster", shared=True)
 register("fenxi-12", events=lambda spec, hh: [None] if hh.events_of(*CHECK_TYPES) else [],

@@ -179,12 +179,27 @@ def _docs_for(env: HouseholdEnv, job, cat: str, entries, book: Book, sections: l
             text = all(all(has_text_layer(r.pdf)) if r.kind == "pdf" else False for _, r in results)
             first = results[0][0]
             title = e.title + ("（签字件）" if e.kind == "signed_scan" else "")
-            docs.append(Doc(e.kind, title, reader, list(range(len(reader.pages))), e.date or first.date,
-                            {**meta, "attachment_type": e.attachment_type or first.type, "source": first.rel,
-                             "source_sha256": env.hashes.sha256(first.path),
-                             "sources": [s.rel for s, _ in results] if len(results) > 1 else None,
-                             "text_layer": text, "unsigned": False}))
+            doc = Doc(e.kind, title, reader, list(range(len(reader.pages))), e.date or first.date,
+                      {**meta, "attachment_type": e.attachment_type or first.type, "source": first.rel,
+                       "source_sha256": env.hashes.sha256(first.path),
+                       "sources": [s.rel for s, _ in results] if len(results) > 1 else None,
+                       "text_layer": text, "unsigned": False})
+            frame_photo(doc, book, sections)
+            docs.append(doc)
     return docs
+
+
+def frame_photo(doc, book, sections: list) -> None:
+    """A photo (入户照片, 公示照片) goes on caption pages: 25 mm binding margin, 题名 and 日期 under it."""
+    from archive.volumes.pages import PHOTO_TYPES
+    from archive.volumes.volume import Doc
+
+    if doc.meta.get("attachment_type") not in PHOTO_TYPES or not doc.pages:
+        return
+    sec = book.photo_frames(doc.title, doc.date, doc.pages, doc.meta.get("year"))
+    doc.frame = Doc("frame", doc.title, None, list(range(sec.first, sec.last + 1)), numbered=False)
+    doc.meta["photo_page"] = True
+    sections.append(doc.frame)
 
 
 VILLAGE_CATEGORY_OF_REFS = "审批类"   # the volume whose 备考表 names the village volume (互见号)

@@ -24,6 +24,11 @@ FAMILY = "serif"
 PAGE_W, PAGE_H = 210.0, 297.0  # A4 in mm
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 25.0, 20.0, 20.0, 20.0
 TEXT_W = PAGE_W - MARGIN_L - MARGIN_R
+BINDING_MM = 25.0
+# photo area on a photo page, in mm from the left, top, right and bottom edges: the binding margin on
+# the left, a band at the top for the page number (never on the photo), the caption below
+PHOTO_BOX = (BINDING_MM + 5.0, 22.0, 15.0, 40.0)
+PHOTO_TYPES = ("入户照片", "公示照片")
 
 
 def ymd(d) -> str:
@@ -482,6 +487,24 @@ class Book:
             pdf.multi_cell(strip_w, 5.5, box.retention, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.set_line_width(0.2)
         pdf.set_font(FAMILY, size=11)
+        return self._end(first)
+
+    # -------------------------------------------------------------- photo pages
+    def photo_frames(self, title: str, date: dt.date | None, count: int, year: int | None = None) -> Section:
+        """Pages a photo is placed on (archive/volumes/volume.py: place_photo): a caption under the
+        photo area (题名, 日期); the left 25 mm are kept free for binding, and the top band for the page number."""
+        first = self._begin()
+        pdf = self.pdf
+        for k in range(count):
+            if k:
+                pdf.add_page()
+            pdf.set_font(FAMILY, size=11)
+            left, right = PHOTO_BOX[0], PAGE_W - PHOTO_BOX[2]
+            pdf.set_xy(left, PAGE_H - PHOTO_BOX[3] + 4)
+            caption = title + (f"（第{k + 1}张，共{count}张）" if count > 1 else "")
+            pdf.multi_cell(right - left, 6, f"题名：{caption}", align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_x(left)
+            pdf.cell(right - left, 6, f"日期：{ymd(date) or (f'{year}年' if year else '不详')}", align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
         return self._end(first)
 
     # -------------------------------------------------------------- 移交清单 (handover list)

@@ -37,6 +37,7 @@ class Doc:
     date: object = None           # datetime.date | None
     meta: dict = field(default_factory=dict)  # manifest fields (form_id, source, unsigned …)
     numbered: bool = True         # documents carry archive page numbers; cover/contents/remarks do not
+    frame: "Doc | None" = None    # photos: caption pages (one per page of this doc) the pages are placed on
 
     @property
     def pages(self) -> int:
@@ -109,6 +110,25 @@ def stamp_page(writer: pypdf.PdfWriter, page, number: int) -> None:
         fonts[NameObject(STAMP_FONT)] = digit_font_pypdf(writer)
 
 
+def place_photo(writer: pypdf.PdfWriter, frame, photo) -> None:
+    """Draw a photo page (its content as shown, any /Rotate applied) into the photo area of a frame page."""
+    from archive.volumes.pages import PAGE_H, PAGE_W, PHOTO_BOX
+
+    mm = 72 / 25.4
+    src = pypdf.PdfWriter()
+    p = src.add_page(photo)
+    if int(p.get("/Rotate", 0) or 0) % 360:
+        p.transfer_rotation_to_content()
+    box = p.cropbox
+    w, h = float(box.width), float(box.height)
+    left, top, right, bottom = (v * mm for v in PHOTO_BOX)
+    aw, ah = PAGE_W * mm - left - right, PAGE_H * mm - top - bottom
+    scale = min(aw / w, ah / h)
+    x = left + (aw - w * scale) / 2 - float(box.left) * scale
+    y = bottom + (ah - h * scale) / 2 - float(box.bottom) * scale
+    frame.merge_transformed_page(p, pypdf.Transformation().scale(scale).translate(x, y))
+
+
 @dataclass
 class Placed:
     doc: Doc
@@ -157,7 +177,11 @@ def assemble(docs: list[Doc], metadata: dict, pdfa: dict | None = None) -> tuple
     for d, nums in zip(docs, numbers):
         start = page_no
         for k, idx in enumerate(d.page_indices):
-            page = writer.add_page(d.reader.pages[idx])
+            if d.frame is not None:
+                page = writer.add_page(d.frame.reader.pages[d.frame.page_indices[k]])
+                place_photo(writer, page, d.reader.pages[idx])
+            else:
+                page = writer.add_page(d.reader.pages[idx])
             if nums is not None:
                 stamp_page(writer, page, nums[0] + k)
             page_no += 1

@@ -176,3 +176,31 @@ def test_page_labels_are_the_archive_page_numbers(built):
                         assert stamped_numbers(reader.pages[page - 1]) == [str(number)]
                     else:
                         assert label == {"cover": "封面", "contents": "目录", "remarks": "备考表"}[d["kind"]]
+
+
+def test_photo_pages_have_binding_margin_caption_and_number_off_the_photo(built, tmp_path):
+    from PIL import Image
+
+    seen = 0
+    for case, (folder, m) in manifests(built["out"]).items():
+        for v in m["volumes"]:
+            for d in v["documents"]:
+                if d.get("attachment_type") not in ("入户照片", "公示照片"):
+                    continue
+                assert d.get("photo_page"), d
+                page = d["first_page"]
+                text = squash(text_of(folder / v["file"], page))
+                assert f"题名：{squash(d['title'])}" in text and "日期：" in text
+                subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+                                str(folder / v["file"]), str(tmp_path / "p")], check=True)
+                im = Image.open(tmp_path / "p.png").convert("L")
+                W, H = im.size
+                px = W / 210  # pixels per mm
+                dark = [(x, y) for y in range(0, H, 2) for x in range(0, W, 2) if im.getpixel((x, y)) < 200]
+                assert all(x > 25 * px for x, _ in dark), "something drawn in the 25 mm binding margin"
+                photo = [(x, y) for x, y in dark if 24 * px < y < H - 42 * px]
+                top_of_photo = min(y for _, y in photo)
+                number = [(x, y) for x, y in dark if y < 20 * px]
+                assert number and max(y for _, y in number) < top_of_photo, "page number not above the photo"
+                seen += 1
+    assert seen

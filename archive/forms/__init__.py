@@ -107,9 +107,10 @@ def _date(value) -> dt.date | None:
 
 def render(form_id: str, ws, *, household=None, event=None, village=None, town=None, blank=False,
            mark_unsigned=False, date=None, month=None, year=None, program=None,
-           context: dict | None = None) -> Rendered:
+           context: dict | None = None, households=None) -> Rendered:
     """Fill a form.  context: the household form's data as builders.build made it (the build makes it
-    once per form for its cache key and passes it here, so it is not built twice)."""
+    once per form for its cache key and passes it here, so it is not built twice).  households: the
+    loaded records a list form is filled from (default: every record of the workspace)."""
     spec = get(form_id)
     if spec.scope == "list" and not blank and ws is None:
         raise InputError("填写汇总类表单需要工作区", hint="在工作区目录中运行，或加 --workspace")
@@ -124,8 +125,9 @@ def render(form_id: str, ws, *, household=None, event=None, village=None, town=N
     elif spec.is_list:
         if ws is None:
             raise InputError("填写汇总类表单需要工作区", hint="在工作区目录中运行，或加 --workspace")
-        households, skipped = load_households(ws)
-        warnings += skipped
+        if households is None:
+            households, skipped = load_households(ws)
+            warnings += skipped
         cfg = ws.config
         if spec.list_scope == "village":
             if not village:

@@ -97,6 +97,7 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
     to_sign: list[int] = []
     used: dict[str, int] = {}
     folders: set[Path] = set()
+    notices: dict[str, set[tuple[str, str]]] = {}   # village -> (公示 type, start date)
     bar = progress("生成家庭记录", n) if (progress and n > 2000) else None
     if bar:
         bar.__enter__()
@@ -122,6 +123,9 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
                 if scan_rng.random() < SIGNED_SHARE:
                     to_sign.append(len(work) - 1)
             gaps.extend({"case_no": rec["case_no"], **e} for e in entries)
+            for e in rec.get("events") or []:
+                if e.get("type") in ("审核公示", "确认公示"):
+                    notices.setdefault(rec["village"], set()).add((e["type"], str(e["date"])))
             folder = ws.households_dir / rec["village"]
             if folder not in folders:
                 ensure_dir(folder)
@@ -150,6 +154,30 @@ def _generate(ws: Workspace, n: int, seed: int, profile: str, scans: bool, progr
     atomic_write_text(ws.root / PLANTED_NAME, json.dumps(planted, ensure_ascii=False, indent=2) + "\n")
     if scans:
         render_all(ws.root, work, seed, progress, font_cache=ws.paths.fonts_cache)  # as dibao build
+        write_notice_photos(ws, notices, loc, seed)
+
+
+def write_notice_photos(ws: Workspace, notices: dict[str, set[tuple[str, str]]], loc, seed: int) -> int:
+    """Village 公示照片: one photo of the notice board per publicity (two for the first of a village),
+    in scans/村级/<村>/公示照片_<开始日期>_<n>.jpg, where dibao build files them in the village volume."""
+    from archive.sample.scans import scan_seed
+    from archive.sample.synth import scan_bytes
+    from archive.volumes.village import village_scan_dir
+
+    count = 0
+    for village, batches in sorted(notices.items()):
+        folder = village_scan_dir(ws.scans_dir, village)
+        ensure_dir(folder)
+        for k, (kind, start) in enumerate(sorted(batches, key=lambda b: (b[1], b[0]))):
+            day = dt.date.fromisoformat(start)
+            for n in range(1, (3 if k == 0 else 2)):
+                rel = f"{folder.relative_to(ws.root).as_posix()}/公示照片_{day.isoformat()}_{n}.jpg"
+                place = {"county": loc.county, "town": ws.config.town, "village": village, "case_no": "",
+                         "_notice_date": day}
+                write_quick(ws.root / rel, scan_bytes("公示照片", household=place, year=day.year,
+                                                      seed=scan_seed(seed, rel), title=f"{village}{kind}"))
+                count += 1
+    return count
 
 
 def _plant_record_gaps(rng: random.Random, d: Draft, mine: list[str], config, fenxi: bool, end_year: int) -> list[dict]:

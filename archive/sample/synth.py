@@ -27,7 +27,8 @@ from archive.fsutil import atomic_write_bytes
 from archive.ids import check_char
 from archive.sample.draw import W, Page, draw_text, photocopy, text_width
 
-KINDS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "学籍证明", "入户照片", "核对报告", "照料护理协议", "银行卡", "签字表")
+KINDS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "学籍证明", "入户照片", "核对报告", "照料护理协议", "银行卡", "签字表",
+         "公示照片")
 FORMATS = ("jpeg", "png", "pdf")
 
 DPI = 150
@@ -310,20 +311,48 @@ def _visit_photo(rng: random.Random, pl: dict, year: int) -> Image.Image:
         d.rounded_rectangle([px - 80, h * 0.4, px + 80, h * 0.85], radius=30, fill=shirt)
     img = img.reduce(4).resize((w, h), Image.Resampling.BILINEAR)  # soften like a phone photo
     when = dt.datetime(year, 1 + rng.randrange(12), 1 + rng.randrange(28), 8 + rng.randrange(9), rng.randrange(60))
+    return _watermark(img, when, "入户调查", [f"{pl['county']}·{pl['town']}{pl['village']}",
+                                              f"户主：{pl['head']}  编号：{pl['case_no']}"])
+
+
+def _watermark(img: Image.Image, when: dt.datetime, label: str, lines: list[str]) -> Image.Image:
+    """A 今日水印相机-style stamp: time, date and weekday, a label, a few lines, the app's name."""
+    w, h = img.size
+    top = h - 30 - 190 - 55 * len(lines)
     ov = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(ov).rounded_rectangle([30, h - 330, 720, h - 30], radius=16, fill=150)
+    ImageDraw.Draw(ov).rounded_rectangle([30, top, 720, h - 30], radius=16, fill=150)
     img.paste((30, 30, 30), (0, 0), ov)
     d = ImageDraw.Draw(img)
-    d.rectangle([30, h - 330, 46, h - 30], fill=(250, 200, 40))
+    d.rectangle([30, top, 46, h - 30], fill=(250, 200, 40))
     white = (255, 255, 255)
-    draw_text(img, (70, h - 320), f"{when:%H:%M}", 88, white, serif=False, bold=True)
-    draw_text(img, (330, h - 300), f"{when:%Y-%m-%d}  星期{_WEEKDAYS[when.weekday()]}", 32, white, serif=False)
-    d.rounded_rectangle([330, h - 250, 490, h - 205], radius=8, fill=(250, 200, 40))
-    draw_text(img, (410, h - 228), "入户调查", 30, (30, 30, 30), serif=False, bold=True, anchor="mm")
-    draw_text(img, (70, h - 170), f"{pl['county']}·{pl['town']}{pl['village']}", 34, white, serif=False)
-    draw_text(img, (70, h - 115), f"户主：{pl['head']}  编号：{pl['case_no']}", 30, white, serif=False)
+    draw_text(img, (70, top + 10), f"{when:%H:%M}", 88, white, serif=False, bold=True)
+    draw_text(img, (330, top + 30), f"{when:%Y-%m-%d}  星期{_WEEKDAYS[when.weekday()]}", 32, white, serif=False)
+    d.rounded_rectangle([330, top + 80, 490, top + 125], radius=8, fill=(250, 200, 40))
+    draw_text(img, (410, top + 102), label, 30, (30, 30, 30), serif=False, bold=True, anchor="mm")
+    for k, line in enumerate(lines):
+        draw_text(img, (70, top + 160 + 55 * k), line, 34 if k == 0 else 30, white, serif=False)
     draw_text(img, (w - 30, h - 70), "今日水印相机", 26, white, serif=False, bold=True, anchor="ra")
     return img
+
+
+def _notice_photo(rng: random.Random, pl: dict, year: int, title: str | None) -> Image.Image:
+    """A photo of a publicity notice on the village board (no names readable), watermarked like 入户照片."""
+    w, h = 1280, 960
+    wall = tuple(rng.randrange(150, 200) for _ in range(3))
+    img = Image.blend(Image.new("RGB", (w, h), wall), _gradient(w, h), 0.3)
+    d = ImageDraw.Draw(img)
+    d.rectangle([w * 0.12, h * 0.06, w * 0.88, h * 0.62], fill=(40, 90, 60), outline=(70, 60, 50), width=14)  # board
+    d.rectangle([w * 0.22, h * 0.1, w * 0.78, h * 0.6], fill=(246, 246, 240))                                 # notice
+    draw_text(img, (w // 2, int(h * 0.16)), title or "公示", 40, (170, 20, 20), bold=True, anchor="mm")
+    for k in range(9):   # unreadable lines of the list (a phone photo from a few metres)
+        y = h * 0.23 + k * 30
+        d.rectangle([w * 0.27, y, w * (0.73 - 0.05 * (k % 3)), y + 8], fill=(120, 120, 120))
+    d.ellipse([w * 0.62, h * 0.47, w * 0.72, h * 0.58], outline=(200, 30, 30), width=6)   # the seal
+    img = img.reduce(4).resize((w, h), Image.Resampling.BILINEAR)
+    when = dt.datetime(year, 1 + rng.randrange(12), 1 + rng.randrange(28), 8 + rng.randrange(9), rng.randrange(60))
+    if pl.get("date"):
+        when = dt.datetime.combine(pl["date"], dt.time(9 + rng.randrange(8), rng.randrange(60)))
+    return _watermark(img, when, "张榜公示", [f"{pl['county']}·{pl['town']}{pl['village']}"])
 
 
 # ----------------------------------------------------------------------------- 核对报告
@@ -424,6 +453,8 @@ def render(kind: str, *, household: dict, member: dict | None = None, year: int 
     rng = random.Random(f"{seed}|{kind}|{pl['case_no']}|{(member or {}).get('name', '')}|{year}")
     if kind == "入户照片":
         return _visit_photo(rng, pl, year)
+    if kind == "公示照片":
+        return _notice_photo(rng, {**pl, "date": household.get("_notice_date")}, year, title)
     colour = kind in ("疾病诊断证明", "学籍证明", "照料护理协议", "签字表")
     p = Page(rng, mode="RGB" if colour else "L")
     who = _person(member or _head_member(household), seed)
@@ -460,7 +491,7 @@ def scan_bytes(kind: str, *, household: dict, member: dict | None = None, year: 
     if kind == "核对报告" and fmt == "pdf":
         return report_pdfs([(household, member, year or dt.date.today().year, seed)], font_cache)[0]
     return encode(render(kind, household=household, member=member, year=year, seed=seed, title=title), fmt,
-                  photo=kind == "入户照片")
+                  photo=kind in ("入户照片", "公示照片"))
 
 
 def encode(img: Image.Image, fmt: str, photo: bool = False) -> bytes:

@@ -501,9 +501,17 @@ class Builder:
         from archive.volumes.household import refresh_boxes
 
         self._orphans(all_cases, prune)
+        from archive.volumes.village import refresh_villages
+
+        try:   # village publicity volumes: their notices may need LibreOffice once more
+            self.village_volumes, self.village_files, self.village_state = refresh_villages(self)
+        finally:
+            self.close()
+            self.hashes.save()
         self.report.boxes += refresh_boxes(self.env(), self.manifests, self.report.orphans, self.report.as_dict(),
                                            changed=bool(self.report.built or self.report.removed),
-                                           village_volumes=getattr(self, "village_volumes", None))
+                                           village_volumes=self.village_volumes, village_state=self.village_state,
+                                           village_files=self.village_files)
         self._chain()
         self.report.seconds = time.monotonic() - t0
         return self.report

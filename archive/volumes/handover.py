@@ -203,18 +203,19 @@ def _box_files(out: Path, villages: set[str]) -> list[tuple[Path, str]]:
 
 
 def _village_volumes(out: Path, villages: set[str]) -> list[tuple[Path, str, dict]]:
-    """Village publicity volumes (written by the build next to the households: <村>/公示材料/)."""
+    """Village publicity volumes (archive/volumes/village.py), as build-summary.json lists them."""
+    from archive.volumes.manifest import SUMMARY_NAME
+
+    try:
+        state = json.loads((out / SUMMARY_NAME).read_text("utf-8")).get("villages") or {}
+    except (OSError, ValueError, AttributeError):
+        return []
     found = []
     for v in sorted(villages):
-        state = out / v / "公示材料" / "manifest.json"
-        try:
-            data = json.loads(state.read_text("utf-8"))
-        except (OSError, ValueError):
-            continue
-        for vol in data.get("volumes") or []:
-            src = state.parent / vol["file"]
+        for vol in (state.get(v) or {}).get("volumes") or []:
+            src = out / vol["file"]
             if src.is_file() and sha256_file(src) == vol.get("sha256"):
-                found.append((src, f"volumes/{v}/公示材料/{vol['file']}", vol))
+                found.append((src, f"volumes/{vol['file']}", vol))
     return found
 
 

@@ -446,7 +446,8 @@ def box_file(box) -> str:
 
 
 def refresh_boxes(env: HouseholdEnv, manifests: dict[str, list], orphans: list[str], last_run: dict,
-                  changed: bool, village_volumes: dict | None = None) -> int:
+                  changed: bool, village_volumes: dict | None = None, village_state: dict | None = None,
+                  village_files: dict | None = None) -> int:
     """Rewrite the box lists, spine labels and town summary whose content changed; then build-summary.json.
 
     manifests: case_no -> [(folder, manifest)]; orphans: folders (relative to the output) without a
@@ -488,6 +489,7 @@ def refresh_boxes(env: HouseholdEnv, manifests: dict[str, list], orphans: list[s
             boxes[rel] = old
         else:
             todo.append((rel, rel, key, f"{vname} 案卷脊背", lambda book, b=vboxes: book.spines(b, heading)))
+    boxes.update(village_files or {})
     wrote = False
     for rel, old in old_boxes.items():  # boxes no longer there (a village emptied, a box list of an older version)
         if rel not in boxes and not any(t[0] == rel for t in todo) and old.get("file"):
@@ -540,10 +542,12 @@ def refresh_boxes(env: HouseholdEnv, manifests: dict[str, list], orphans: list[s
     last = dict(last_run)
     last.pop("seconds", None)
     old_last = dict(state.get("last_run") or {})
-    if wrote or changed or _comparable(old_last) != _comparable(last):
+    villages_now = village_state or {}
+    if wrote or changed or _comparable(old_last) != _comparable(last) or villages_now != (state.get("villages") or {}):
         atomic_write_text(out / SUMMARY_NAME, json.dumps({
             "tool_version": __version__, "written_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "last_run": last, "boxes": boxes, "summary": summary}, ensure_ascii=False, indent=1) + "\n")
+            "last_run": last, "boxes": boxes, "summary": summary,
+            "villages": villages_now}, ensure_ascii=False, indent=1) + "\n")
     return written
 
 

@@ -41,7 +41,11 @@ def test_package_is_a_valid_bag_with_the_handover_fields(built, package):
     assert "移交清单.pdf" in tags and "bag-info.txt" in tags
     found = manifests(built["out"])
     vols = [v for _, m in found.values() for v in m["volumes"]]
-    assert bag.info["案卷数"] == str(len(vols))
+    summary = json.loads((built["out"] / "build-summary.json").read_text("utf-8"))
+    village = [v for st in summary["villages"].values() for v in st["volumes"]]
+    assert village and bag.info["案卷数"] == str(len(vols) + len(village))
+    for v in village:   # the village publicity volumes travel with the households
+        assert f"data/volumes/{v['file']}" in set(bag.payload_files())
     payload = set(bag.payload_files())
     for folder, m in found.values():
         for v in m["volumes"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -116,6 +117,8 @@ def test_boxes_one_per_village_and_retention_with_agreeing_counts(built):
     found = manifests(out)
     villages = {m["household"]["village"] for _, m in found.values()}
     volumes = {v["number"]: v for _, m in found.values() for v in m["volumes"]}
+    summary = json.loads((out / "build-summary.json").read_text("utf-8"))
+    volumes.update({v["number"]: v for st in summary["villages"].values() for v in st["volumes"]})
     listed: set[str] = set()
     for village in villages:
         boxes = sorted((out / village).glob("盒内目录_*.pdf"))

@@ -46,7 +46,7 @@ def test_each_kind_generates_a_small_usable_scan(tmp_path, kind):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dibao-tmp-")]
     im = Image.open(out)
     assert im.format == "JPEG"
-    assert im.size == ((1280, 960) if kind == "入户照片" else (1240, 1754))
+    assert im.size == ((1280, 960) if kind in ("入户照片", "公示照片") else (1240, 1754))
     assert out.stat().st_size < 200_000  # 60 households stay under ~100 MB
     res = convert_scan(out)  # the archive pipeline takes it as it is
     assert res.pages == 1 and res.notes == []

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from archive import pdfa
-from tests.build_fixture import manifests, squash
+from tests.support.build import manifests, squash
 
 pytestmark = pytest.mark.slow
 

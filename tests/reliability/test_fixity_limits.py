@@ -94,7 +94,9 @@ def test_build_uses_the_configured_limits(ws_copy):
     from archive.volumes import build
 
     cfg = _set_limits(ws_copy, max_pages_per_attachment=2, max_pixels=5_000_000)
-    assert build.scan_limits(cfg) == cfg.scan_limits()
+    builder = build.Builder(open_workspace(ws_copy))   # the one reading of [limits]: Config.scan_limits
+    assert builder.limits == cfg.scan_limits()
+    assert builder.limits.max_pages == 2 and builder.limits.max_pixels == 5_000_000
 
 
 def test_conversion_timeout_is_configurable(built_ws, ws_copy):

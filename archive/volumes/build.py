@@ -501,10 +501,15 @@ class Builder:
         from archive.volumes.household import refresh_boxes
 
         self._orphans(all_cases, prune)
-        from archive.volumes.village import refresh_villages
+        from archive.volumes.village import VillageEnv, refresh_villages
 
         try:   # village publicity volumes: their notices may need LibreOffice once more
-            self.village_volumes, self.village_files, self.village_state = refresh_villages(self)
+            villages = refresh_villages(VillageEnv(
+                self.ws, self.config, self.out, self.hashes, self.today, self.manifests, set(self.report.orphans),
+                self.forms_cache, self.fonts_cache, self.limits, self._convert))
+            self.village_volumes, self.village_files, self.village_state = (villages.rows, villages.files,
+                                                                            villages.state)
+            self.report.notes += villages.notes
         finally:
             self.close()
             self.hashes.save()

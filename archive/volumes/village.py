@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,21 +74,49 @@ def village_photos(ws, village: str) -> list[Photo]:
 
 
 @dataclass
+class VillageEnv:
+    """What making the village volumes needs from the build run (the orchestrator keeps the report):
+    the run's manifests and orphans to find the villages, and the form converter to fill notices."""
+
+    ws: object
+    config: object
+    out: Path
+    hashes: object                 # the run's scan HashCache
+    today: dt.date
+    manifests: dict                # case_no -> [(folder, manifest)]
+    orphans: set[str]              # folders (relative to out) of records that are gone
+    forms_cache: Path              # converted forms by docx key
+    fonts_cache: Path
+    limits: object                 # scan limits
+    convert: Callable[[str, bytes], Future]   # (docx key, docx bytes) -> future of the cached PDF
+
+
+@dataclass
+class VillageResult:
+    """Box rows per village [(retention, category, BoxRow)], files for build-summary "boxes"
+    {rel: record}, village state for build-summary "villages", and notes for the build report."""
+
+    rows: dict[str, list] = field(default_factory=dict)
+    files: dict[str, dict] = field(default_factory=dict)
+    state: dict[str, dict] = field(default_factory=dict)
+    notes: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class _Village:
     name: str
     records: list[tuple[str, str]] = field(default_factory=list)      # (record path, sha256)
     approvals: dict[int, list[str]] = field(default_factory=dict)     # year -> 审批类 档号 of listed households
 
 
-def _villages(builder) -> dict[str, _Village]:
-    out = builder.out
-    rep = builder.report
+def _villages(env: VillageEnv) -> dict[str, _Village]:
+    out = env.out
     found: dict[str, _Village] = {}
-    for case, entries in builder.manifests.items():
+    for case, entries in env.manifests.items():
         if not entries:
             continue
         folder, m = entries[0]
-        if folder.relative_to(out).as_posix() in rep.orphans:
+        if folder.relative_to(out).as_posix() in env.orphans:
             continue
         h = m.get("household") or {}
         v = found.setdefault(h.get("village") or folder.parent.name, _Village(h.get("village") or folder.parent.name))
@@ -104,42 +134,36 @@ def _villages(builder) -> dict[str, _Village]:
     return found
 
 
-def refresh_villages(builder) -> tuple[dict[str, list], dict[str, dict], dict[str, dict]]:
-    """Make the village volumes that changed.
-
-    Returns (box rows per village: [(retention, category, BoxRow)], files for build-summary "boxes"
-    {rel: record}, village state for build-summary "villages").
-    """
+def refresh_villages(env: VillageEnv) -> VillageResult:
+    """Make the village volumes that changed; a village whose volume fails gets a note, the others go on."""
     from archive import __version__
     from archive.volumes.household import _summary_state
     from archive.volumes.manifest import canonical, code_hash
 
     from archive.fsutil import sha256_bytes
 
-    out, cfg, ws = builder.out, builder.config, builder.ws
+    out, cfg, ws = env.out, env.config, env.ws
     old = _summary_state(out).get("villages") or {}
-    rows: dict[str, list] = {}
-    files: dict[str, dict] = {}
-    state: dict[str, dict] = {}
-    for name, v in sorted(_villages(builder).items()):
+    res = VillageResult()
+    for name, v in sorted(_villages(env).items()):
         photos = village_photos(ws, name)
-        key = sha256_bytes(canonical([v.records, v.approvals, [(p.rel, builder.hashes.sha256(p.path)) for p in photos],
+        key = sha256_bytes(canonical([v.records, v.approvals, [(p.rel, env.hashes.sha256(p.path)) for p in photos],
                                       cfg.sha256, code_hash(), __version__]))
         prev = old.get(name)
         if prev and prev.get("input") == key and all(_intact(out, f) for f in prev.get("volumes") or []):
             st = prev
         else:
             try:
-                st = {"input": key, "volumes": _make(builder, v, photos)}
+                st = {"input": key, "volumes": _make(env, v, photos)}
             except Exception as exc:  # noqa: BLE001 - a village volume never stops the households' build
                 log.warning("village volume of %s not made: %s", name, exc, exc_info=True)
-                builder.report.notes.append({"case_no": name, "note": f"{name}的公示材料卷未能生成：{exc}"})
+                res.notes.append({"case_no": name, "note": f"{name}的公示材料卷未能生成：{exc}"})
                 continue
-        state[name] = st
+        res.state[name] = st
         for vol in st["volumes"]:
-            files[vol["file"]] = {k: vol[k] for k in ("file", "input", "sha256", "size", "mtime_ns") if k in vol}
-            rows.setdefault(name, []).append((vol["retention"], vol["category"], _row(vol)))
-    return rows, files, state
+            res.files[vol["file"]] = {k: vol[k] for k in ("file", "input", "sha256", "size", "mtime_ns") if k in vol}
+            res.rows.setdefault(name, []).append((vol["retention"], vol["category"], _row(vol)))
+    return res
 
 
 def _intact(out: Path, rec: dict) -> bool:
@@ -158,18 +182,18 @@ def _row(vol: dict):
                   vol["document_pages"], "村级公示材料")
 
 
-def _load(builder, v: _Village) -> list:
+def _load(env: VillageEnv, v: _Village) -> list:
     from archive.records.load import load_record
 
     hhs = []
     for rel, _ in v.records:
-        rec = load_record(builder.ws.root / rel, builder.ws.root, builder.today)
+        rec = load_record(env.ws.root / rel, env.ws.root, env.today)
         if rec.household is not None and not any(p.severity == "error" for p in rec.problems):
             hhs.append(rec.household)
     return hhs
 
 
-def _make(builder, v: _Village, photos: list[Photo]) -> list[dict]:
+def _make(env: VillageEnv, v: _Village, photos: list[Photo]) -> list[dict]:
     """Write this village's volumes (one per year with a notice or a photo); returns their descriptions."""
     from archive import forms
     from archive.fsutil import sha256_bytes
@@ -180,8 +204,8 @@ def _make(builder, v: _Village, photos: list[Photo]) -> list[dict]:
     from archive.volumes.pages import Book, ContentsRow, RemarksInfo
     from archive.volumes.volume import Doc, assemble, number_documents, reader_of
 
-    cfg, ws, out = builder.config, builder.ws, builder.out
-    households = _load(builder, v)
+    cfg, ws, out = env.config, env.ws, env.out
+    households = _load(env, v)
     batches = sorted({(e.date, e.type) for hh in households for e in hh.events if e.type in PUBLICITY})
     years = sorted({d.year for d, _ in batches} | {p.day.year for p in photos if p.day})
     if not years:
@@ -204,15 +228,15 @@ def _make(builder, v: _Village, photos: list[Photo]) -> list[dict]:
                 notes.append(f"{day.isoformat()} {kind}单未能生成：{getattr(exc, 'message', exc)}")
                 continue
             key = docx_key(r.data)
-            pdf = builder.forms_cache / f"{key}.pdf"
+            pdf = env.forms_cache / f"{key}.pdf"
             if not pdf.is_file():
-                builder._convert(key, r.data).result()
+                env.convert(key, r.data).result()
             title = forms.catalog.get(fid).title
             entries.append(("form", (f"{title}（{day.isoformat()}）", day, pdf, fid)))
             entries += [("photo", p) for p in photos if p.day == day]
         taken = {id(p) for k, p in entries if k == "photo"}
         entries += [("photo", p) for p in photos if p.day and p.day.year == year and id(p) not in taken]
-        book = Book(font_cache=builder.cache_dir / "fonts")
+        book = Book(font_cache=env.fonts_cache)
         sections: list = []
         docs: list = []
         for kind, item in entries:
@@ -225,7 +249,7 @@ def _make(builder, v: _Village, photos: list[Photo]) -> list[dict]:
                 from archive.volumes.scans import convert_scan
 
                 try:
-                    res = convert_scan(item.path, builder.limits)
+                    res = convert_scan(item.path, env.limits)
                 except Exception as exc:  # noqa: BLE001 - an unreadable photo is listed, the others go on
                     notes.append(f"扫描件 {item.rel} 未能归档：{getattr(exc, 'message', exc)}")
                     continue

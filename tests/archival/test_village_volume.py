@@ -74,3 +74,35 @@ def test_village_volume_is_in_its_village_box(built):
         boxes = " ".join(text(p) for p in (out / name).glob("盒内目录_*.pdf"))
         for vol in st["volumes"]:
             assert squash(vol["number"]) in boxes
+
+
+def test_village_volumes_are_made_from_an_env_and_report_failures_as_notes(built, tmp_path):
+    """refresh_villages needs no Builder: it takes a VillageEnv and returns its rows, files, state and
+    notes; a village whose notice cannot be converted becomes a note and the other villages go on."""
+    import datetime as dt
+    import shutil
+    from concurrent.futures import Future
+
+    from archive.volumes.manifest import HashCache, find_manifests
+    from archive.volumes.village import VillageEnv, refresh_villages
+    from archive.workspace import open_workspace
+
+    out = tmp_path / "archive"
+    shutil.copytree(built["out"], out)
+    (out / "build-summary.json").unlink()              # no earlier village state: every village is made again
+    ws = open_workspace(built["ws"])
+    calls = []
+
+    def convert(key, data):
+        calls.append(key)
+        fut = Future()
+        fut.set_exception(RuntimeError("LibreOffice 不可用"))
+        return fut
+
+    env = VillageEnv(ws, ws.config, out, HashCache(tmp_path / "hashes.json"), dt.date.today(), find_manifests(out),
+                     set(), tmp_path / "forms", tmp_path / "fonts", ws.config.scan_limits(), convert)
+    res = refresh_villages(env)
+    expected = set(villages(built["out"]))
+    assert calls and res.state == {} and res.rows == {} and res.files == {}
+    assert {n["case_no"] for n in res.notes} == expected
+    assert all("公示材料卷未能生成" in n["note"] and "LibreOffice 不可用" in n["note"] for n in res.notes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from archive import redact
@@ -15,6 +16,8 @@ def check_char(first17: str) -> str:
 
 def birth_date(id_number: str) -> date | None:
     """Birth date encoded in an 18-character ID, or None when it is not a real date."""
+    if not str(id_number).isascii():
+        return None
     try:
         return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     except (ValueError, IndexError):
@@ -22,8 +25,11 @@ def birth_date(id_number: str) -> date | None:
 
 
 def sex(id_number: str) -> str:
-    """'男' or '女' from the 17th digit (odd: male)."""
-    return "男" if int(id_number[16]) % 2 == 1 else "女"
+    """'男' or '女' from the 17th digit (odd: male); '' when it is not a digit."""
+    c = str(id_number)[16:17]
+    if not (c.isascii() and c.isdigit()):
+        return ""
+    return "男" if int(c) % 2 == 1 else "女"
 
 
 def problems(id_number: str, today: date | None = None) -> list[tuple[str, str]]:
@@ -32,6 +38,10 @@ def problems(id_number: str, today: date | None = None) -> list[tuple[str, str]]
     A lowercase x is reported: the standard writes the check character as X.
     """
     s = id_number
+    if not s.isascii():
+        full_width = all(c.isascii() or "\uff01" <= c <= "\uff5e" for c in s)
+        what = "全角数字或字母" if full_width else "特殊字符（如上标²、下标₂、中文数字或看不见的字符）"
+        return [(f"身份证号中有{what}", "改为半角（英文输入法）数字0-9和大写X，对照身份证原件重新录入")]
     if len(s) != 18:
         return [(f"身份证号应为18位，现在是{len(s)}位", "对照身份证原件重新录入")]
     if not s[:17].isdigit() or not (s[17].isdigit() or s[17] in "Xx"):
@@ -55,7 +65,8 @@ def is_valid(id_number: str) -> bool:
 
 
 def normalize(id_number: str) -> str:
-    return id_number.strip().upper()
+    """The ID as compared for duplicates: full-width digits as half-width, spaces dropped, upper case."""
+    return "".join(unicodedata.normalize("NFKC", str(id_number)).split()).upper()
 
 
 def mask(id_number: str | None) -> str:

@@ -379,7 +379,7 @@ def _check_person_id(p, loc: str, add, today: dt.date, required: bool) -> None:
     probs = ids.problems(p.id_number, today)
     for what, fix in probs:
         add(f"{loc}.id_number", f"“{p.name}”的{what}", fix)
-    if any("18位" in w or "前17位" in w for w, _ in probs):
+    if any("18位" in w or "前17位" in w or "身份证号中有" in w for w, _ in probs):
         return
     bd = ids.birth_date(p.id_number)
     if bd and p.birth_date and bd != p.birth_date:

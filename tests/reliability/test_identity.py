@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import EXIT_CONFIG, EXIT_PROBLEMS, EXIT_USAGE
+from archive.errors import EXIT_CONFIG, EXIT_INPUT, EXIT_PROBLEMS, EXIT_USAGE
 from archive.volumes.manifest import MANIFEST_VERSION
 from tests.support import corpus
 from tests.support.checks import assert_clean_output, has_chinese
@@ -148,3 +148,38 @@ def test_mistyped_household_or_village_is_an_error(ws, option):
     assert proc.returncode == EXIT_USAGE, proc.stdout + proc.stderr
     assert option[1] in proc.stderr and has_chinese(proc.stderr)
     assert "0 户" not in proc.stdout
+
+
+@pytest.mark.parametrize("odd, words", [("²", "特殊字符"), ("３", "全角数字")])
+def test_one_odd_character_in_one_id_is_that_households_problem(ws, odd, words):
+    bad = corpus.good_record("HS-1", 1, village="黄沙村")
+    idn = bad["members"][1]["id_number"]
+    bad["members"][1]["id_number"] = idn[:10] + odd + idn[11:]
+    bad_path = write(ws / "households" / "HS-1.json", bad)
+    good_path = write(ws / "households" / "HS-2.json", corpus.good_record("HS-2", 2, village="黄沙村"))
+    proc = dibao(["validate"], cwd=ws)
+    assert proc.returncode == EXIT_PROBLEMS, proc.stdout + proc.stderr
+    assert_clean_output(proc)
+    assert "HS-1.json" in proc.stdout and "members[1].id_number" in proc.stdout and words in proc.stdout
+    assert "HS-2.json" not in proc.stdout
+    for args, path, code in ((["calc"], bad_path, EXIT_INPUT), (["calc"], good_path, 0),
+                             (["forms", "fill", "yueyang-01", "--household"], bad_path, EXIT_INPUT)):
+        proc = dibao([*args, str(path), *(["-o", str(ws.parent / "x.docx")] if "forms" in args else [])], cwd=ws)
+        assert proc.returncode == code, (args, path, proc.stdout, proc.stderr)
+        assert_clean_output(proc)
+    proc = dibao(["build", "--json"], cwd=ws, timeout=900)
+    assert_clean_output(proc)
+    failed = {f["path"]: f["reason"] for f in json.loads(proc.stdout)["failed"]}
+    assert "households/HS-1.json" in failed and words in failed["households/HS-1.json"]
+
+
+def test_full_width_digits_do_not_hide_one_id_in_two_households(ws):
+    a = corpus.good_record("HS-1", 1, village="黄沙村")
+    b = corpus.good_record("HS-2", 2, village="黄沙村")
+    b["members"][1]["id_number"] = a["members"][1]["id_number"].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    write(ws / "households" / "HS-1.json", a)
+    write(ws / "households" / "HS-2.json", b)
+    proc = dibao(["validate"], cwd=ws)
+    assert proc.returncode == EXIT_PROBLEMS
+    assert_clean_output(proc)
+    assert "也出现在" in proc.stdout, proc.stdout

@@ -21,6 +21,10 @@ from archive.errors import EXIT_INTERRUPTED, EXIT_OUTPUT, ConfigError, DibaoErro
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+from archive import clickzh  # noqa: E402 - click's usage errors in Chinese, before any command runs
+
+clickzh.install()
+
 
 class State:
     def __init__(self, workspace: Path | None, debug: bool):
@@ -49,6 +53,30 @@ class State:
             return None
 
 
+OUTPUT_PARAMS = ("out", "output", "xlsx", "pdf", "prepare", "export_xlsx", "export_pdf")
+
+
+def _guard_outputs(ctx) -> None:
+    """No output (-o, --out, --xlsx, --pdf, --prepare, --export) inside households/ or scans/:
+    those folders hold the sources, which dibao never changes."""
+    paths = [v for k, v in ctx.params.items() if k in OUTPUT_PARAMS and isinstance(v, Path)]
+    state = ctx.find_object(State)
+    if not paths or state is None:
+        return
+    ws = state.ws_or_none()
+    if ws is None:
+        return
+    from archive.errors import UsageError
+
+    for p in paths:
+        target = (Path.cwd() / p).resolve()
+        for src in (ws.households_dir, ws.scans_dir):
+            src = src.resolve()
+            if target == src or src in target.parents:
+                raise UsageError(f"输出不能写到 {src.name}/ 里：那里是源文件（家庭记录、扫描件），dibao 从不改动它们",
+                                 path=p, hint="换一个输出位置，例如工作区之外的文件夹")
+
+
 def handle_errors(fn):
     """Turn domain errors into a Chinese message and a stable exit code."""
 
@@ -57,6 +85,7 @@ def handle_errors(fn):
         ctx = click.get_current_context()
         debug = bool(ctx.find_object(State) and ctx.find_object(State).debug)
         try:
+            _guard_outputs(ctx)
             return fn(*args, **kwargs)
         except ProblemsFound as exc:
             if exc.message:

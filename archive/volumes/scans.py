@@ -448,12 +448,49 @@ def _pdf_to_a4(data: bytes, path: Path, limits: ScanLimits, notes: list[str]) ->
             check_pdf_streams(reader, limits, path)
             writer = pypdf.PdfWriter()
             for src in reader.pages:
+                if _strip_actions(src):   # before the copy: what is removed is never copied
+                    note = "已去除其中的脚本、动作或附件（JavaScript、Launch、嵌入文件等），只保留页面内容"
+                    if note not in notes:
+                        notes.append(note)
                 _place_on_a4(writer.add_page(src))
             buf = io.BytesIO()
             writer.write(buf)
         except pypdf.errors.LimitReachedError as exc:
             raise _bomb(path, limits) from exc
     return buf.getvalue(), n
+
+
+_ACTIVE_ANNOTS = frozenset({"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"})
+
+
+def _strip_actions(page) -> bool:
+    """Remove what a PDF page can do rather than show: page open/close actions (/AA), actions of
+    annotations and links (/A, /AA: JavaScript, Launch, SubmitForm…), and annotations that carry
+    files or media.  (Document-level /OpenAction, /Names JavaScript and embedded files are not
+    copied: the scan's pages go into a new document.)  True when something was removed."""
+    removed = False
+    if "/AA" in page:
+        del page["/AA"]
+        removed = True
+    annots = page.get("/Annots")
+    if annots is None:
+        return removed
+    kept = ArrayObject()
+    for ref in annots.get_object():
+        annot = ref.get_object()
+        if not isinstance(annot, DictionaryObject) or annot.get("/Subtype") in _ACTIVE_ANNOTS:
+            removed = True
+            continue
+        for key in ("/A", "/AA"):
+            if key in annot:
+                del annot[key]
+                removed = True
+        kept.append(ref)
+    if kept:
+        page[NameObject("/Annots")] = kept
+    else:
+        del page["/Annots"]
+    return removed
 
 
 def _bomb(path: Path, limits: ScanLimits, page: int | None = None) -> InputError:

@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from archive.errors import DibaoError, InputError, ToolFailed, ToolMissing
+from archive.external import children
 from archive.external.programs import find_program, install_hint
 from archive.fsutil import atomic_write_text, ensure_dir
 
@@ -82,7 +83,7 @@ def ocr_image(path, timeout: int = OCR_TIMEOUT) -> str:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     cmd = [exe, str(path), "stdout", "-l", LANG, "--psm", str(PSM)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env)
+        proc = subprocess.run(children.command(cmd), capture_output=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as exc:
         raise ToolFailed(f"文字识别超过 {timeout} 秒没有完成", path=path,
                          hint="图片可能过大或损坏；可以把它缩小后重新扫描，再运行一次") from exc
@@ -113,7 +114,7 @@ def ocr_images(paths, timeout: float = OCR_TIMEOUT) -> list[str]:
         listing = Path(fh.name)
     limit = timeout * len(paths)
     try:
-        proc = subprocess.run([exe, str(listing), "stdout", "-l", LANG, "--psm", str(PSM)],
+        proc = subprocess.run(children.command([exe, str(listing), "stdout", "-l", LANG, "--psm", str(PSM)]),
                               capture_output=True, timeout=limit, env=env)
     except subprocess.TimeoutExpired as exc:
         raise ToolFailed(f"文字识别 {len(paths)} 页超过 {limit:.0f} 秒没有完成", path=paths[0],
@@ -135,7 +136,7 @@ def rasterize_page(pdf, page: int, out_dir, dpi: int = DPI, timeout: int = RASTE
     prefix = Path(out_dir) / f"p{page}"
     cmd = [exe, "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
+        proc = subprocess.run(children.command(cmd), capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise ToolFailed(f"PDF 第 {page} 页转图片超过 {timeout} 秒", path=pdf, hint="文件可能损坏，请重新生成或重新扫描") from exc
     out = prefix.with_suffix(".png")

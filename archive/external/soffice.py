@@ -70,7 +70,8 @@ BATCH_PDF_FILTER = (
 )
 
 # Runs a batch soffice in its own session and kills that session if our process dies
-# (kill -9): the UNO driver does the same from a thread (uno_worker._watch_parent).
+# (kill -9): the UNO driver does the same from a thread (uno_worker._watch_parent).  Not started
+# through children.command: a watcher killed with its parent could no longer kill soffice.
 PARENT_WATCH = (
     'parent=$1; shift; "$@" & child=$!; '
     'while kill -0 "$child" 2>/dev/null; do kill -0 "$parent" 2>/dev/null || kill -KILL 0; sleep 0.5; done; '

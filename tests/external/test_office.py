@@ -17,6 +17,7 @@ from archive.external import soffice as office_workers
 from archive.errors import InputError, ToolFailed, ToolMissing
 from archive.external.libreoffice import Converter, convert_once, find_soffice
 from tests.support.office import make_form, pdf_text
+from tests.support.processes import wait_for
 
 from tests.support import ROOT as REPO
 NUMERALS = "一二三四五六七八九十"
@@ -56,15 +57,6 @@ def soffice_pid(workdir: Path) -> int:
     pids = [int(p) for p in done.stdout.split()]
     assert len(pids) == 1, pids
     return pids[0]
-
-
-def wait_for(condition, seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def leftovers(folder: Path) -> list[str]:

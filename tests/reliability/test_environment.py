@@ -24,6 +24,7 @@ from tests.support import corpus
 from tests.support import ROOT
 from tests.support.checks import assert_clean_output, visible_partials
 from tests.support.cli import dibao, start
+from tests.support.processes import wait_for
 from tests.support.workspaces import copy_ws, good_households, index_copy
 
 HAS_INDEX = "index" in cli.main.commands
@@ -254,15 +255,6 @@ def _popen_cli(args, cwd, env=None):
     return start(args, cwd, env)
 
 
-def _wait_for(pred, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_killed_mid_build_then_rerun(built_ws, tmp_path):
     """SIGKILL while the first build writes its first volumes (before any manifest): no partial PDF
     under a final name, sources untouched, and the rerun completes every good household."""
@@ -272,7 +264,7 @@ def test_killed_mid_build_then_rerun(built_ws, tmp_path):
     for _attempt in range(3):  # the kill must land before the first manifest.json
         shutil.rmtree(out, ignore_errors=True)
         p = _popen_cli(["build", "--jobs", "2"], ws)
-        started = _wait_for(lambda: any(out.rglob("*.pdf")) or any(out.rglob(".dibao-tmp-*")), 120)
+        started = wait_for(lambda: any(out.rglob("*.pdf")) or any(out.rglob(".dibao-tmp-*")), 120)
         _kill_group(p)
         assert started, "the build never started writing"
         if not any(out.rglob("manifest.json")):
@@ -297,7 +289,7 @@ def test_two_builds_at_once(built_ws, tmp_path):
     hang = fake_soffice(tmp_path, "sleep 1000")
     first = _popen_cli(["build", "--force"], ws, env={"DIBAO_SOFFICE": str(hang)})
     try:
-        assert _wait_for(lambda: processes_running(str(hang)) != [], 60), "first build did not start LibreOffice"
+        assert wait_for(lambda: processes_running(str(hang)) != [], 60), "first build did not start LibreOffice"
         t0 = time.monotonic()
         second = dibao(["build"], cwd=ws)
         assert second.returncode == EXIT_BUSY, second.stderr
@@ -311,7 +303,7 @@ def test_two_builds_at_once(built_ws, tmp_path):
         assert "已中断" in err.decode("utf-8") and b"Traceback" not in err
     finally:
         _kill_group(first)
-    assert _wait_for(lambda: processes_running(str(hang)) == [], 20), "LibreOffice left running after Ctrl-C"
+    assert wait_for(lambda: processes_running(str(hang)) == [], 20), "LibreOffice left running after Ctrl-C"
     # the lock dies with its process: a new build runs
     again = dibao(["build", "--household", built_ws["good_cases"][1]], cwd=ws)
     assert again.returncode in (EXIT_OK, EXIT_PROBLEMS) and "正被另一个" not in again.stderr, again.stderr
@@ -323,7 +315,7 @@ def test_killed_mid_index_then_rerun(built_ws, tmp_path):
     ws = index_copy(built_ws, tmp_path)
     before = corpus.source_hashes(ws)
     p = _popen_cli(["index"], ws)
-    _wait_for(lambda: (ws / ".dibao" / "index").exists(), 60)
+    wait_for(lambda: (ws / ".dibao" / "index").exists(), 60)
     time.sleep(1.0)
     _kill_group(p)
     done = dibao(["index"], cwd=ws)

@@ -111,13 +111,13 @@ def context_of(hh) -> tuple:
     """What archive.audit.scanlist.list_scans reads of a household, as plain values."""
     atts = tuple(tuple(getattr(a, f) for f in _ATTACHMENT) for a in hh.attachments)
     names = tuple(m.name for m in hh.members) + tuple(o.name for o in hh.obligors)
-    return (hh.case_no, atts, names, tuple(e.id for e in hh.events if e.id))
+    return (hh.case_no, atts, names, tuple(e.id for e in hh.events if e.id), hh.village)
 
 
 def context(packed: tuple) -> SimpleNamespace:
     """A stand-in household for list_scans, from context_of's values."""
-    case_no, atts, names, event_ids = packed
-    return SimpleNamespace(case_no=case_no,
+    case_no, atts, names, event_ids, village = packed
+    return SimpleNamespace(case_no=case_no, village=village,
                            attachments=[SimpleNamespace(**dict(zip(_ATTACHMENT, a))) for a in atts],
                            members=[SimpleNamespace(name=n) for n in names], obligors=[],
                            events=[SimpleNamespace(id=i) for i in event_ids])

@@ -16,9 +16,20 @@ exit year, or up to the audit year once the audit date has passed the rules'
 `annual_review_due` day of that year (else up to the year before); plus any year
 with a recorded 年度审核 or 定期核查 after the first covered year.
 
-Covered years (each_covered_year, for 入户照片 and 核对报告): the year of each
-application (a refused application was visited and checked too), the first
-covered year, and every review year.
+Covered years (each_covered_year, for 核对报告 and the monthly payment records): the year of
+each application (a refused application was visited and checked too), the first covered
+year, and every review year.
+
+Home visits (each_home_visit, for 入户照片 counted per visit, 000 二(三)): every 入户调查,
+再次调查, 年度审核 and 定期核查; the subject's year is the year of the visit's date.
+
+Periods in care (each_covered_quarter for 续保登记 at each quarter's end, 000 二(二);
+each_covered_half for the half-yearly re-check of households with unstable income, 003 §三(三)):
+a quarter counts when the household was in care at its end (start on or before it, no exit
+before it) and the audit date is past it; a half-year counts from the one after the half of
+the first covered day (that half had the approval's own visit), on the same terms.  As with
+review years, the periods of the audit's own year count only once that year's
+`annual_review_due` day has passed (default 12-31: finished years only).
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ class Subject:
     year: int | None = None
     member: str | None = None
     event: object | None = None  # the event the subject is (event iterators)
+    period: tuple | None = None  # (first day, last day) of a quarter or half-year subject
 
 
 # name -> (Chinese description, model class whose fields `field` rules may name)
@@ -61,6 +73,9 @@ ITERATORS: dict[str, tuple[str, type]] = {
     "each_periodic_check": ("每次定期核查", PeriodicCheck),
     "each_covered_year": ("每个在保年度（含纳入当年）", Household),
     "each_review_year": ("每个应年审的年度（纳入之后、已到年审截止日的在保年度）", Household),
+    "each_home_visit": ("每次入户（入户调查、再次调查、年度审核、定期核查）", Visit),
+    "each_covered_quarter": ("每个在保季度（季度末在册、审计日期已过季度末）", Household),
+    "each_covered_half": ("每个在保半年（纳入的那半年之后、审计日期已过的半年）", Household),
 }
 
 FILTERS: dict[str, str] = {
@@ -70,15 +85,20 @@ FILTERS: dict[str, str] = {
     "covered_now": "目前在保（曾纳入保障且没有退出）",
     "has_payments": "有发放记录",
     "has_application": "记录中有申请事件",
+    "unstable_income": "收入来源不固定（最近核算年度有打零工、灵活就业收入）且有劳动能力的家庭成员（003 §三(三)）",
 }
 
 EXPENSE_KINDS = ("重病", "教育", "就业")
+HOME_VISITS = ("入户调查", "再次调查", "年度审核", "定期核查")
+# 收入来源不固定: a wage paid by the day or a job without a fixed employer (003 §三(三))
+UNSTABLE_WORDS = ("零工", "灵活就业", "临时工", "打短工")
 
 EVENT_ITERATORS = {
     "each_application": ("申请",), "each_visit": ("入户调查",), "each_publicity": ("审核公示", "确认公示"),
     "objection": ("审核公示",), "each_reinvestigation": ("再次调查",), "each_decision": ("审核确认",),
     "approved": ("审核确认",), "refused": ("不予批准",), "each_annual_review": ("年度审核",),
     "each_change": ("变更",), "each_periodic_check": ("定期核查",),
+    "each_home_visit": HOME_VISITS,
 }
 
 
@@ -207,7 +227,42 @@ class Facts:
             return bool(hh.payments)
         if name == "has_application":
             return bool(self.of("申请"))
+        if name == "unstable_income":
+            return self.unstable_income
         raise KeyError(name)
+
+    @lazy
+    def unstable_income(self) -> bool:
+        hh = self.hh
+        return unstable_income([(x.year, x.wage_kind, x.item) for x in hh.incomes],
+                               [m.labor_capable for m in self.living], hh.labor_count)
+
+    def periods(self, months: int) -> list[tuple[str, str, dt.date, dt.date]]:
+        """(key, label, first day, last day) of the quarters (months=3) or halves (6) in care, see the docstring."""
+        start = self.start
+        if start is None:
+            return []
+        stop = self.exit_date
+        # like the annual review, a period is checked once its year's review is due (annual_review_due):
+        # an audit in the middle of a year asks for nothing of that year before its due day
+        m, d = self.review_due
+        horizon = self.as_of if self.as_of >= _day_of(self.as_of.year, m, d) else dt.date(self.as_of.year, 1, 1)
+        out = []
+        y, first = start.year, (start.month - 1) // months * months + 1
+        if months == 6:   # the half of the approval had its own visit: from the next half
+            y, first = (y + 1, 1) if first == 7 else (y, 7)
+        while True:
+            begin = dt.date(y, first, 1)
+            ny, nm = (y + 1, 1) if first + months > 12 else (y, first + months)
+            end = dt.date(ny, nm, 1) - dt.timedelta(days=1)
+            if end >= horizon or (stop is not None and stop < end):
+                break
+            if months == 3:
+                out.append((f"{y}Q{(first - 1) // 3 + 1}", f"{y}年第{(first - 1) // 3 + 1}季度", begin, end))
+            else:
+                out.append((f"{y}H{1 if first == 1 else 2}", f"{y}年{'上' if first == 1 else '下'}半年", begin, end))
+            y, first = ny, nm
+        return out
 
     # ------------------------------------------------------------ iterators
     def subjects(self, name: str, arg: str | None = None) -> list[Subject]:
@@ -220,10 +275,11 @@ class Facts:
             elif name == "approved":
                 evs = [e for e in evs if e.approved]
             out = []
+            by_date = name == "each_home_visit"   # a visit's photos carry the year it was made
             for e in evs:   # event_key, event_label and _event_year, inline
                 day = e.date.isoformat()
                 out.append(Subject(e.id or f"{e.type}{day}", f"{e.type} {day}", e,
-                                   e.__dict__.get("year") or e.date.year, None, e))
+                                   e.date.year if by_date else (e.__dict__.get("year") or e.date.year), None, e))
             return _dedupe(out)
         if name == "always":
             return [Subject("", "", hh)]
@@ -244,6 +300,9 @@ class Facts:
             return [Subject(*_year_texts(y), hh, y) for y in self.covered_years]
         if name == "each_review_year":
             return [Subject(*_year_texts(y), hh, y) for y in self.review_years]
+        if name in ("each_covered_quarter", "each_covered_half"):
+            return [Subject(key, label, hh, begin.year, period=(begin, end))
+                    for key, label, begin, end in self.periods(3 if name == "each_covered_quarter" else 6)]
         raise KeyError(name)
 
     def linked_event(self, subject: Subject, event_type: str):
@@ -260,6 +319,19 @@ class Facts:
         if by_year is None:
             by_year = self._last_by_year[event_type] = {_event_year(e): e for e in self.of(event_type)}
         return by_year.get(subject.year)
+
+
+def unstable_income(incomes, labor_flags, labor_count) -> bool:
+    """003 §三(三) 收入来源不固定、家庭成员有劳动能力和劳动条件: in the latest income year a wage paid
+    by the day (wage_kind 打零工, or an item naming 零工 / 灵活就业), and a living member able to work
+    (labor_capable; when no member says, labor_count > 0).  incomes: (year, wage_kind, item) tuples."""
+    if not incomes:
+        return False
+    year = max(y for y, _, _ in incomes)
+    if not any(y == year and (kind == "打零工" or any(w in item for w in UNSTABLE_WORDS)) for y, kind, item in incomes):
+        return False
+    said = [f for f in labor_flags if f is not None]
+    return any(said) if said else bool(labor_count)
 
 
 @lru_cache(maxsize=512)

@@ -116,7 +116,23 @@ def _fit(scan, subj: Subject, event_ids: tuple[str, ...] = ()) -> str | None:
         if scan.event not in event_ids:
             return None
         agree += 1
+    ev = subj.event
+    if ev is not None and scan.date is not None and scan.event is None and scan.type in DATED_PHOTOS:
+        # a dated scan (入户照片_20240512_1.jpg, a village's 公示照片_2024-05-12) belongs to the event of that
+        # day; a publicity runs from its date to its end
+        if not (ev.date <= scan.date <= (getattr(ev, "end", None) or ev.date)):
+            return None
+        agree += 1
     return "exact" if agree else "generic"
+
+
+DATED_PHOTOS = ("入户照片", "公示照片")   # taken on the day of the event (a signed form may be signed later)
+
+
+def _year_only(scan, subj: Subject) -> bool:
+    """The scan agrees with the subject by its year alone (no event, date or member of its own)."""
+    return (scan.year is not None and scan.event is None and scan.date is None
+            and (scan.member is None or subj.member is None))
 
 
 def _event_ids(subj: Subject, linked) -> tuple[str, ...]:
@@ -247,15 +263,35 @@ def _photos(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, ga
     cands = [s for s in scans if s.type in what] if scans else ()
     lo, hi = rule.min or 0, rule.max
     span = f"{lo}—{hi}" if hi else f"至少{lo}"
+    # counted per subject (per visit, per publicity): photos named by the year alone count only for a
+    # subject that is the only one of its year; with two visits in a year they cannot be told apart
+    per_year: dict[int, int] = {}
     for subj in subjects:
+        if subj.year is not None:
+            per_year[subj.year] = per_year.get(subj.year, 0) + 1
+    for subj in subjects:
+        ambiguous = 0
         if cands:
             ids = _event_ids(subj, None)
-            n = sum(1 for s in cands if _fit(s, subj, ids) == "exact"
-                    or (len(subjects) == 1 and _fit(s, subj, ids) == "generic"))
+            n = 0
+            for s in cands:
+                fit = _fit(s, subj, ids)
+                if fit == "exact":
+                    if subj.event is not None and per_year.get(subj.year, 0) > 1 and _year_only(s, subj):
+                        ambiguous += 1
+                        continue
+                    n += 1
+                elif fit == "generic" and len(subjects) == 1:
+                    n += 1
         else:
             n = 0
         if n < lo:
-            gaps.append(pack("缺照片", rule, subj, rule.category, f"现有 {n} 张，应 {span} 张"))
+            detail = f"现有 {n} 张，应 {span} 张"
+            if ambiguous:
+                detail += (f"；另有 {ambiguous} 张只写了年份，{subj.year}年有 {per_year[subj.year]} 次，"
+                           "分不出是哪一次的（文件名写上日期，如 _20240512_1）")
+            gaps.append(pack("缺照片", rule, subj, rule.category, detail,
+                             event_id=subj.event.id if subj.event is not None else None))
         elif hi is not None and n > hi:
             gaps.append(pack(REMINDER, rule, subj, rule.category, f"现有 {n} 张，超过规定的 {span} 张"))
 
@@ -280,4 +316,50 @@ def _time(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps
             gaps.append(pack("超时限", rule, subj, rule.category, problem[0], event_id=problem[1]))
 
 
-_KINDS = {"form": _form, "scan": _scan, "photos": _photos, "field": _field, "time": _time}
+def _event(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info=None) -> None:
+    """At least one recorded event of the rule's types (what) within each subject's period
+    (a quarter, a half-year, or a year)."""
+    evs = facts.of(*rule.what)
+    for subj in subjects:
+        if subj.period is not None:
+            begin, end = subj.period
+        elif subj.year is not None:
+            begin, end = dt.date(subj.year, 1, 1), dt.date(subj.year, 12, 31)
+        else:
+            begin, end = dt.date.min, facts.as_of
+        if not any(begin <= e.date <= end for e in evs):
+            gaps.append(pack("缺数据", rule, subj, rule.category,
+                             f"{begin.isoformat()} 至 {end.isoformat()} 没有{'或'.join(rule.what)}记录"))
+
+
+def _payments(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info=None) -> None:
+    """A payment record (发放记录) for every month in care of each subject year: from the month after the
+    first approval (003 §三(四): 次月开始享受) to the month of exit (下月起停发) or the month before the audit."""
+    start = facts.start
+    if start is None:
+        return
+    approvals = [e for e in facts.of("审核确认") if e.approved]
+    first = approvals[0] if approvals else None
+    if first is not None and first.start_month:
+        y0, m0 = map(int, first.start_month.split("-"))
+    else:
+        d = first.date if first is not None else start
+        y0, m0 = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
+    stop = facts.exit_date
+    last = (stop.year, stop.month) if stop is not None else None
+    before_audit = (facts.as_of.year, facts.as_of.month - 1) if facts.as_of.month > 1 else (facts.as_of.year - 1, 12)
+    if last is None or before_audit < last:
+        last = before_audit
+    paid = {p.month for p in facts.hh.payments}
+    for subj in subjects:
+        y = subj.year
+        if y is None:
+            continue
+        missing = [m for m in range(1, 13) if (y0, m0) <= (y, m) <= last and f"{y:04d}-{m:02d}" not in paid]
+        if missing:
+            gaps.append(pack("缺数据", rule, subj, rule.category,
+                             f"{y}年 {'、'.join(f'{m}月' for m in missing)} 没有发放记录（{len(missing)} 个月）"))
+
+
+_KINDS = {"form": _form, "scan": _scan, "photos": _photos, "field": _field, "time": _time, "event": _event,
+          "payments": _payments}

@@ -29,6 +29,10 @@ Kinds of requirement and the gaps they report:
     photos  min..max scans of the type per subject              -> 缺照片 (above max: 提醒)
     field   a field of the subject present (min items for lists) -> 缺数据
     time    review_deadline | refusal_notice | publicity_length  -> 超时限
+    event   a recorded event of the types in `what` (any one) within each period subject
+            (each_covered_quarter, each_covered_half, each_covered_year, each_review_year) -> 缺数据
+    payments  a payment record for every month in care of each year (what = "发放记录";
+            each_covered_year)                                  -> 缺数据
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ from archive.errors import ConfigError
 from archive.records.model import ATTACHMENT_TYPES, EVENT_TYPES, HOUSEHOLD_TYPES
 
 WORKSPACE_RULES = "audit-rules.toml"
-RULE_KINDS = ("form", "scan", "photos", "field", "time")
+RULE_KINDS = ("form", "scan", "photos", "field", "time", "event", "payments")
+PERIOD_ITERATORS = ("each_covered_quarter", "each_covered_half", "each_covered_year", "each_review_year")
 TIME_CHECKS = {
     "review_deadline": ("审核确认时限", ("each_application",)),
     "refusal_notice": ("不予批准书面告知时限", ("refused",)),
@@ -231,6 +236,17 @@ def _parse_rule(item, i: int, path: Path) -> Rule:
         if iterator not in TIME_CHECKS[check][1]:
             fail(f"时限检查 {check} 不能配合条件“{iterator}”", "when", f"写 {' 或 '.join(TIME_CHECKS[check][1])}")
         title = title or TIME_CHECKS[check][0]
+    elif kind == "event":
+        bad = [w for w in whats if w not in EVENT_TYPES]
+        if bad:
+            fail(f"事件类型“{bad[0]}”无效", "what", f"写以下之一：{'、'.join(EVENT_TYPES)}")
+        if iterator not in PERIOD_ITERATORS:
+            fail(f"事件规则不能配合条件“{iterator}”", "when", f"写 {' 或 '.join(PERIOD_ITERATORS)}")
+        title = title or "或".join(whats)
+    elif kind == "payments":
+        if iterator not in ("each_covered_year", "each_review_year"):
+            fail(f"发放记录规则不能配合条件“{iterator}”", "when", "写 each_covered_year")
+        title = title or "发放记录"
     for e in events:
         if e not in EVENT_TYPES:
             fail(f"事件类型“{e}”无效", "event", f"写以下之一：{'、'.join(EVENT_TYPES)}")

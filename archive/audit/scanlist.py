@@ -8,11 +8,37 @@ for every household, so it must stay cheap; the build uses `collect`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
-from archive.records.attachments import SCAN_EXTS, Scan, parse_name
+from archive.records.attachments import NOTICE_PHOTO_RE, SCAN_EXTS, VILLAGE_SCANS, Scan, parse_name
 from archive.records.load import attachment_path_problem
+from archive.records.model import safe_filename
+
+
+
+def village_photos(hh, root: Path, scans_root: Path | None = None) -> list[Scan]:
+    """The village's 公示照片 (one folder per village, shared by its households), dated by the notice's
+    first day, so the audit can tell which publicity of a household they show."""
+    folder = os.path.join(scans_root or os.path.join(root, "scans"), VILLAGE_SCANS, safe_filename(hh.village))
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        stem, ext = os.path.splitext(entry.name)
+        m = NOTICE_PHOTO_RE.match(stem)
+        if not m or ext.lower() not in SCAN_EXTS or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+        out.append(Scan(type="公示照片", path=Path(entry.path), rel=rel, year=day.year, date=day, origin="village"))
+    return out
 
 
 def list_scans(hh, root: Path, scans_root: Path | None = None, has_folder: bool | None = None) -> list[Scan]:
@@ -27,6 +53,7 @@ def list_scans(hh, root: Path, scans_root: Path | None = None, has_folder: bool 
         out.append(Scan(type=a.type, path=root / a.path, rel=Path(a.path).as_posix(), member=a.member,
                         year=a.year or (a.date.year if a.date else None), event=a.event, form=a.form,
                         date=a.date, title=a.title, origin="record"))
+    out.extend(village_photos(hh, root, scans_root))
     if has_folder is False:
         return out
     folder = os.path.join(scans_root or os.path.join(root, "scans"), hh.case_no)

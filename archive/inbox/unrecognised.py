@@ -38,7 +38,7 @@ def fix_for(stem: str, ext: str, folder_hint: str = "") -> str:
 
 def find(ws, households=None) -> list[Unrecognised]:
     """Every unrecognised file under scans/ (hidden files skipped), sorted by path."""
-    from archive.records.attachments import SCAN_EXTS, parse_name
+    from archive.records.attachments import NOTICE_PHOTO_RE, SCAN_EXTS, VILLAGE_SCANS, parse_name
 
     scans = Path(ws.scans_dir)
     if not scans.is_dir():
@@ -67,7 +67,12 @@ def find(ws, households=None) -> list[Unrecognised]:
             if shown != rel:   # a name written in another encoding (GBK from an old Windows share)
                 out.append(Unrecognised(shown, "文件名不是 UTF-8 编码，无法读取", "在电脑上重新命名（按命名规则）后放回"))
                 continue
-            if not rel_dir:
+            if rel_dir and rel_dir[0] == VILLAGE_SCANS:   # a village's own papers: its 公示照片
+                if not (len(rel_dir) == 2 and ext.lower() in SCAN_EXTS and NOTICE_PHOTO_RE.match(stem)):
+                    out.append(Unrecognised(rel, f"{VILLAGE_SCANS}文件夹只放各村的公示照片",
+                                            f"命名为 公示照片_<公示开始日期>_<序号>{ext or '.jpg'}（如 公示照片_2024-05-12_1.jpg），"
+                                            f"放在 scans/{VILLAGE_SCANS}/<村名>/ 下"))
+            elif not rel_dir:
                 out.append(Unrecognised(rel, "不在任何家庭的文件夹中",
                                         f"放进 scans/<对象编号>/ 并{fix_for(stem, ext)}；{INBOX_HINT}"))
             elif hh is None:

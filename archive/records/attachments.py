@@ -28,6 +28,8 @@ from pathlib import Path
 from archive.fsutil import display_path, regular_file_problem, utf8_name
 from archive.records.model import ATTACHMENT_TYPES, Household
 
+VILLAGE_SCANS = "村级"   # scans/村级/<村>/: a village's own papers (公示照片_<开始日期>_<n>.jpg), shared by its households
+NOTICE_PHOTO_RE = re.compile(r"^公示照片_(\d{4})-(\d{2})-(\d{2})(?:_\d{1,3})?$")   # stem of a village's notice photo
 SCAN_EXTS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
 FORM_ID_RE = re.compile(r"^[a-z]+-\d{2}$")
 COPY_RE = re.compile(r"^副本(\d{1,2})$")

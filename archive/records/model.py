@@ -338,17 +338,29 @@ class PeriodicCheck(_Event):
     conclusion: Text = Field(title="调查结论")
 
 
+class Renewal(_Event):
+    """续保登记（000 二(二)：每季度末对在册低保对象进行续保登记，及时了解低保对象最新的家庭情况及联系方式）。"""
+
+    type: Literal["续保登记"]
+    registrar: Name | None = Field(None, title="登记人")
+    phone: ShortText | None = Field(None, title="联系电话（核实后的）")
+    changed: bool | None = Field(None, title="家庭情况有无变化")
+    situation: Text | None = Field(None, title="家庭情况")
+
+
 class Exit(_Event):
     type: Literal["退出"]
     reason: Text = Field(title="退出原因")
 
 
 Event = Annotated[
-    Union[Application, Visit, Publicity, Reinvestigation, Decision, Refusal, AnnualReview, Change, PeriodicCheck, Exit],
+    Union[Application, Visit, Publicity, Reinvestigation, Decision, Refusal, AnnualReview, Change, PeriodicCheck, Renewal,
+          Exit],
     Field(discriminator="type"),
 ]
 
-EVENT_TYPES = ("申请", "入户调查", "审核公示", "确认公示", "再次调查", "审核确认", "不予批准", "年度审核", "变更", "定期核查", "退出")
+EVENT_TYPES = ("申请", "入户调查", "审核公示", "确认公示", "再次调查", "审核确认", "不予批准", "年度审核", "变更", "定期核查",
+               "续保登记", "退出")
 
 ATTACHMENT_TYPES = (
     "户口簿", "身份证", "残疾证", "疾病诊断证明", "医疗费用票据", "学籍证明", "学费证明",

@@ -445,12 +445,60 @@ class HistoryMaker:
                            "reason": f"全家于{y}年随子女迁往外地居住，户籍已迁出本{self.loc.town[-2:]}，"
                                      f"不再符合在本地享受条件，自{ny}年{nm}月起停止保障。"})
             prev = amount
+        if sc.type in ("城市低保", "农村低保"):
+            self._half_yearly(draft, dec_d, exit_d)
+            if self.config.profile == "ezhou":
+                self._renewals(draft, dec_d, exit_d)
         ev.sort(key=lambda e: e["date"])
         if sc.type in ("城市低保", "农村低保", "特困"):
             self._payments(rec, draft, (start_y, start_m), change_month, exit_d)
         if sc.type == "特困":
             basic, care = self.tekun_amount(last, area, draft.facts["self_care"])
             rec["extreme_poverty"]["basic_living_fee"] = _d(basic)
+
+    def _half_yearly(self, draft: Draft, approved: dt.date, exit_d: dt.date | None) -> None:
+        """003 §三(三): a household with unstable income and members able to work is re-checked every half
+        year; add a 定期核查 to each half-year after the approval's that has no home visit (the audit's rule)."""
+        from archive.audit.conditions import HOME_VISITS, unstable_income
+
+        rec = draft.record
+        if not unstable_income([(x["year"], x.get("wage_kind"), x["item"]) for x in rec["incomes"]],
+                               [m.get("labor_capable") for m in rec["members"] if not m.get("death_date")],
+                               rec.get("labor_count")):
+            return
+        y, h = (approved.year, 2) if approved.month <= 6 else (approved.year + 1, 1)
+        while True:
+            end = dt.date(y, 6, 30) if h == 1 else dt.date(y, 12, 31)
+            if y > self.end_year or (exit_d is not None and exit_d < end):
+                break
+            months = (4, 6) if h == 1 else (10, 12)
+            visited = any(e["type"] in HOME_VISITS and months[0] - 3 <= int(e["date"][5:7]) <= months[1]
+                          and int(e["date"][:4]) == y for e in rec["events"])
+            if not visited:
+                d = _workday_on_or_after(dt.date(y, self.rng.randint(*months), self.rng.randint(1, 20)))
+                rec["events"].append({"type": "定期核查", "date": d.isoformat(), "investigators": self.pair(),
+                                      "situation": "收入来源不固定，家庭成员有劳动能力，按规定半年入户复核一次；"
+                                                   "家庭成员、收入和住房情况无明显变化。",
+                                      "conclusion": "家庭经济状况符合保障条件，继续保障。"})
+            y, h = (y, 2) if h == 1 else (y + 1, 1)
+
+    def _renewals(self, draft: Draft, approved: dt.date, exit_d: dt.date | None) -> None:
+        """000 二(二): 每季度末对在册低保对象进行续保登记 — one 续保登记 in the last weeks of each quarter
+        the household is on the register at its end."""
+        rec = draft.record
+        y, q = approved.year, (approved.month - 1) // 3 + 1
+        while y <= self.end_year:
+            last_month = q * 3
+            end = dt.date(y + (q == 4), (last_month % 12) + 1, 1) - dt.timedelta(days=1)
+            if exit_d is not None and exit_d < end:
+                break
+            d = dt.date(y, last_month, self.rng.randint(15, 25))
+            if d < approved:
+                d = min(end, approved + dt.timedelta(days=1))
+            rec["events"].append({"type": "续保登记", "date": d.isoformat(), "registrar": self.loc.staff[0],
+                                  "phone": rec.get("phone"), "changed": False,
+                                  "situation": "家庭人口、收入和联系方式无变化。"})
+            y, q = (y, q + 1) if q < 4 else (y + 1, 1)
 
     def _amount(self, sc: Scenario, calc, area: str, draft: Draft, year: int) -> tuple[Decimal, Decimal]:
         if sc.type == "特困":

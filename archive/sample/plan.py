@@ -159,13 +159,15 @@ def pick_kinds(rng: random.Random, d: Draft, k: int, scans: bool, fenxi: bool, u
 # ------------------------------------------------------------------ record-level gaps
 
 def remove_review(rng: random.Random, d: Draft, form: str) -> dict:
-    """Before event ids are given: drop one year's annual review (its photos and 核对报告 stay)."""
+    """Before event ids are given: drop one year's annual review, with any half-yearly re-check of that
+    year (its photos and 核对报告 stay; the half-years left without a visit answer this gap too)."""
     y = rng.choice(d.review_years)
     evs = d.record["events"]
-    idx = next(i for i, e in enumerate(evs) if e["type"] in ("年度审核", "定期核查") and
-               (e.get("year") or int(e["date"][:4])) == y)
-    ev_type = evs[idx]["type"]
-    del evs[idx]
+    gone = [i for i, e in enumerate(evs) if e["type"] in ("年度审核", "定期核查") and
+            (e.get("year") or int(e["date"][:4])) == y]
+    ev_type = next((evs[i]["type"] for i in gone if evs[i]["type"] == "年度审核"), evs[gone[0]]["type"])
+    for idx in reversed(gone):
+        del evs[idx]
     d.facts.setdefault("removed_reviews", set()).add(y)
     return {"kind": "missing_annual_review", "year": y, "form": form, "event_type": ev_type}
 

@@ -7,14 +7,15 @@ of every form (about a third get some), so 待签字归档 is not planted: that 
 without scans is compared on the record kinds only (compared_kinds).
 
 Planted entry kind            audit finding that answers it
-    missing_annual_review     缺表 of the annual-review form rule, same year
+    missing_annual_review     缺表 of the annual-review form rule, same year (and 缺数据 of a half-yearly
+                              re-check rule for a half of that year left without a visit)
     missing_field             缺数据 of a field rule naming that field (same member / event)
     late_review               超时限 review_deadline
     late_refusal_notice       超时限 refusal_notice, same event
     short_publicity           超时限 publicity_length, same event
     missing_scan / missing_disability_certificate / missing_check_report
                               缺扫描件 of a rule whose `what` holds that scan type (same member / year)
-    missing_photos            缺照片, same year
+    missing_photos            缺照片 of the visits of that year
     over_standard             flag 应退尽退, same year
     payment_mismatch          flag 发放金额不符 covering that month
 """
@@ -57,7 +58,10 @@ def answers(entry: dict, item, rules) -> bool:
     g: Gap = item
     rule = rules.by_id(g.rule)
     if kind == "missing_annual_review":
-        # every form printed from the missing review (yueyang-01 and yueyang-03 alike) is missing with it
+        # every form printed from the missing review (yueyang-01 and yueyang-03 alike) is missing with it,
+        # and a half-year it leaves without a re-check (003 §三(三)) too
+        if rule.kind == "event":
+            return g.kind == "缺数据" and g.year == entry["year"] and entry.get("event_type") in rule.what
         return g.kind == "缺表" and g.year == entry["year"] and (
             g.form == entry["form"] or entry.get("event_type") in rule.event)
     if kind == "missing_field":

@@ -3,7 +3,7 @@
 File names follow archive/records/attachments.py inside scans/<对象编号>/:
     户口簿.jpg (some .pdf)            身份证_<成员>.jpg (every member)
     残疾证_<成员>.jpg (disabled)       疾病诊断证明_<成员>_<年>.pdf / 学籍证明_<成员>_<年>.jpg (each deducted expense)
-    入户照片_<年>_<n>.jpg (3–5 a year) 核对报告_<年>.pdf (every active year, text layer)
+    入户照片_<年>_<n>.jpg (3–5 a visit; 入户照片_<年月日>_<n>.jpg in a year of several visits) 核对报告_<年>.pdf (every active year, text layer)
     照料护理协议.pdf (分散供养 特困)     银行卡.jpg (households paid monthly)
     签字表_<表单编号>[_<年>|_<事件编号>].jpg (signed forms, about a third of the households)
 """
@@ -50,6 +50,17 @@ def photo_count(rng: random.Random) -> int:
     return rng.choices((3, 4, 5), weights=(70, 20, 10))[0]
 
 
+def visits_by_year(rec: dict) -> dict[int, list[str]]:
+    """Dates (ISO) of the home visits of each year (入户调查, 再次调查, 年度审核, 定期核查)."""
+    from archive.audit.conditions import HOME_VISITS
+
+    out: dict[int, list[str]] = {}
+    for e in rec["events"]:
+        if e["type"] in HOME_VISITS:
+            out.setdefault(int(e["date"][:4]), []).append(e["date"])
+    return {y: sorted(v) for y, v in out.items()}
+
+
 def plan(rng: random.Random, d: Draft, profile: str, review_form: str, review_form_tekun: str) -> list[ScanJob]:
     rec = d.record
     base = f"scans/{rec['case_no']}/"
@@ -70,9 +81,16 @@ def plan(rng: random.Random, d: Draft, profile: str, review_form: str, review_fo
             jobs.append(ScanJob(base + f"疾病诊断证明_{x['member']}_{x['year']}.pdf", "疾病诊断证明", m, x["year"], "pdf"))
         elif x["kind"] == "教育":
             jobs.append(ScanJob(base + f"学籍证明_{x['member']}_{x['year']}.jpg", "学籍证明", m, x["year"], "jpeg"))
+    visits = visits_by_year(rec)
     for y in d.active_years:
-        for k in range(1, photo_count(rng) + 1):
-            jobs.append(ScanJob(base + f"入户照片_{y}_{k}.jpg", "入户照片", None, y, "jpeg"))
+        days = visits.get(y, [])
+        if len(days) <= 1:   # one visit (or none recorded): the photos are named by the year
+            for k in range(1, photo_count(rng) + 1):
+                jobs.append(ScanJob(base + f"入户照片_{y}_{k}.jpg", "入户照片", None, y, "jpeg"))
+        else:                # several: by the visit's date, so the audit counts 3—5 per visit (000 二(三))
+            for day in days:
+                for k in range(1, photo_count(rng) + 1):
+                    jobs.append(ScanJob(base + f"入户照片_{day.replace('-', '')}_{k}.jpg", "入户照片", None, y, "jpeg"))
         jobs.append(ScanJob(base + f"核对报告_{y}.pdf", "核对报告", None, y, "pdf"))
     ep = rec.get("extreme_poverty") or {}
     if ep.get("care_mode") == "分散供养":
@@ -254,7 +272,10 @@ def apply_scan_gap(rng: random.Random, jobs: list[ScanJob], kind: str, d: Draft)
         drop(lambda j: j.kind == "残疾证" and j.member["name"] == p.name)
         return {"kind": "missing_disability_certificate", "what": "残疾证", "member": p.name}
     if kind == "missing_photos":
-        y = rng.choice(d.active_years)
+        visits = visits_by_year(d.record)
+        years = [y for y in d.active_years if len(visits.get(y, ())) == 1] or \
+            [y for y in d.active_years if visits.get(y)]   # a year with a visit, whose photos the audit counts
+        y = rng.choice(years)
         keep = rng.choice((0, 2))
         photos = [j for j in jobs if j.kind == "入户照片" and j.year == y]
         gone = set(id(j) for j in photos[keep:])

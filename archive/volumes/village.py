@@ -23,11 +23,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.records.attachments import VILLAGE_SCANS
 from archive.records.model import safe_filename
 
 log = logging.getLogger("dibao.build")
 
-VILLAGE_SCANS = "村级"
 FOLDER = "公示材料"
 PHOTO_RE = re.compile(r"公示照片_(\d{4}-\d{2}-\d{2})")
 PUBLICITY = ("审核公示", "确认公示")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.support.audit import AS_OF, complete_record, complete_workspace, write_record
+from tests.support.audit import AS_OF, add_notice_photos, complete_record, complete_workspace, write_record
 
 
 def run(ws, *args):
@@ -21,6 +21,7 @@ def ws3(tmp_path):
     a, b, c = recs
     c["village"] = "西关村"                                   # a second village
     write_record(ws, c)
+    add_notice_photos(ws, c)                                  # its notices hang in its own village
     (ws.households_dir / "东关村" / "YA-003.json").unlink()
     (ws.scans_dir / "YA-001" / "户口簿.jpg").unlink()
     (ws.scans_dir / "YA-001" / "签字表_fenxi-09.pdf").unlink()

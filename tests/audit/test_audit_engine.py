@@ -40,7 +40,7 @@ def test_each_kind_of_gap(ws1):
     ws, rec = ws1
     scans = ws.scans_dir / rec["case_no"]
     (scans / "签字表_fenxi-04.pdf").unlink()                      # 待签字归档
-    (scans / "入户照片_2025_3.jpg").unlink()                      # 缺照片
+    (scans / "入户照片_2024_3.jpg").unlink()                      # 缺照片 (of the 2024 visit e2)
     (scans / "户口簿.jpg").unlink()                               # 缺扫描件
     wife = rec["members"][1]
     del wife["id_number"]                                         # 缺数据
@@ -55,7 +55,7 @@ def test_each_kind_of_gap(ws1):
     got = keyed(gaps_of(audit(ws)))
     assert got == {
         ("待签字归档", "入户调查表", "e2"),
-        ("缺照片", "入户照片", "2025"),
+        ("缺照片", "入户照片", "e2"),
         ("缺扫描件", "户口簿", ""),
         ("缺数据", "身份证号", wife["name"]),
         ("缺表", "年审表", "2025"),
@@ -140,7 +140,7 @@ def test_annual_review_due_only_after_the_year(ws1):
     assert audit(ws, as_of=dt.date(2026, 11, 30)).clean           # 2026 not over: not yet required
     r = audit(ws, as_of=dt.date(2027, 1, 5))
     got = keyed(gaps_of(r))
-    assert ("缺表", "年审表", "2026") in got and ("缺照片", "入户照片", "2026") in got
+    assert ("缺表", "年审表", "2026") in got and ("缺数据", "发放记录", "2026") in got   # photos go with visits
     assert ("缺扫描件", "核对报告", "2026") in got
 
 

@@ -19,7 +19,7 @@ def flags(ws, case_no="YA-001"):
 
 def test_every_flag_kind_has_its_basis():
     assert set(FLAG_SOURCES) == set(FLAG_KINDS) and all(FLAG_SOURCES.values())
-    assert Flag("死亡未减员", "x", "y").source.startswith("000 二(二)")
+    assert Flag("死亡未减员", "x", "y").source.startswith("000 二(一)")
 
 
 def test_decided_amount_differs_from_computed(tmp_path):
@@ -50,7 +50,7 @@ def test_review_with_one_investigator(tmp_path):
     rec["events"][5]["investigators"] = ["郭建平"]
     write_record(ws, rec)
     got = [f for f in flags(ws) if f.kind == "调查人数不足"]
-    assert len(got) == 1 and "定期核查（2025-05-10）只有 1 名" in got[0].detail and "不少于2名" in got[0].source
+    assert len(got) == 1 and "定期核查（2025-05-10）只有 1 名" in got[0].detail and "不少于 2 名" in got[0].source
 
 
 def test_edge_household_over_band_flagged_tekun_not_income_tested(tmp_path):

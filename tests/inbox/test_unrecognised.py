@@ -36,3 +36,16 @@ def test_audit_reports_unrecognised_files_and_exits_nonzero(tmp_path):
     assert res.exit_code == 1
     assert "未识别的文件（4 个" in res.output and "scans/Scan0001.pdf" in res.output
     assert "IMG_20240305_101522.jpg" in res.output
+
+
+def test_village_notice_photos_are_filed_not_unrecognised(tmp_path):
+    """scans/村级/<村>/公示照片_<开始日期>_<n>.jpg is the village volume's (and the audit's) 公示照片; anything
+    else in 村级 is named with the rule for it."""
+    from archive.inbox.unrecognised import find
+
+    ws = _ws(tmp_path)
+    write(ws.root / "scans/村级/东关村/公示照片_2024-03-01_1.jpg", b"\xff\xd8\xff\xe0 photo")
+    write(ws.root / "scans/村级/东关村/IMG_0001.jpg", b"\xff\xd8\xff\xe0 photo")
+    got = {u.rel: (u.why, u.fix) for u in find(ws)}
+    assert "scans/村级/东关村/公示照片_2024-03-01_1.jpg" not in got
+    assert "公示照片_2024-05-12_1.jpg" in got["scans/村级/东关村/IMG_0001.jpg"][1]

@@ -60,7 +60,7 @@ SCANS = ("户口簿.jpg", "身份证_{head}.jpg", "身份证_{wife}.jpg",
          "入户照片_2025_1.jpg", "入户照片_2025_2.jpg", "入户照片_2025_3.jpg",
          "核对报告_2024.pdf", "核对报告_2025.pdf",
          "签字表_fenxi-01.pdf", "签字表_fenxi-02.pdf", "签字表_fenxi-03.pdf", "签字表_fenxi-04.pdf",
-         "签字表_fenxi-09.pdf", "签字表_fenxi-12_2025.pdf")
+         "签字表_fenxi-09.pdf", "签字表_fenxi-12_2025.pdf", "银行卡.jpg")
 
 
 def make_workspace(root: Path, profile: str = "fenxi"):
@@ -75,7 +75,18 @@ def write_record(ws, rec: dict) -> Path:
     return path
 
 
-def add_scans(ws, rec: dict, names=SCANS) -> Path:
+def add_notice_photos(ws, rec: dict) -> None:
+    """The village's 公示照片 of each publicity of the record (scans/村级/<村>/公示照片_<开始日期>_1.jpg)."""
+    folder = ws.scans_dir / "村级" / rec["village"]
+    folder.mkdir(parents=True, exist_ok=True)
+    for e in rec["events"]:
+        if e["type"] in ("审核公示", "确认公示"):
+            (folder / f"公示照片_{e['date']}_1.jpg").write_bytes(b"\xff\xd8\xff\xe0 notice")
+
+
+def add_scans(ws, rec: dict, names=SCANS, notice_photos: bool = True) -> Path:
+    if notice_photos:
+        add_notice_photos(ws, rec)
     folder = ws.scans_dir / rec["case_no"]
     folder.mkdir(parents=True, exist_ok=True)
     head, wife = rec["members"][0]["name"], rec["members"][1]["name"]

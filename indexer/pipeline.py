@@ -15,9 +15,10 @@ from pathlib import Path
 
 from archive.errors import ConfigError, InputError, ToolMissing
 from archive.fsutil import sha256_bytes
-from archive.volumes.manifest import Document, Manifest, load_manifest, manifest_paths
+from archive.volumes.manifest import SUMMARY_NAME, Document, Manifest, load_manifest, manifest_paths
 from archive.workspace import workspace_paths_of
 from indexer import analysis
+from indexer.archive_files import FILE_GROUP, PHOTO_TYPES, ArchiveFile, archive_files
 from indexer.engine import Doc
 from indexer.extract import start_pdf_pages
 from indexer.index import META_FILE, STATE_FILE, IndexVersionError, available_backends, open_index, rebuild_index
@@ -44,6 +45,7 @@ class IndexStats:
     problems: list = field(default_factory=list)   # [{"path": ..., "reason": ...}] in Chinese
     repaired: str = ""    # why the index was rebuilt on its own (damaged, other version), in Chinese
     corrected: int = 0    # known OCR misspellings of workspace words corrected (indexer.vocab)
+    files: int = 0        # village volumes, box lists, spine labels, summary (indexer.archive_files) re-read
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -73,9 +75,6 @@ def _fingerprint(manifest_path: Path, manifest: Manifest) -> dict:
         except OSError:
             files[vol.file] = None
     return {"manifest": sha256_bytes(manifest_path.read_bytes()), "files": files}
-
-
-PHOTO_TYPES = ("入户照片", "公示照片")
 
 
 def household_docs(manifest_path: Path, manifest: Manifest, cache: OcrCache, root: Path,
@@ -276,6 +275,7 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
                 finish_first()
         while window:
             finish_first()
+        _index_archive_files(ix, archive_dir, manifests, cache, pool, ws, ocr_photos, stats)
         # A household whose manifest is unreadable keeps its old pages (folder name starts with 对象编号).
         gone = [g for g in ix.state if g.startswith(ARCHIVE_GROUP) and g not in seen
                 and g[len(ARCHIVE_GROUP):] not in broken]
@@ -307,6 +307,57 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
         raise ToolMissing(f"{unread} 页扫描件没有识别文字：{what}。其余内容已编入索引，装好后再运行 dibao index 会补上",
                           hint=first_hint)
     return stats
+
+
+def _index_archive_files(ix, archive_dir: Path, manifests, cache: OcrCache, pool: OcrPool, root: Path,
+                         ocr_photos: bool, stats: IndexStats) -> None:
+    """Village publicity volumes, box lists, spine labels and the summary (indexer.archive_files):
+    re-read when changed, removed from the index when the build no longer lists them."""
+    files, known = archive_files(archive_dir)
+    towns = {m.household.village: m.household.town or "" for _, m in manifests}
+    wanted = set()
+    for f in files:
+        fp = f.fingerprint()
+        if fp is None:   # listed but gone: dibao verify reports it; its pages leave the index
+            continue
+        fp["ocr_photos"] = bool(ocr_photos)
+        wanted.add(f.group)
+        if ix.state.get(f.group) == fp:
+            continue
+        docs, problems, complete = _file_docs(f, cache, pool, root, ocr_photos, towns.get(f.village, ""))
+        stats.problems.extend(problems)
+        stats.pages += ix.replace(f.group, docs, fingerprint=fp if complete else dict(fp, incomplete=True))
+        stats.files += 1
+    if not known:
+        stats.problems.append({"path": str(Path(archive_dir) / SUMMARY_NAME),
+                               "reason": "卷宗汇总文件无法读取，村级公示材料、盒内目录和汇总表的索引没有更新；"
+                                         "请重新运行 dibao build"})
+    else:
+        for group in [g for g in ix.state if g.startswith(FILE_GROUP) and g not in wanted]:
+            ix.delete(group)
+
+
+def _file_docs(f: ArchiveFile, cache: OcrCache, pool: OcrPool, root: Path, ocr_photos: bool,
+               town: str) -> tuple[list[Doc], list, bool]:
+    owner, force, skip = f.page_meta(ocr_photos)
+    try:
+        pending = start_pdf_pages(f.pdf, cache, pool, force_ocr=force, skip_ocr=skip)
+    except InputError as exc:
+        return [], [{"path": str(f.pdf), "reason": exc.message}], False
+    failures: list = []
+    texts = pending.result(failures)
+    problems = [{"path": str(f.pdf), "reason": f"第 {p} 页没有识别出文字（{e.message}）；下次运行 dibao index 会再试",
+                 "kind": "tool_missing" if isinstance(e, ToolMissing) else "ocr_failed", "pages": 1}
+                for p, e in failures]
+    rel = _rel(f.pdf, root)
+    docs = []
+    for i, text in enumerate(texts, start=1):
+        d = owner.get(i) or Document()
+        year = d.year or (int(str(d.date)[:4]) if str(d.date or "")[:4].isdigit() else f.year)
+        docs.append(Doc(id=f"{f.group}/p{i}", group=f.group, text=text, village=f.village, town=town,
+                        category=f.category, title=d.title or f.title, date=str(d.date or ""), year=year,
+                        path=rel, page=i, source="archive"))
+    return docs, problems, not failures
 
 
 def _mtime(p: Path) -> float:

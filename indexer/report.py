@@ -65,6 +65,7 @@ def format_stats(stats) -> str:
     s = stats
     text = (f"索引已更新（{s.backend}）：新增 {s.added} 户，更新 {s.updated} 户，移除 {s.removed} 户，未变 {s.unchanged} 户；"
             f"写入 {s.pages} 页；文字识别 {s.ocr_pages} 页，用缓存 {s.ocr_cached} 页"
+            + (f"；村级公示材料、盒内目录等 {s.files} 个文件重新编入" if getattr(s, "files", 0) else "")
             + (f"；按工作区词表纠正识别错字 {s.corrected} 处" if getattr(s, "corrected", 0) else "")
             + f"；用时 {s.seconds} 秒")
     head = [f"原索引无法使用（{s.repaired}），已自动重建"] if getattr(s, "repaired", "") else []

@@ -463,8 +463,10 @@ def _search(app: WebApp, user, q: str, limit: int = 20):
         for hit in result.hits:
             if hit.village and not user.sees(hit.village):
                 continue
-            g = groups.setdefault(hit.household or "（未对应到户）",
-                                  {"case": hit.household, "head": hit.head, "village": hit.village, "files": {}})
+            level = not hit.household and hit.source == "archive" and bool(hit.village)   # village volume, box list
+            g = groups.setdefault(hit.household or (f"村级:{hit.village}" if level else "（未对应到户）"),
+                                  {"case": hit.household, "head": hit.head, "village": hit.village, "files": {},
+                                   "village_level": level})
             rel = ""
             try:
                 rel = Path(hit.pdf_path).resolve().relative_to(app.ws.root.resolve()).as_posix()

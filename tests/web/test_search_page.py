@@ -76,3 +76,21 @@ def test_search_groups_previews_and_exports(ws_dir):
     pdf = shared.get("/search/export.pdf", params={"q": "入户调查"})
     own = sum(1 for rec in recs if rec["village"] == recs[0]["village"])
     assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 2 * own
+
+
+def test_village_volume_hits_are_grouped_under_their_village(ws_dir):
+    """A village publicity volume's page (indexer.archive_files: no household, its village) is listed
+    under the village, not as an unattached historical file."""
+    ws = open_workspace(ws_dir)
+    village = json.loads(ws.record_paths()[0].read_text("utf-8"))["village"]
+    paths = workspace_paths(ws.root)
+    ix = open_index(paths["index"], "auto", key=paths["key"], root=ws.root)
+    rel = f"archive/{village}/公示材料/2025年公示材料.pdf"
+    ix.replace(f"f/{rel}", [Doc(id=f"f/{rel}/p3", group=f"f/{rel}", village=village, category="审批类",
+                                title="最低生活保障对象确认公示单（2025-03-08）", year=2025, path=rel, page=3,
+                                text="最低生活保障对象确认公示单 经确认以下家庭纳入最低生活保障范围")])
+    ix.commit()
+    ix.close()
+    r = TestClient(create_app(ws, require_login=False)).get("/search", params={"q": "确认公示单"})
+    assert r.status_code == 200
+    assert f"{village}村级档案（公示材料、盒内目录）" in r.text and "未对应到户的历史档案" not in r.text

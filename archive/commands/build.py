@@ -62,6 +62,8 @@ def build(state, out, jobs, village, case_no, prune, force, as_json):
                        + "、".join(rep.incomplete[:10]) + ("等" if len(rep.incomplete) > 10 else ""))
         for p in rep.problems:
             click.echo(f"  扫描件无法归档 [{p['case_no']}] {p['path']}：{p['reason']}")
+        for w in rep.warnings:
+            click.echo(f"  注意：{w}")
         for n in rep.notes[:20]:
             click.echo(f"  未归档 [{n['case_no']}] {n['note']}")
         if len(rep.notes) > 20:

@@ -41,6 +41,7 @@ from archive.fsutil import atomic_write_text, ensure_dir, read_regular, remove_s
 from archive.volumes.manifest import (MANIFEST_NAME, OUT_MARKER, SUMMARY_NAME, HashCache, canonical, docx_key,
                                       file_inputs, find_manifests, household_folder, input_hash, outputs_intact,
                                       read_manifest, template_key, Manifest)
+from archive.volumes import formcache
 
 log = logging.getLogger("dibao.build")
 
@@ -67,6 +68,7 @@ class BuildReport:
     incomplete: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)   # unreadable scans: {case_no, path, reason}
     notes: list[dict] = field(default_factory=list)      # files not filed (naming): {case_no, note}
+    warnings: list[str] = field(default_factory=list)    # run-wide (a cached form that did not match its seal)
     pages: int = 0
     converted: int = 0       # forms converted by LibreOffice in this run
     cached: int = 0          # forms taken from the cache
@@ -79,7 +81,8 @@ class BuildReport:
         return {
             "out": str(self.out), "total": self.total, "built": len(self.built), "built_households": self.built,
             "unchanged": self.unchanged, "failed": [f.__dict__ for f in self.failed],
-            "incomplete": self.incomplete, "problems": self.problems, "notes": self.notes, "pages": self.pages,
+            "incomplete": self.incomplete, "problems": self.problems, "notes": self.notes,
+            "warnings": self.warnings, "pages": self.pages,
             "forms_converted": self.converted, "forms_cached": self.cached,
             "orphans": self.orphans, "removed": self.removed, "seconds": round(self.seconds, 2),
         }
@@ -261,7 +264,9 @@ class Builder:
 
         def run():
             try:
-                return ready.result().convert(src, dest)
+                done = ready.result().convert(src, dest)
+                formcache.seal(dest)   # before the future completes: whoever waits finds it sealed
+                return done
             finally:
                 src.unlink(missing_ok=True)
 
@@ -318,12 +323,12 @@ class Builder:
                 if e.kind != "form":
                     continue
                 key, ctx = self._form_key(e, hh)
-                if key is None or not (self.forms_cache / f"{key}.pdf").is_file() or key in self._inflight:
+                if key is None or not self._cached(key):
                     if key is not None and key not in self._inflight:
                         self._start_office()   # it will be converted: LibreOffice starts while it renders
                     docx = self.render_form(e, hh, ctx)
                     key = key or docx_key(docx)
-                    if not (self.forms_cache / f"{key}.pdf").is_file() or key in self._inflight:
+                    if not self._cached(key):
                         job.futures.append((e, self._convert(key, docx)))
                         self.report.converted += 1
                     else:
@@ -334,6 +339,10 @@ class Builder:
         listed = [a.path for a in hh.attachments]
         job.inputs, job.input_hash = self.fingerprint(item, plan.forms_used, hh.case_no, listed)
         return job
+
+    def _cached(self, key: str) -> bool:
+        """The converted form of key is in the cache, sealed and intact (not one being converted now)."""
+        return key not in self._inflight and formcache.usable(self.forms_cache / f"{key}.pdf", self.report.warnings)
 
     def _form_key(self, e, hh) -> tuple[str | None, dict | None]:
         """(cache key, data context) of a filled form, without rendering it.

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from archive.records.attachments import VILLAGE_SCANS
 from archive.records.model import safe_filename
+from archive.volumes import formcache
 
 log = logging.getLogger("dibao.build")
 
@@ -229,7 +230,7 @@ def _make(env: VillageEnv, v: _Village, photos: list[Photo]) -> list[dict]:
                 continue
             key = docx_key(r.data)
             pdf = env.forms_cache / f"{key}.pdf"
-            if not pdf.is_file():
+            if not formcache.usable(pdf):   # missing, or not what was converted: convert (again)
                 env.convert(key, r.data).result()
             title = forms.catalog.get(fid).title
             entries.append(("form", (f"{title}（{day.isoformat()}）", day, pdf, fid)))

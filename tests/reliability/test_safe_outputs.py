@@ -90,3 +90,44 @@ def test_usage_errors_are_in_chinese(tmp_path, args):
     assert_clean_output(proc)
     assert has_chinese(proc.stderr) and "命令写法不对" in proc.stderr and "用法" in proc.stderr
     assert "Error:" not in proc.stderr and "Usage:" not in proc.stderr and "Invalid value" not in proc.stderr
+
+
+def test_formcache_seal_detects_a_swapped_entry(tmp_path):
+    from archive.volumes import formcache
+
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    a.write_bytes(b"%PDF-1.7 household A")
+    b.write_bytes(b"%PDF-1.7 household B")
+    assert formcache.check(a) == "bad"           # converted before seals existed: converted again
+    formcache.seal(a)
+    formcache.seal(b)
+    assert formcache.check(a) == "ok" and formcache.usable(a)
+    a.write_bytes(b.read_bytes())                # another household's form copied over it
+    warnings: list[str] = []
+    assert not formcache.usable(a, warnings)
+    assert not a.exists() and len(warnings) == 1 and "a.pdf" in warnings[0] and "重新转换" in warnings[0]
+    assert formcache.check(a) == "missing" and formcache.usable(b)
+
+
+def test_swapped_cached_form_is_converted_again(built_ws, tmp_path):
+    import json
+
+    from archive.volumes import formcache
+    from tests.support.workspaces import copy_ws
+
+    ws = copy_ws(built_ws["root"], tmp_path / "ws")
+    cached = sorted((ws / ".dibao" / "cache" / "forms").glob("*.pdf"))
+    assert len(cached) >= 2 and all(formcache.check(p) == "ok" for p in cached)
+    intruder = cached[0].read_bytes()
+    for p in cached[1:]:                         # every other entry now holds one household's form
+        p.write_bytes(intruder)
+    case = built_ws["good_cases"][1]
+    proc = dibao(["build", "--household", case, "--force", "--json"], cwd=ws)
+    report = json.loads(proc.stdout)
+    assert report["built_households"] == [case], proc.stderr
+    assert report["forms_converted"] >= 1 and report["warnings"], report
+    assert all("不符" in w for w in report["warnings"])
+    for p in (ws / ".dibao" / "cache" / "forms").glob("*.pdf"):
+        assert formcache.check(p) == "ok" or p.read_bytes() == intruder   # used ones are intact again
+    proc = dibao(["build", "--household", case, "--force"], cwd=ws)
+    assert "注意" not in proc.stdout                                       # and stay so

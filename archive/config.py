@@ -361,11 +361,19 @@ class Config(Section):
 
 # ----------------------------------------------------------------------------- loading
 
+CONFIG_LIMIT = 4 * 2**20   # a dibao.toml is a few KB; anything this big is not one
+RESTORE_HINT = ("从备份恢复 dibao.toml；或在另一个文件夹运行 dibao init 建立新工作区，"
+                "把其中的 dibao.toml 复制过来，再按本地文件改正标准和名称")
+
+
 def load_config(path: Path) -> Config:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"无法读取配置文件（{exc.strerror}）", path=path, hint="检查工作区是否完整；可用 dibao init 重新建立") from exc
+    from archive.errors import InputError
+    from archive.fsutil import read_regular
+
+    try:   # a FIFO or a link to /dev/zero named dibao.toml must not hang or flood the run
+        data = read_regular(path, limit=CONFIG_LIMIT, what="配置文件")
+    except InputError as exc:
+        raise ConfigError(exc.message, path=path, hint="检查工作区是否完整；可用 dibao init 重新建立") from exc
     try:
         raw = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -374,7 +382,29 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"配置文件格式有误：{exc}", path=path, hint="检查该行的引号、等号和方括号；金额要加引号，如 amount = \"6000\"") from exc
     from archive.fsutil import sha256_bytes
 
+    _check_complete(raw, path)
     return parse_config(raw, path, sha256_bytes(data))
+
+
+def _check_complete(raw: dict, path: Path) -> None:
+    """A workspace's dibao.toml names its profile, county and town and has a standard: an empty or
+    gutted file is refused, not taken as 'all defaults' (every volume would be rebuilt without the
+    county's names and standards)."""
+    if not raw:
+        raise ConfigError("配置文件是空的（或只有注释），没有任何设置；为防止用空设置重新生成全部卷宗，没有继续",
+                          path=path, hint=RESTORE_HINT)
+    missing = []
+    profile, locality = raw.get("profile"), raw.get("locality")
+    if not isinstance(profile, dict) or not profile.get("name"):
+        missing.append("[profile] 的 name（地区配置）")
+    for key, what in (("county", "县（区）名称"), ("town", "乡镇（街道）名称")):
+        if not isinstance(locality, dict) or not str(locality.get(key) or "").strip():
+            missing.append(f"[locality] 的 {key}（{what}）")
+    if not raw.get("standards"):
+        missing.append("[standards.年份]（低保标准）")
+    if missing:
+        raise ConfigError("配置文件缺少必需的设置：" + "、".join(missing) + "；没有继续",
+                          path=path, field=missing[0].split(" ")[0].strip("[]"), hint=RESTORE_HINT)
 
 
 def _known_keys(model, loc: tuple) -> list[str]:

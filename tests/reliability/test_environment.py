@@ -362,6 +362,28 @@ def test_broken_configuration_exit_4(env_ws, tmp_path, old, new, words):
     assert corpus.source_hashes(ws) == before
 
 
+@pytest.mark.parametrize("text, words", [
+    ("", ["配置文件是空的", "没有继续"]),
+    ("# 只有注释\n\n", ["配置文件是空的"]),
+    ('[profile]\nname = "fenxi"\n', ["缺少必需的设置", "[locality] 的 county", "[standards.年份]"]),
+])
+@pytest.mark.parametrize("command", [["validate"], ["build"]])
+def test_empty_or_gutted_configuration_is_refused(env_ws, tmp_path, text, words, command):
+    """An emptied dibao.toml is not 'all defaults': build would remake every volume without the
+    county's names and standards."""
+    ws = copy_ws(env_ws["root"], tmp_path / "ws")
+    (ws / "dibao.toml").write_text(text, "utf-8")
+    before = corpus.source_hashes(ws)
+    proc = dibao(command, cwd=ws)
+    assert proc.returncode == EXIT_CONFIG, proc.stdout + proc.stderr
+    assert_clean_output(proc)
+    assert "dibao.toml" in proc.stderr and "处理办法" in proc.stderr and "dibao init" in proc.stderr
+    for w in words:
+        assert w in proc.stderr, proc.stderr
+    assert not (ws / "archive").exists() or not any((ws / "archive").rglob("*.pdf"))
+    assert corpus.source_hashes(ws) == before
+
+
 def test_not_a_workspace_exit_4(tmp_path):
     proc = dibao(["validate"], cwd=tmp_path)
     assert proc.returncode == EXIT_CONFIG and "不是 dibao 工作区" in proc.stderr and "dibao init" in proc.stderr

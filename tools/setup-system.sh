@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the system packages dibao needs, only when they are missing (Debian/Ubuntu).
-#   LibreOffice writer + python3-uno (forms -> PDF), LibreOffice calc (the roster tests write real .xls), Noto CJK fonts, tesseract with chi_sim (OCR),
+#   LibreOffice writer + python3-uno (forms -> PDF), LibreOffice calc (the roster tests write real .xls), Noto CJK fonts (+ HanaMin for rare CJK characters), tesseract with chi_sim (OCR),
 #   poppler-utils (pdftoppm/pdftotext), python3-venv (the project environment),
 #   chromium + chromium-driver (the web UI's browser tests, driven by Selenium through /usr/bin/chromedriver).
 set -euo pipefail
@@ -16,6 +16,7 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 { fc-list 2>/dev/null | grep "Noto Serif CJK" >/dev/null; } || missing+=(fonts-noto-cjk fontconfig)
 test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing+=(fonts-dejavu-core)   # embedded page numbers (PDF/A)
+test -f /usr/share/fonts/truetype/hanazono/HanaMinB.ttf || missing+=(fonts-hanazono)   # CJK Extension B-F (𪚥) fallback
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)

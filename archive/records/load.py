@@ -322,6 +322,13 @@ def _check_strings(data, path: str, out: list[Problem], loc: str = "") -> None:
         if bad:
             out.append(Problem(path, loc, f"文字中有不可见的控制字符（{', '.join(repr(c) for c in sorted(set(bad)))}）",
                                "删除该处的特殊字符后重新保存；从其他系统复制的文字常带这类字符"))
+        from archive.fontcover import INSTALL_HINT, unprintable
+
+        missing = unprintable(data)
+        if missing:
+            shown = "、".join(f"“{c}”（U+{ord(c):04X}）" for c in missing[:5])
+            out.append(Problem(path, loc, f"{shown}在打印用的字体中都没有，表单和卷宗上会印成方框或空白",
+                               "核对这个字；生僻字可安装含扩展区汉字的字体：" + INSTALL_HINT, "warning"))
 
 
 # ------------------------------------------------------------------ semantic checks

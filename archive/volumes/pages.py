@@ -159,6 +159,29 @@ def _load_fpdf() -> None:
             self.set_creator("dibao")
             self.set_producer("dibao (fpdf2)")
             self.c_margin = 1.5
+            self._fallbacks_added = False
+
+        def normalize_text(self, text: str) -> str:
+            # every text fpdf2 measures or draws passes here: a character the CJK font lacks (CJK
+            # Extension B and beyond, emoji) brings in the fallback fonts, once per document
+            if not self._fallbacks_added and text and not text.isascii():
+                self._add_fallbacks_for(text)
+            return super().normalize_text(text)
+
+        def _add_fallbacks_for(self, text: str) -> None:
+            from archive.fontcover import _common, _cmap, fallback_fonts
+            from archive.pdffont import font_face
+
+            rare = [c for c in text if not _common(c)]
+            if not rare or all(ord(c) in _cmap(*font_face()) for c in rare):
+                return
+            self._fallbacks_added = True
+            names = []
+            for i, path in enumerate(fallback_fonts()):
+                self.add_font(f"dibao-fallback-{i}", "", str(path))
+                names.append(f"dibao-fallback-{i}")
+            if names:
+                self.set_fallback_fonts(names, exact_match=False)
 
     XPos, YPos, HEADINGS = xpos, ypos, FontFace(emphasis="", fill_color=(232, 232, 232))
     _Doc = Doc

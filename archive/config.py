@@ -200,8 +200,15 @@ ROSTER_KEYS = {"case_no": 'case_no = "YA-{年}-{序号:04}"'}
 
 
 class FormsSection(Section):
-    """[forms]: values printed on town-level forms."""
+    """[forms]: values printed on town-level forms.
+
+    The 镇复核到村时间安排 (001 附件5) is the town's own plan: from review_schedule_start, two villages a
+    working day (上午, 下午) in the order of review_villages (then the others, by their first 年度审核).
+    Without a start day the schedule starts on the first working day on or after the last village
+    年度审核 of the year (001: the town's 复核 follows the villages' 核查), and says so."""
     review_team: str = DEFAULT_REVIEW_TEAM
+    review_schedule_start: dt.date | None = None
+    review_villages: list[str] = Field(default_factory=list)
 
 
 # Chinese fixes for fields whose pydantic message would not tell a clerk what to write

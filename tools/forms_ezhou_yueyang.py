@@ -73,7 +73,9 @@ def ezhou_02() -> Doc:
     rows.append(R([C("户籍性质", lw), C("{{ hh.hukou_type }}", 30), C("户籍地址", 22), C("{{ hh.registered }}", 62, align="left"),
                    C("常住地址", 20), C("{{ hh.residence }}", 68, align="left"), C("联系电\n话", 20), C("{{ hh.phone }}")], h=8))
     rows.append(R([C("家庭成员有关情况", bold=True)], h=6))
-    mw = [17, 9, 16, 20, 14, 16, 14, 18, 16, 16, 16, 34]
+    # the ID column needs ~30 mm; the rest goes to the columns that wrapped (身体状况 "慢性病（高血压）",
+    # 月收入 "18000.00元/年"), so six members with such entries keep the signature block on page 1
+    mw = [17, 9, 15, 16, 28, 14, 13, 17, 15, 15, 24, 34]
     head = ["姓名", "性\n别", "与户主\n关系", "出生\n年月", "身体\n状况", "文化\n程度", "婚姻\n状况", "单位类别", "就业\n类别", "人员\n类别", "月收入",
             "工作学习单位"]
     rows += [
@@ -84,13 +86,13 @@ def ezhou_02() -> Doc:
         endfor(),
     ]
     rows += [
-        R([C("复查情况\n及复查后\n意见", lw, rs=3), C("复查项目及原因", 30), C("{{ ev.review_items }}", align="left")], h=12),
+        R([C("复查情况\n及复查后\n意见", lw, rs=3), C("复查项目及原因", 30), C("{{ ev.review_items }}", align="left")], h=10),
         R([C("复查结\n论", 30), C(
             "{{ ev.c_keep|box }}维持原保障标准；{{ ev.c_increase|box }}增加保障金；{{ ev.c_decrease|box }}减少保障金；{{ ev.c_stop|box }}停发保障金；"
             "{{ ev.c_cancel|box }}取消保障资格；{{ ev.c_change|box }}保障变更；\n{{ ev.c_low_keep|box }}维持低收入家庭认定结论；"
             "{{ ev.c_low_cancel|box }}取消低收入家庭认定资格。", align="left")], h=12),
         R([C("家庭情\n况变化\n及动态\n管理说\n明", 30), C("{{ ev.situation }}\n\n>>（盖章）　　　　　　\n"
-                                                     ">>负责人：　　　　　　复查人：　　　　　　{{ ev.date|ymd }}　　", align="left", valign="top")], h=28),
+                                                     ">>负责人：　　　　　　复查人：　　　　　　{{ ev.date|ymd }}　　", align="left", valign="top")], h=24),
     ]
     d.table(rows, size=9)
     return d
@@ -102,7 +104,7 @@ def yueyang_01() -> Doc:
     d = Doc(margins=(12, 12, 10, 12), size=8.5)
     W = d.width  # 186
     d.title("岳阳县城乡最低生活保障对象年度审核登记表", size=16, after=2)
-    d.p("⟦{{ loc.town|fill(8) }}⟧乡（镇）　⟦{{ hh.village|fill(8) }}⟧村" + "　" * 16 + "填表时间：{{ ev.date|ymd }}", size=10, after=2)
+    d.p("⟦{{ loc.town|fill(8) }}⟧乡（镇）　⟦{{ hh.village|fill(8) }}⟧村" + "　" * 6 + "填表时间：{{ ev.date|ymd }}", size=10, after=2)
     lw = 10
     rows = [
         R([C("低\n保\n对\n象\n基\n本\n情\n况", lw, rs=4, line=11), C("户主姓名", 24), C("性别", 14), C("年龄", 14), C("户口性质", 22),
@@ -165,13 +167,13 @@ def yueyang_02() -> Doc:
     d = Doc(margins=(18, 16, 15, 16), size=10)
     W = d.width  # 178
     d.title("岳阳县特困人员年度审核表", size=18, after=2)
-    d.p("⟦{{ loc.town|fill(8) }}⟧乡（镇）　⟦{{ hh.village|fill(8) }}⟧村" + "　" * 10 + "填表时间：{{ ev.date|ymd }}", size=11, after=3)
+    d.p("⟦{{ loc.town|fill(8) }}⟧乡（镇）　⟦{{ hh.village|fill(8) }}⟧村" + "　" * 3 + "填表时间：{{ ev.date|ymd }}", size=11, after=3)
     lw = 18
     rows = [
         R([C("对象基本情况", lw, rs=5), C("姓名", 22), C("{{ head.name }}", 28), C("性别", 16), C("{{ head.sex }}", 16), C("年龄", 16),
            C("{{ head.age }}", 18), C("户籍类别", 20), C("{{ hh.hukou_type }}")], h=9),
         R([C("身份证号", 22), C("{{ head.id_number }}", 60), C("联系电话", 34), C("{{ hh.phone }}")], h=9),
-        R([C("享受特困时间", 22), C("{{ tk.since|ymd }}", 28), C("基本生活费", 32), C("{{ tk.basic_living_fee }}", 34), C("照料护理费", 20),
+        R([C("享受特困时间", 22), C("{{ tk.since|ymd }}", 38), C("基本生活费", 22), C("{{ tk.basic_living_fee }}", 34), C("照料护理费", 20),
            C("{{ tk.care_fee }}")], h=9),
         R([C("家庭住址", 22), C("{{ hh.residence }}", 60, align="left"), C("户籍地址", 34), C("{{ hh.registered }}", align="left")], h=9),
         R([C("残疾类型、等级", 22), C("{{ head.disability }}", 28), C("当前生活\n自理能力", 32),

@@ -86,7 +86,8 @@ def build(spec, hh: Household, config, ev) -> dict:
         e.update(explanation=text(ev.explanation), opinion_date=None)
     if t == "入户调查":
         e.update(difficulty=text(ev.difficulty), consistent=ev.consistent is True, inconsistent=ev.consistent is False,
-                 preliminary_opinion=text(ev.preliminary_opinion))
+                 preliminary_opinion=text(ev.preliminary_opinion),
+                 opinion_date=ev.preliminary_date or (ev.date if ev.preliminary_opinion else None))
     elif t == "再次调查":
         e.update(reported_content=ev.reported_content, confirmed=ev.confirmed is True, not_confirmed=ev.confirmed is False)
     elif t == "审核确认":

@@ -15,7 +15,7 @@ from archive.records.calc import calc_year_for  # noqa: F401 - forms import it f
 from archive.errors import DibaoError
 from archive.ids import age_on
 from archive.ids import birth_date as id_birth
-from archive.records.model import Household, Member
+from archive.records.model import Household, Member, area_text
 from archive.forms import shape
 from archive.forms.shape import fill
 
@@ -91,9 +91,9 @@ def person(p, on: dt.date) -> dict:
             able=yn(p.able_to_support, "有", "无"), hardship_type=text(p.hardship_type),
             adult="" if a is None else yn(a >= 18), disabled=_obligor_disabled(p.health), covered="否",
             category="赡养义务人",
-            # the record keeps an obligor's income as one yearly amount without its kind: per month,
-            # as wages when the obligor works for pay, otherwise under 其他收入项目
-            **{("wage_m" if _earns_wages(p.occupation) else "other_m"): money(monthly) if monthly is not None else ""},
+            # an obligor's yearly income per month, in the column of its kind (income_kind, else read from
+            # the occupation: wages, a business, rent, a pension; 其他收入项目 only when none fits)
+            **{INCOME_COLUMNS[obligor_income_kind(p)]: money(monthly) if monthly is not None else ""},
         )
     return fill(shape.PERSON, **base)
 
@@ -125,8 +125,25 @@ def occupation7(occupation: str | None, age: int | None) -> str:
     return occ
 
 
-def _earns_wages(occupation: str | None) -> bool:
-    return bool(occupation) and any(w in occupation for w in ("职工", "务工", "就业", "打工", "上班"))
+INCOME_COLUMNS = {"工资性收入": "wage_m", "经营净收入": "business_m", "财产净收入": "property_m",
+                  "转移净收入": "transfer_m", "其他收入": "other_m"}
+_KIND_WORDS = (   # first match wins: 个体经营 is a business even though 经营 people also work
+    ("经营净收入", ("个体", "经营", "开店", "商户", "养殖", "种植", "运输", "做生意")),
+    ("转移净收入", ("退休", "养老金", "离休")),
+    ("财产净收入", ("出租", "租金", "房租")),
+    ("工资性收入", ("职工", "务工", "就业", "打工", "上班", "公务员", "教师", "工人", "员工")),
+)
+
+
+def obligor_income_kind(o) -> str:
+    """The 收入类型 column of an obligor's income on fenxi-04: the record's income_kind, else from the occupation."""
+    if getattr(o, "income_kind", None):
+        return o.income_kind
+    occ = o.occupation or ""
+    for kind, words in _KIND_WORDS:
+        if any(w in occ for w in words):
+            return kind
+    return "其他收入"
 
 
 def _obligor_disabled(health: str | None) -> str:
@@ -204,7 +221,7 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
     ctx["pairs"] = [{"m": ctx["members"][i] if i < len(ctx["members"]) else blank,
                      "o": ctx["obligors"][i] if i < len(ctx["obligors"]) else blank} for i in range(n)]
     pr = hh.property
-    ctx["houses"] = [fill(shape.HOUSE, address=h.address, area=text(h.area), nature=text(h.nature), source=text(h.source),
+    ctx["houses"] = [fill(shape.HOUSE, address=h.address, area=area_text(h.area), nature=text(h.nature), source=text(h.source),
                           acquired=f"{h.acquired.year}年{h.acquired.month}月" if h.acquired else "") for h in pr.houses]
     ctx["vehicles"] = [fill(shape.VEHICLE, owner=v.owner, model=text(v.model), plate=text(v.plate),
                             displacement=text(v.displacement),
@@ -217,10 +234,11 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
     cars = [v for v in pr.vehicles if not (v.model and "摩托" in v.model)]
     motos = [v for v in pr.vehicles if v.model and "摩托" in v.model]
     official = hh.official_relative is not None or any(a.is_official_relative for a in hh.events_of("申请"))
-    amounts = _current_amounts(hh)
+    amounts = amounts_on(hh, on)
     ctx["hh"] = fill(
         shape.HH, case_no=hh.case_no, type=hh.type, village=hh.village, group=text(hh.group),
-        group_no=text(hh.group).removesuffix("组"),   # "12组" on a form that prints its own 组 family_size=str(len(living)),
+        group_no=text(hh.group).removesuffix("组"),   # "12组" on a form that prints its own 组
+        family_size=str(len(living)),
         covered_count=str(sum(1 for m in living if m.covered)), labor_count=text(hh.labor_count),
         income_text=(f"{money(c.total_income / 12)}（月）/{money(c.total_income)}（年）" if c else ""),
         residence=text(hh.address.residence), registered=text(hh.address.registered),
@@ -229,7 +247,7 @@ def household_base(hh: Household, config, ev, *, blank_calc: bool = False) -> di
         is_urban=hh.type == "城市低保", is_rural=hh.type == "农村低保", is_tekun=hh.type == "特困",
         is_edge=hh.type == "低保边缘",
         housing_category=text(hs.category), housing_nature=text(hs.nature),
-        housing_area=f"{hs.area}㎡" if hs.area is not None else "", housing_decoration=text(hs.decoration),
+        housing_area=area_text(housing_area(hh)), housing_decoration=text(hs.decoration),
         housing_built=text(hs.built_year), housing_rooms=text(hs.rooms), housing_floors=text(hs.floors),
         housing_structure=text(hs.structure), housing_dangerous=yn(hs.dangerous),
         house_count=str(len(pr.houses)) if pr.houses else ("1" if hs.category == "自有住房" else "0"),
@@ -271,7 +289,7 @@ def _property_text(pr) -> str:
         parts.append(f"有价证券{money(pr.securities)}元")
     if pr.claims:
         parts.append(f"债权{money(pr.claims)}元")
-    parts.append(f"房产{len(pr.houses)}处" + ("（" + "、".join(f"{h.area}㎡" for h in pr.houses if h.area is not None) + "）"
+    parts.append(f"房产{len(pr.houses)}处" + ("（" + "、".join(area_text(h.area) for h in pr.houses if h.area is not None) + "）"
                                              if any(h.area is not None for h in pr.houses) else ""))
     parts.append(f"机动车（船）{len(pr.vehicles)}辆")
     return "家庭财产：" + "，".join(parts) + "。"
@@ -303,14 +321,41 @@ def _category(hh, living, on) -> str:
     return "、".join(cats)
 
 
-def _current_amounts(hh: Household):
-    """Monthly amounts now paid: the latest change's after-amounts, else the decision's household amount."""
+def amounts_on(hh: Household, on: dt.date):
+    """Monthly amounts in force on a date: the latest approved 审核确认 or 变更 on or before it (a form dated
+    at an application prints none, not today's amount)."""
     from archive.records.model import Amounts
 
-    ch = hh.latest("变更")
-    dec = hh.latest("审核确认")
-    if ch is not None and (dec is None or ch.date >= dec.date):
-        return ch.after.amounts
-    if dec is not None and dec.approved and dec.household_amount is not None:
-        return Amounts(basic=dec.household_amount)
-    return None
+    last = None
+    for e in hh.events_of("审核确认", "变更"):
+        if e.date > on:
+            break
+        if e.type == "变更":
+            last = e.after.amounts
+        elif e.approved:
+            amount = e.household_amount
+            if amount is None and e.per_person is not None and e.covered_count is not None:
+                amount = e.per_person * e.covered_count
+            if amount is not None:
+                last = Amounts(basic=amount)
+    return last
+
+
+def housing_area(hh: Household):
+    """住房面积: the record's housing.area, else the 建筑面积 of the house at the family's address."""
+    if hh.housing.area is not None:
+        return hh.housing.area
+    home = home_house(hh)
+    return home.area if home is not None else None
+
+
+def home_house(hh: Household):
+    """The house the family lives in among property.houses (at the residence or registered address; the only one)."""
+    houses = hh.property.houses
+    for addr in (hh.address.residence, hh.address.registered):
+        for h in houses:
+            if addr and h.address == addr:
+                return h
+    return houses[0] if len(houses) == 1 else None
+
+

@@ -13,7 +13,7 @@ from decimal import Decimal
 from archive.records import calc as calcmod
 from archive.errors import InputError
 from archive.forms import shape
-from archive.forms.context import age_of, calc_year_for, config_values, is_minor, money, _current_amounts
+from archive.forms.context import age_of, amounts_on, calc_year_for, config_values, is_minor, money
 from archive.forms.shape import fill
 
 
@@ -174,7 +174,7 @@ def monthly_roster(config, households, town: str, month: str | None):
         if paid:
             amount = sum(paid, Decimal(0))
         else:
-            a = _current_amounts(hh)
+            a = amounts_on(hh, last)
             amount = (a.basic + a.classified + a.fallback + a.other) if a else None
         covered = sum(1 for m in hh.living_members(last) if m.covered)
         total_cov += covered
@@ -190,14 +190,19 @@ def monthly_roster(config, households, town: str, month: str | None):
 
 
 def review_schedule(config, households, town: str, year: int | None):
-    """yueyang-04: one row per village of the town, on the day its annual reviews start."""
+    """yueyang-04 (001 附件5 镇复核到村时间安排): the town visits its villages two a working day, 上午 and
+    下午, from [forms] review_schedule_start (else the first working day on or after the villages' last
+    年度审核 of the year), in the order of [forms] review_villages, then by each village's first review."""
+    from archive.workdays import add_workdays, is_workday
+
     in_town = [hh for hh in households if hh.town == town]
     if not in_town:
         raise InputError(f"工作区中没有“{town}”的家庭记录", field="--town", hint="检查乡镇名称是否与记录中的 town 一致")
     reviews = [(hh, r) for hh in in_town for r in hh.events_of("年度审核")]
+    fc = config.forms
     if year is None:
-        year = max((r.year for _hh, r in reviews), default=dt.date.today().year)
-    people = config.forms.review_team
+        year = fc.review_schedule_start.year if fc.review_schedule_start else \
+            max((r.year for _hh, r in reviews), default=dt.date.today().year)
     first_day: dict[str, dt.date | None] = {}
     for hh in in_town:
         first_day.setdefault(hh.village, None)
@@ -205,13 +210,32 @@ def review_schedule(config, households, town: str, year: int | None):
         if r.year == year:
             cur = first_day.get(hh.village)
             first_day[hh.village] = r.date if cur is None else min(cur, r.date)
-    order = sorted(first_day, key=lambda v: (first_day[v] is None, first_day[v] or dt.date.max, v))
+    listed = [v for v in fc.review_villages if v in first_day]
+    rest = sorted((v for v in first_day if v not in listed),
+                  key=lambda v: (first_day[v] is None, first_day[v] or dt.date.max, v))
+    order = listed + rest
+    warnings: list[str] = []
+    start = fc.review_schedule_start
+    if start is None:
+        done = [r.date for _hh, r in reviews if r.year == year]
+        if done:
+            start = max(done)
+            warnings.append(f"dibao.toml [forms] 没有写 review_schedule_start（镇复核到村的开始日期），按各村{year}年"
+                            f"年度审核的最后一天 {start.isoformat()} 起排：每个工作日上午、下午各一个村")
+        else:
+            warnings.append(f"{year}年没有年度审核记录，也没有写 [forms] review_schedule_start：时间一栏留空")
+    slots: list[str] = []
+    if start is not None:
+        day = start if is_workday(start) else add_workdays(start, 1)
+        for i in range(len(order)):
+            if i and i % 2 == 0:
+                day = add_workdays(day, 1)
+            slots.append(f"{day.month}月{day.day}日{'上午' if i % 2 == 0 else '下午'}")
     ctx = _base(config, town)
-    ctx["rows"] = [fill(shape.ROW, no=str(i + 1), village=v,
-                        time=f"{first_day[v].month}月{first_day[v].day}日" if first_day[v] else "", people=people)
+    ctx["rows"] = [fill(shape.ROW, no=str(i + 1), village=v, time=slots[i] if slots else "", people=fc.review_team)
                    for i, v in enumerate(order)]
     ctx["sched"] = {"year": str(year)}
-    return ctx, [], in_town
+    return ctx, warnings, in_town
 
 
 def minors_of(households, on: dt.date) -> list[str]:

@@ -519,6 +519,15 @@ def _check_order(hh: Household, add) -> None:
                 add(f"members[{i}]", f"“{m.name}”（{m.relation}）不比户主年长", "核对与户主关系和出生日期", "warning")
             if m.relation in ("子", "女", "孙子", "孙女") and b <= head_birth:
                 add(f"members[{i}]", f"“{m.name}”（{m.relation}）不比户主年轻", "核对与户主关系和出生日期", "warning")
+    # one house, one area: 住房面积 (yueyang-01, ezhou-02) and the house's 建筑面积 (fenxi-03) print the same number
+    home = next((h for addr in (hh.address.residence, hh.address.registered) for h in hh.property.houses
+                 if addr and h.address == addr), hh.property.houses[0] if len(hh.property.houses) == 1 else None)
+    if (home is not None and home.area is not None and hh.housing.area is not None and home.area != hh.housing.area
+            and hh.housing.category in (None, "自有住房")):
+        from archive.records.model import area_text
+
+        add("housing.area", f"住房面积 {area_text(hh.housing.area)} 与住房“{home.address}”的房产建筑面积 {area_text(home.area)} 不一致，"
+            "同一处房屋在不同表上会印出两个面积", "按房产证核对后改成一致（housing.area 和 property.houses 的 area）", "warning")
 
 
 def _check_money(hh: Household, add) -> None:

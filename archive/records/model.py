@@ -88,6 +88,8 @@ class Obligor(_Base):
     occupation: ShortText | None = Field(None, title="从业、就读状况")
     employer: ShortText | None = Field(None, title="工作单位")
     annual_income: Money | None = Field(None, title="年收入（元）")
+    income_kind: Literal["工资性收入", "经营净收入", "财产净收入", "转移净收入", "其他收入"] | None = Field(
+        None, title="年收入类别", description="入户调查表按类别填写义务人收入；不填则按从业状况判断（个体经营→经营净收入）")
     support_per_year: Money = Field(Decimal("0"), title="年赡（抚、扶）养费（元）",
                                     description="计入本户转移净收入中的赡（抚、扶）养收入")
     support_years: list[Annotated[int, Field(ge=2000, le=2100)]] = Field(
@@ -259,6 +261,7 @@ class Visit(_Event):
     consistent: bool | None = Field(None, title="是否与申请材料一致")
     explanation: Text | None = Field(None, title="说明情况")
     preliminary_opinion: Text | None = Field(None, title="综合便民服务中心初审意见")
+    preliminary_date: dt.date | None = Field(None, title="初审日期", description="不填则按入户调查日期打印")
 
 
 class Publicity(_Event):
@@ -449,6 +452,14 @@ class Household(_Base):
         if self.type == "农村低保":
             return "农村"
         return "城市" if self.hukou_type == "非农业" else "农村"
+
+
+def area_text(area) -> str:
+    """One way of printing an area on every form and message: 105㎡, 86.5㎡ (never 105.0 on one and 105㎡ on another)."""
+    if area is None:
+        return ""
+    d = Decimal(area)
+    return f"{d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()}㎡"
 
 
 _SAFE_NAME = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")

@@ -147,6 +147,9 @@ class HistoryMaker:
         rec["obligors"] = obligors
         rec["housing"] = housing(rng, sc.urban)
         rec["property"] = property_(rng, sc.urban, registered, head.name, self.loc.plate, car=sc.refused == "财产不符")
+        for h in rec["property"]["houses"]:
+            if h["address"] in (registered, residence) and rec["housing"].get("category") == "自有住房":
+                h["area"] = rec["housing"]["area"]    # the family's own house: one area on every form
         if sc.refused == "财产不符":
             rec["property"]["deposits"] = _d(rng.randrange(60000, 150000, 1000))
         rec["labor_count"] = sum(1 for p in people if p.labor_capable)

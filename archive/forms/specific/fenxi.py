@@ -21,11 +21,18 @@ def in_care(hh: Household) -> bool:
     return hh.since is not None or any(d.approved for d in hh.events_of("审核确认")) or bool(hh.events_of(*CHECK_TYPES))
 
 
-def _relative(hh: Household, ctx: dict) -> dict:
+def _relative(hh: Household, ctx: dict, ev) -> dict:
+    """The 备案表 as of its own date (备案日期, else the application's): an applicant not yet approved then is
+    正在申请 with no amount; one already approved is 已享受 with the amount in force that day."""
+    from archive.forms.context import amounts_on, money
+
     r = hh.official_relative
-    decided = any(d.approved for d in hh.events_of("审核确认"))
+    on = (r.filed_date if r is not None and r.filed_date else None) or (ev.date if ev is not None else None)
+    decided = [d for d in hh.events_of("审核确认") if d.approved and (on is None or d.date <= on)]
+    amounts = amounts_on(hh, on) if on is not None and decided else None
+    amount = money(amounts.basic + amounts.classified + amounts.fallback + amounts.other) if amounts else ""
     vals = dict(applying_head="" if decided else hh.head.name, enjoying_head=hh.head.name if decided else "",
-                monthly_amount=ctx["hh"]["amount"])
+                monthly_amount=amount)
     if r is not None:
         vals.update(official_name=r.official_name, unit=r.unit, post=r.post, relation=r.relation,
                     filed_date=r.filed_date, county_check=text(r.county_check))
@@ -49,7 +56,7 @@ register("fenxi-02", blank_calc=True, shared=True)
 register("fenxi-03", shared=True)
 register("fenxi-04", shared=True)
 register("fenxi-05", shared=True, events=lambda spec, hh: (hh.events_of("申请") or [None]) if official(hh) else [],
-         applicable=official, context=lambda ctx, hh, config, ev: ctx.update(rel=_relative(hh, ctx)))
+         applicable=official, context=lambda ctx, hh, config, ev: ctx.update(rel=_relative(hh, ctx, ev)))
 register("fenxi-06", applicable=lambda hh: bool(hh.events_of("不予批准")), blank_calc=True, shared=True)
 register("fenxi-07", list_kind="review_notice", shared=True)
 register("fenxi-08", applicable=lambda hh: bool(hh.events_of("再次调查")), shared=True)

@@ -44,8 +44,17 @@ def _over_standard(hh, facts: Facts, config, out: list[Flag]) -> None:
     from archive.records.calc import compute, fmt
 
     year = max(x.year for x in hh.incomes)
+    # the 年审 of that income (the latest review on or after its year) judged it by the standard in force that
+    # day, after any mid-year 提标; without such a review, the income year's standard
+    reviews = [e for e in facts.of("年度审核", "定期核查") if e.date.year >= year and e.date <= facts.as_of]
+    c = None
+    if reviews:
+        try:
+            c = compute(hh, config, year, on=reviews[-1].date, explain=False)
+        except DibaoError:
+            c = None
     try:
-        c = compute(hh, config, year, explain=False)
+        c = c or compute(hh, config, year, explain=False)
     except DibaoError:
         return  # no standard for that year, or nobody alive: nothing to judge
     if hh.type == "低保边缘":

@@ -320,7 +320,19 @@ def _event(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gap
     """At least one recorded event of the rule's types (what) within each subject's period
     (a quarter, a half-year, or a year)."""
     evs = facts.of(*rule.what)
+    apps = [a.date for a in facts.of("申请")]
     for subj in subjects:
+        if subj.event is not None:
+            # an event subject (an approval): the round of its application, from the latest 申请 on or
+            # before it to the day before the next 申请 (or the audit date)
+            day = subj.event.date
+            begin = max((d for d in apps if d <= day), default=dt.date.min)
+            end = min((d - dt.timedelta(days=1) for d in apps if d > day), default=facts.as_of)
+            if not any(begin <= e.date <= end for e in evs):
+                gaps.append(pack("缺数据", rule, subj, rule.category,
+                                 f"本次申请（{begin.isoformat() if begin != dt.date.min else '记录中无申请'}起）没有"
+                                 f"{'或'.join(rule.what)}记录"))
+            continue
         if subj.period is not None:
             begin, end = subj.period
         elif subj.year is not None:

@@ -30,7 +30,8 @@ Kinds of requirement and the gaps they report:
     field   a field of the subject present (min items for lists) -> 缺数据
     time    review_deadline | refusal_notice | publicity_length  -> 超时限
     event   a recorded event of the types in `what` (any one) within each period subject
-            (each_covered_quarter, each_covered_half, each_covered_year, each_review_year) -> 缺数据
+            (each_covered_quarter, each_covered_half, each_covered_year, each_review_year), or within
+            the application round of each approval (approved, each_decision)    -> 缺数据
     payments  a payment record for every month in care of each year (what = "发放记录";
             each_covered_year)                                  -> 缺数据
 """
@@ -52,6 +53,7 @@ from archive.records.model import ATTACHMENT_TYPES, EVENT_TYPES, HOUSEHOLD_TYPES
 WORKSPACE_RULES = "audit-rules.toml"
 RULE_KINDS = ("form", "scan", "photos", "field", "time", "event", "payments")
 PERIOD_ITERATORS = ("each_covered_quarter", "each_covered_half", "each_covered_year", "each_review_year")
+ROUND_ITERATORS = ("approved", "each_decision")   # the event's application round (申请 to the next 申请)
 TIME_CHECKS = {
     "review_deadline": ("审核确认时限", ("each_application",)),
     "refusal_notice": ("不予批准书面告知时限", ("refused",)),
@@ -240,8 +242,8 @@ def _parse_rule(item, i: int, path: Path) -> Rule:
         bad = [w for w in whats if w not in EVENT_TYPES]
         if bad:
             fail(f"事件类型“{bad[0]}”无效", "what", f"写以下之一：{'、'.join(EVENT_TYPES)}")
-        if iterator not in PERIOD_ITERATORS:
-            fail(f"事件规则不能配合条件“{iterator}”", "when", f"写 {' 或 '.join(PERIOD_ITERATORS)}")
+        if iterator not in PERIOD_ITERATORS + ROUND_ITERATORS:
+            fail(f"事件规则不能配合条件“{iterator}”", "when", f"写 {' 或 '.join(PERIOD_ITERATORS + ROUND_ITERATORS)}")
         title = title or "或".join(whats)
     elif kind == "payments":
         if iterator not in ("each_covered_year", "each_review_year"):

@@ -86,3 +86,27 @@ def test_refused_household_is_never_in_care(tmp_path):
     rules = {g.rule for g in r.households[0].gaps}
     assert "年审表" not in rules and not any(g.year == 2025 for g in r.households[0].gaps)
     assert r.households[0].flags == []
+
+
+def test_over_standard_uses_the_standard_in_force_at_the_review(tmp_path):
+    """004-style mid-year raise: 2025 农村 6000/年 (500/月), from 2025-05-01 7200/年 (600/月).  2025 income 13200,
+    2 members → 6600/年 = 550/月.  The 年审 of 2025-05-10 applies 600/月: still eligible, no 应退尽退; had it been
+    held on 2025-04-20 it would apply 500/月: 550 ≥ 500 → 应退尽退."""
+    ws, (rec,) = complete_workspace(tmp_path / "ws")
+    cfg = ws.root / "dibao.toml"
+    text = cfg.read_text("utf-8")
+    start = text.index("[standards.2025]")
+    end = text.index("[standards.2026]")
+    cfg.write_text(text[:start] + '[standards.2025]\n"城市" = { amount = "8100", unit = "年" }\n'
+                   '"农村" = [{ amount = "6000", unit = "年" }, { amount = "7200", unit = "年", valid_from = "2025-05-01" }]\n'
+                   + text[end:], "utf-8")
+    rec["incomes"][1]["amount"] = "13200"
+    write_record(ws, rec)
+    from archive.workspace import open_workspace
+
+    ws = open_workspace(ws.root)
+    assert [f for f in flags(ws) if f.kind == "应退尽退"] == []
+    rec["events"][5]["date"] = "2025-04-20"
+    write_record(ws, rec)
+    got = [f for f in flags(ws) if f.kind == "应退尽退"]
+    assert len(got) == 1 and "550.00" in got[0].detail and "500.00" in got[0].detail

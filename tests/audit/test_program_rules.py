@@ -126,3 +126,27 @@ def test_refused_household_gets_no_care_rules(tmp_path):
     for rules in (None, packaged_rules_path("ezhou")):
         names = {g.rule for g in gaps(ws, rules=rules, as_of=dt.date(2026, 1, 15))}
         assert not names & {"续保登记", "半年复核", "发放记录", "发放账户", "银行卡复印件"}
+
+
+def test_publicity_of_each_approval_round(tmp_path):
+    """002 四(二)2/3: an approval needs its 审核公示 and 确认公示 in its application round.  Without e3 (审核公示)
+    the approval e4 lacks it; a second application (2025-08-01) approved on 2025-09-01 with only a 确认公示
+    lacks its own 审核公示 — the 2024 one belongs to the first round."""
+    ws, (rec,) = complete_workspace(tmp_path / "ws")
+    assert gaps(ws, "审核公示") == [] and gaps(ws, "确认公示") == []
+    rec["events"] = [e for e in rec["events"] if e["id"] != "e3"]
+    write_record(ws, rec)
+    got = gaps(ws, "审核公示")
+    assert [(g.kind, g.subject, g.category) for g in got] == [("缺数据", "e4", "审批类")]
+    assert "本次申请（2024-02-01起）没有审核公示记录" in got[0].why and "002 四(二)2" in got[0].source
+    assert gaps(ws, "确认公示") == []
+    ws, (rec,) = complete_workspace(tmp_path / "ws2")
+    rec["events"] += [
+        {"id": "e7", "type": "退出", "date": "2025-06-01", "reason": "外出务工收入增加"},
+        {"id": "e8", "type": "申请", "date": "2025-08-01", "accepted": "2025-08-01", "applicant": rec["members"][0]["name"],
+         "program": "农村最低生活保障", "reason": "务工受伤"},
+        {"id": "e9", "type": "审核确认", "date": "2025-09-01", "approved": True, "start_month": "2025-10",
+         "per_person": "300.00", "household_amount": "600.00", "covered_count": 2},
+        {"id": "e10", "type": "确认公示", "date": "2025-09-03", "end": "2025-09-09"}]
+    write_record(ws, rec)
+    assert [g.subject for g in gaps(ws, "审核公示")] == ["e9"] and gaps(ws, "确认公示") == []

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 SELF_CARE_LEVELS = ("全自理", "半护理", "全护理")
+# 基本生活费 may differ by 供养方式 (004, 齐齐哈尔 2020: 城市全自理特困人员集中供养 17736 元/人年, 分散供养 12420 元/人年)
+TEKUN_BASIC_KEYS = ("城市", "农村", "城市分散供养", "城市集中供养", "农村分散供养", "农村集中供养")
 
 # 低保边缘: 民政部《最低生活保障审核确认办法》(民发〔2021〕57号) 第四十二条 and 《低收入人口动态监测和常态化
 # 救助帮扶工作的意见》: 低保边缘家庭 income is above the 低保 standard and below a multiple of it, commonly 1.5×.
@@ -141,9 +143,9 @@ def parse_program_settings(raw: dict, path=None) -> ProgramSettings:
     if "tekun_basic" in sec:
         basic = {}
         for area, v in (sec["tekun_basic"] or {}).items():
-            if area not in ("城市", "农村"):
+            if area not in TEKUN_BASIC_KEYS:
                 raise ConfigError(f"特困基本生活费地区“{area}”无效", path=path, field=f"programs.tekun_basic.{area}",
-                                  hint="写“城市”或“农村”")
+                                  hint="写“城市”“农村”，或分供养方式写“城市分散供养”“城市集中供养”“农村分散供养”“农村集中供养”")
             basic[area] = dec(v, f"programs.tekun_basic.{area}", '城市 = "1000"（元/人/月）')
         kw["tekun_basic"] = basic
     if "care_fees" in sec:
@@ -182,6 +184,9 @@ def tekun_amounts(hh, config, on: dt.date, use_record: bool = True) -> tuple[Dec
     area = hh.area
     if use_record and ep is not None and ep.basic_living_fee is not None:
         basic, bhow = ep.basic_living_fee, "记录中的基本生活费"
+    elif ep is not None and f"{area}{ep.care_mode}" in s.tekun_basic:
+        key = f"{area}{ep.care_mode}"
+        basic, bhow = s.tekun_basic[key], f"本县{key}特困基本生活费"
     elif area in s.tekun_basic:
         basic, bhow = s.tekun_basic[area], f"本县{area}特困基本生活费"
     else:

@@ -137,6 +137,14 @@ class Workspace:
             return []
         return sorted(p for p in self.households_dir.rglob("*.json") if not p.name.startswith("."))
 
+    def read_record(self, path: Path) -> bytes:
+        """The bytes of a household record, read safely: a regular file inside the workspace, at most
+        [limits] max_record_bytes (a FIFO, a device or a link out never blocks or floods a command).
+        Raises InputError naming the file; callers that skip unreadable records catch it."""
+        from archive.fsutil import read_regular
+
+        return read_regular(path, limit=self.config.limits.max_record_bytes, inside=self.root, what="家庭记录")
+
     @contextlib.contextmanager
     def lock(self, what: str = "build") -> Iterator[None]:
         """Exclusive lock: a second dibao on the same workspace says it is busy and exits.

@@ -86,11 +86,17 @@ def _audit(hh: Household, scans, config, ruleset: RuleSet, as_of: dt.date, recor
 
 
 def _parse(p: str) -> tuple[Household | None, str]:
-    try:
-        with open(p, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        return None, f"无法读取（{exc.strerror}）"
+    from archive.errors import InputError
+    from archive.fsutil import read_regular
+    from archive.records.load import MAX_RECORD_BYTES
+
+    config = _STATE.get("config")
+    root = _STATE.get("root")
+    limit = config.limits.max_record_bytes if config is not None else MAX_RECORD_BYTES
+    try:   # a FIFO, a device or a link out of the workspace is reported, never read (it could hang the audit)
+        raw = read_regular(p, limit=limit, inside=root, what="家庭记录")
+    except InputError as exc:
+        return None, exc.message
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -49,11 +49,13 @@ def export_roster(ws, output: Path, *, village: str | None = None, types: tuple[
     """Returns (households, rows, records left out because they have errors)."""
     from pydantic import ValidationError
 
+    from archive.errors import InputError
+
     hhs, skipped = [], []
     for p in ws.record_paths():     # the model only (no record checks): a record that parses is exported
         try:
-            hhs.append(Household.model_validate_json(p.read_bytes()))
-        except (OSError, ValidationError, ValueError):
+            hhs.append(Household.model_validate_json(ws.read_record(p)))
+        except (OSError, InputError, ValidationError, ValueError):
             skipped.append(p)
     hhs = [h for h in hhs if (not village or h.village == village) and (not types or h.type in types)]
     hhs.sort(key=lambda h: (h.village, h.group or "", h.case_no))

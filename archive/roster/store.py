@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.errors import InputError
 from archive.fsutil import FILE_MODE, TMP_PREFIX, ensure_dir, output_error
 from archive.records.model import Household, safe_filename
 
@@ -30,8 +31,8 @@ def index_workspace(ws) -> Existing:
     ex = Existing()
     for p in ws.record_paths():
         try:
-            data = json.loads(p.read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(ws.read_record(p))
+        except (OSError, InputError, ValueError):
             continue
         if not isinstance(data, dict):
             continue

@@ -217,11 +217,14 @@ def _what_changed(path: Path, built_at: str | None, recorded: dict | None = None
 
 def _record_changes(path: Path, m: dict) -> str:
     """Fields of the household summary in the manifest that differ in the record now."""
+    from archive.errors import InputError
+    from archive.fsutil import read_regular
+    from archive.records.load import MAX_RECORD_BYTES
     from archive.volumes.build import _quick
 
     try:
-        q = _quick(path.read_bytes()) or {}
-    except OSError:
+        q = _quick(read_regular(path, limit=MAX_RECORD_BYTES, what="家庭记录")) or {}
+    except (OSError, InputError):
         return ""
     hh = m.get("household") or {}
     names = {"case_no": "对象编号", "head": "户主", "village": "村（社区）"}

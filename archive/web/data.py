@@ -42,9 +42,13 @@ class Summary:
 
 
 def _summary(path: Path, root: Path) -> Summary | None:
-    try:
-        raw = path.read_bytes()
-    except OSError:
+    from archive.errors import InputError
+    from archive.fsutil import read_regular
+    from archive.records.load import MAX_RECORD_BYTES
+
+    try:   # a FIFO or a link to /dev/zero in households/ must not hang the web page
+        raw = read_regular(path, limit=MAX_RECORD_BYTES, inside=root, what="家庭记录")
+    except (OSError, InputError):
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]

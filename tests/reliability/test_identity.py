@@ -141,6 +141,26 @@ def test_special_record_files_are_refused_without_hanging(ws, tmp_path, kind):
         assert words in both, both
 
 
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_special_record_files_do_not_hang_audit_export_or_verify(ws, tmp_path, kind):
+    target = ws / "households" / "HS-5.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    write(ws / "households" / "HS-6.json", corpus.good_record("HS-6", 6, village="黄沙村"))
+    proc = dibao(["audit"], cwd=ws, timeout=60)
+    assert proc.returncode == EXIT_PROBLEMS, proc.stdout + proc.stderr
+    assert_clean_output(proc)
+    assert "HS-5.json" in proc.stdout and ("管道" if kind == "fifo" else "工作区之外") in proc.stdout, proc.stdout
+    assert "HS-6" in proc.stdout                       # the other household is audited
+    proc = dibao(["export", str(tmp_path / "花名册.xlsx")], cwd=ws, timeout=60)
+    assert proc.returncode == 0 and "HS-5.json" in proc.stderr, proc.stdout + proc.stderr
+    assert (tmp_path / "花名册.xlsx").is_file()
+    proc = dibao(["verify"], cwd=ws, timeout=60)       # nothing built: it must answer, not hang
+    assert_clean_output(proc)
+
+
 @pytest.mark.parametrize("option", [["--household", "HS-404"], ["--village", "不存在村"]])
 def test_mistyped_household_or_village_is_an_error(ws, option):
     write(ws / "households" / "HS-6.json", bad_record("HS-6", 6))

@@ -51,12 +51,15 @@ def inbox(state, folder, do_apply, no_ocr):
         click.echo(f"第二份签字件，另存（未覆盖原件）：{f}")
     for f in rep.already:
         click.echo(f"上次已归档，未重复：{f}")
+    for dup, first in rep.duplicates:
+        click.echo(f"重复文件，未重复归档：{dup}（与 {first} 内容完全相同；原文件一并移到 已处理/）")
     for r in rep.listed:
         click.echo(f"待确认：{r.file} 第{r.page}页 —— {r.why}")
     for p in rep.problems:
         click.echo(f"未处理：{p}", err=True)
     click.echo(f"共 {rep.files} 个文件 {rep.pages_in} 页：归档 {rep.filed_pages} 页，"
                f"列入待确认 {rep.listed_pages} 页，空白背面 {rep.blank_pages} 页"
+               + (f"，重复文件 {rep.duplicate_pages} 页" if rep.duplicate_pages else "")
                + (f"（其中 {rep.text_line_reads} 页二维码损坏，按页码文字识别）" if rep.text_line_reads else "") + "。")
     if rep.listed:
         click.echo(f"请打开 {ws.root / 'inbox' / '待确认.xlsx'}，在“确认”一栏写“是”（或改正建议）后运行 dibao inbox --apply。")

@@ -31,7 +31,9 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"   # no I, O: they read as 1, 0
 WS_ID_FILE = "workspace-id"
 MM = 72 / 25.4
 TEXT_PT = 7.5          # text line size (DejaVu Sans Mono, embedded): ~20 px tall at 200 dpi
-QR_MM = 14.0           # QR side in a corner (modules ~0.5 mm at version 3)
+QR_MM = 18.0           # QR side in a corner (modules ~0.62 mm at version 3: read from photocopies and
+                       # from ~2 MP phone photos, where 14 mm failed in 2 of 3)
+QR_MM_TIGHT = 14.0     # a corner that has no room for the large one
 SMALL_QR_MM = 9.5      # QR side in the left margin strip
 EDGE_MM = 5.0          # distance from the paper edge (printers do not print the outer ~4 mm)
 MONO_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")   # fonts-dejavu-core (setup-system.sh)
@@ -169,14 +171,18 @@ def _text_width(text: str) -> float:
 
 
 def candidates(w: float, h: float, text: str) -> list[Spot]:
-    e, q, gap = EDGE_MM * MM, QR_MM * MM, 2 * MM
+    """Corners in order of preference: the large QR in each corner, then the tight one."""
+    e, gap = EDGE_MM * MM, 2 * MM
     tw = _text_width(text)
     base = e + 0.6 * MM
-    return [
-        Spot(e, e, q, e + q + gap, base, False),                      # bottom left
-        Spot(w - e - q, e, q, w - e - q - gap - tw, base, False),     # bottom right
-        Spot(e, h - e - q, q, e + q + gap, h - e - TEXT_PT, False),   # top left
-    ]
+    out = []
+    for q in (QR_MM * MM, QR_MM_TIGHT * MM):
+        out += [
+            Spot(e, e, q, e + q + gap, base, False),                      # bottom left
+            Spot(w - e - q, e, q, w - e - q - gap - tw, base, False),     # bottom right
+            Spot(e, h - e - q, q, e + q + gap, h - e - TEXT_PT, False),   # top left
+        ]
+    return out
 
 
 def strip_spot(w: float, h: float) -> Spot:

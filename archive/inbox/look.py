@@ -21,6 +21,7 @@ from archive.forms.pagecode import PageCode
 
 BLANK_INK = 0.0002       # share of dark pixels below which a page is a blank back
 TEXT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/ "
+SMALL_IMAGE = 2600       # longest side (px) below which the QR is also looked for enlarged
 STRIP = 0.075            # the code line lies within ~20 mm of the paper edge
 
 
@@ -45,13 +46,22 @@ def is_blank(img) -> bool:
     return sum(hist[:150]) / total < BLANK_INK
 
 
+def _attempts(img):
+    """The page as scanned, a thresholded copy (grey noise), and for a small image (a phone photo
+    sent through a chat app, ~2 MP) one enlarged twice: a QR module of ~2 px is then found."""
+    from PIL import Image
+
+    yield img
+    yield img.point(lambda v: 255 if v > 140 else 0)
+    if max(img.size) < SMALL_IMAGE:
+        yield img.resize((img.width * 2, img.height * 2), Image.LANCZOS)
+
+
 def read_qr(img) -> tuple[PageCode | None, int]:
     """(code, clockwise degrees to turn the page upright) from the QR, or (None, 0)."""
     import zxingcpp
 
-    for attempt in (img, None):
-        if attempt is None:   # a second try on a cleaned-up copy: thresholded, helps with grey noise
-            attempt = img.point(lambda v: 255 if v > 140 else 0)
+    for attempt in _attempts(img):
         try:
             results = zxingcpp.read_barcodes(attempt, formats=zxingcpp.BarcodeFormat.QRCode)
         except Exception:  # noqa: BLE001 - a reader error counts as no code

@@ -18,7 +18,7 @@ from pathlib import Path
 from archive.records.attachments import MATERIAL_KEYWORDS
 
 SHEET = "待确认"
-COLUMNS = ("文件", "页", "建议家庭", "材料类型", "成员", "依据", "确认", "指纹")
+COLUMNS = ("文件", "页", "建议家庭", "材料类型", "成员", "依据", "确认", "指纹", "转正")
 YES = {"是", "√", "✓", "y", "yes", "ok", "1", "对", "确认"}
 ID_RE = re.compile(r"(?<![0-9])([1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9])")
 
@@ -33,6 +33,7 @@ class Row:
     why: str = ""
     confirm: str = ""
     fingerprint: str = ""
+    rotate: int | None = None   # clockwise degrees that turn the page upright (None: not known)
 
     @property
     def confirmed(self) -> bool:
@@ -97,6 +98,15 @@ def propose(text: str, index: MemberIndex) -> tuple[str, str, str]:
     return "", "", "没有找到本工作区成员的身份证号或姓名"
 
 
+def _degrees(cell: str | None) -> int | None:
+    """The 转正 cell: clockwise degrees (0, 90, 180, 270; the clerk may correct it); None when empty."""
+    try:
+        value = int(float(str(cell).strip().rstrip("°度")))
+    except (TypeError, ValueError):
+        return None
+    return value % 360 if value % 90 == 0 else None
+
+
 def read_rows(path: Path) -> list[Row]:
     if not path.exists():
         return []
@@ -118,7 +128,8 @@ def read_rows(path: Path) -> list[Row]:
         except ValueError:
             page = 1
         rows.append(Row(cells.get("文件", ""), page, cells.get("建议家庭", ""), cells.get("材料类型", ""),
-                        cells.get("成员", ""), cells.get("依据", ""), cells.get("确认", ""), cells.get("指纹", "")))
+                        cells.get("成员", ""), cells.get("依据", ""), cells.get("确认", ""), cells.get("指纹", ""),
+                        _degrees(cells.get("转正"))))
     wb.close()
     return rows
 
@@ -136,8 +147,8 @@ def write_rows(path: Path, rows: list[Row]) -> None:
     ws.title = SHEET
     ws.append(list(COLUMNS))
     for r in rows:
-        ws.append([r.file, r.page, r.household, r.material, r.member, r.why, r.confirm, r.fingerprint])
-    for col, width in zip("ABCDEFGH", (40, 5, 14, 12, 10, 50, 6, 18)):
+        ws.append([r.file, r.page, r.household, r.material, r.member, r.why, r.confirm, r.fingerprint, r.rotate])
+    for col, width in zip("ABCDEFGHI", (40, 5, 14, 12, 10, 50, 6, 18, 6)):
         ws.column_dimensions[col].width = width
     dv = DataValidation(type="list", formula1='"是"', allow_blank=True)
     ws.add_data_validation(dv)

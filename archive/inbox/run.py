@@ -34,13 +34,15 @@ class Report:
     copies: list[str] = field(default_factory=list)         # second copies kept beside the first
     already: list[str] = field(default_factory=list)        # filed by an earlier (killed) run
     listed: list[pp.Row] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)   # (file, the file of this batch it repeats)
+    duplicate_pages: int = 0
     problems: list[str] = field(default_factory=list)       # files that could not be read (left in place)
     moved: list[str] = field(default_factory=list)
     text_line_reads: int = 0
 
     @property
     def balanced(self) -> bool:
-        return self.pages_in == self.filed_pages + self.listed_pages + self.blank_pages
+        return self.pages_in == self.filed_pages + self.listed_pages + self.blank_pages + self.duplicate_pages
 
 
 def inbox_dir(ws) -> Path:
@@ -56,16 +58,26 @@ def sha256_file(path: Path) -> str:
 
 
 def input_files(folder: Path) -> list[Path]:
+    """The files of the folder and of its subfolders (a phone or scanner that files by day), but
+    not 已处理/, hidden files, Office lock files or the clerk's list."""
     out = []
     for p in sorted(folder.iterdir()):
-        if p.name.startswith((".", "~$")) or p.name == XLSX or not p.is_file():
+        if p.name.startswith((".", "~$")) or p.name == XLSX or p.is_symlink():
             continue
-        out.append(p)
+        if p.is_dir():
+            if p.name != DONE_DIR:
+                out.extend(input_files(p))
+        elif p.is_file():
+            out.append(p)
     return out
 
 
 def _done_path(folder: Path, src: Path, today: dt.date) -> Path:
     dest_dir = folder / DONE_DIR / today.isoformat()
+    try:   # a file from a subfolder keeps it under 已处理/<日期>/
+        dest_dir = dest_dir / src.parent.relative_to(folder)
+    except ValueError:
+        pass
     dest = dest_dir / src.name
     n = 2
     while dest.exists():
@@ -106,6 +118,7 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
     coded: list[filing.CodedPage] = []
     uncoded: list[tuple[pg.Page, str, Path]] = []    # page, fingerprint, where the file will be kept
     plan: list[tuple[Path, Path, str, list[pg.Page]]] = []
+    seen_files: dict[str, Path] = {}   # fingerprint -> the first file of this batch with that content
     for src in files:
         if pg.kind_of(src) is None:
             rep.problems.append(f"{src.name}：不是扫描件格式（支持 PDF、JPG、PNG、TIF），留在收件箱未处理")
@@ -126,6 +139,12 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
         dest = _done_path(folder, src, today)
         rep.files += 1
         rep.pages_in += len(pages)
+        if fp in seen_files:   # the same file twice (copied from the phone again): kept, filed once
+            rep.duplicates.append((_rel(src, folder), _rel(seen_files[fp], folder)))
+            rep.duplicate_pages += len(pages)
+            plan.append((src, dest, fp, []))
+            continue
+        seen_files[fp] = src
         for page, pdf in zip(pages, pdfs):
             seen = lk.look(page.image, accept=accept)
             if progress:
@@ -139,7 +158,8 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
             elif seen.code is not None:
                 why = (f"页码“{seen.code.text}”是另一个工作区（{seen.code.workspace}）打印的表" if seen.code.workspace != wid
                        else f"页码中的对象编号 {seen.code.case_no} 在本工作区没有记录")
-                rep.listed.append(pp.Row(_rel(dest, inbox_dir(ws)), page.index + 1, "", "签字表", "", why, "", fp[:16]))
+                rep.listed.append(pp.Row(_rel(dest, inbox_dir(ws)), page.index + 1, "", "签字表", "", why, "", fp[:16],
+                                         seen.rotate))
                 rep.listed_pages += 1
             else:
                 uncoded.append((page, fp, dest))
@@ -169,7 +189,7 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
     for p in loose:
         rep.listed.append(pp.Row(_rel(done_of[p.source], inbox_dir(ws)), p.index + 1, p.code.case_no, "签字表", "",
                                  f"表单 {p.code.form} 第{p.code.page}/{p.code.pages}页：同一份表的其他页没有扫到，未归档"
-                                 "（补扫其余页后再运行，或确认后按单页归档）", "", p.fingerprint[:16]))
+                                 "（补扫其余页后再运行，或确认后按单页归档）", "", p.fingerprint[:16], p.rotate))
         rep.listed_pages += 1
 
     if uncoded:
@@ -207,6 +227,7 @@ def _propose(uncoded, index, rep: Report, ws, ocr: bool) -> None:
         for i, (page, fp, dest) in enumerate(uncoded):
             text = ""
             why_ocr = ""
+            turn = None
             if ocr:
                 try:
                     turn = lk.osd_rotation(page.image)
@@ -226,7 +247,7 @@ def _propose(uncoded, index, rep: Report, ws, ocr: bool) -> None:
             if not case and not material:
                 reasons.append("无法判断，请人工填写家庭和材料类型，或移出")
             rep.listed.append(pp.Row(_rel(dest, inbox_dir(ws)), page.index + 1, case, material, member,
-                                     "；".join(r for r in reasons if r), "", fp[:16]))
+                                     "；".join(r for r in reasons if r), "", fp[:16], turn))
             rep.listed_pages += 1
             page.image = None
 
@@ -294,18 +315,30 @@ def apply(ws) -> Applied:
         folder = ws.scans_dir / case
         ensure_dir(folder)
         stem = "_".join([material, *([member] if member else [])])
-        single_jpeg = kind == "jpeg" and len(pdfs) == 1
+        turn = r.rotate if r.rotate is not None else _osd_of(src, r.page)
+        single_jpeg = kind == "jpeg" and len(pdfs) == 1 and not turn
         ext = src.suffix.lower() if single_jpeg else ".pdf"
         n = 1
         dest = folder / f"{stem}{ext}"
         while dest.exists():
             n += 1
             dest = folder / f"{stem}_{n}{ext}"
-        data = src.read_bytes() if single_jpeg else pdfs[r.page - 1]
+        # a page turned upright is shown turned (/Rotate); its image is not recompressed
+        data = src.read_bytes() if single_jpeg else pg.join([(pdfs[r.page - 1], turn or 0)])
         atomic_write_bytes(dest, data)
         rel = dest.relative_to(ws.root).as_posix()
         out.filed.append(rel)
-        journal.append(ws.state_dir, "inbox.apply", household=case, detail={"file": rel, "from": where, "type": material})
+        journal.append(ws.state_dir, "inbox.apply", household=case,
+                       detail={"file": rel, "from": where, "type": material, "rotate": turn or 0})
     out.left = len(keep)
     pp.write_rows(xlsx, keep)
     return out
+
+
+def _osd_of(src: Path, page: int) -> int:
+    """Which way up a page of a row without 转正 is (sheets written before the column existed)."""
+    try:
+        images = pg.read_pages(src)
+        return lk.osd_rotation(images[page - 1].image) if 1 <= page <= len(images) else 0
+    except DibaoError:
+        return 0

@@ -31,6 +31,19 @@ def _card():
     return img
 
 
+def _shown(pdf: Path):
+    """The first page's image as a viewer shows it: the embedded pixels turned by the page's /Rotate
+    (EXIF is not looked at by PDF viewers: img2pdf turned such a page by /Rotate)."""
+    import io
+
+    import pypdf
+    from PIL import Image
+
+    page = pypdf.PdfReader(pdf).pages[0]
+    img = Image.open(io.BytesIO(_embedded(pdf))).convert("L")
+    return img.rotate(-page.rotation, expand=True) if page.rotation else img
+
+
 def _embedded(pdf: Path) -> bytes:
     """The image data of the one image on the first page (JPEG: as taken)."""
     import pypdf
@@ -85,7 +98,7 @@ def test_phone_photos_photocopy_mixed_pdf_and_duplicate_file_exactly(printed, ws
     assert not [f for f in box.rglob("*") if f.is_file() and "已处理" not in f.parts and f.suffix != ".xlsx"]
     # filed pages are shown upright (to the nearest quarter turn; photos are at an angle)
     for rel in rep.filed:
-        code, turn = read_qr(raster(ws.root / rel, 200)[0])
+        code, turn = read_qr(_shown(ws.root / rel))
         assert code is not None and turn == 0, (rel, turn)
     # the phone JPEG is embedded as it was taken (no recompression)
     kept = [m for m in rep.moved if Path(m).name == "微信图片_20240305103312.jpg"]

@@ -76,6 +76,7 @@ ITERATORS: dict[str, tuple[str, type]] = {
     "each_home_visit": ("每次入户（入户调查、再次调查、年度审核、定期核查）", Visit),
     "each_covered_quarter": ("每个在保季度（季度末在册、审计日期已过季度末）", Household),
     "each_covered_half": ("每个在保半年（纳入的那半年之后、审计日期已过的半年）", Household),
+    "each_paid_year": ("每个应发放的年度（批准次月起至退出当月，已到年审截止日的年度）", Household),
 }
 
 FILTERS: dict[str, str] = {
@@ -237,6 +238,34 @@ class Facts:
         return unstable_income([(x.year, x.wage_kind, x.item) for x in hh.incomes],
                                [m.labor_capable for m in self.living], hh.labor_count)
 
+    @lazy
+    def payable_months(self) -> list[tuple[int, int]]:
+        """(year, month) of every month the household is to be paid (003 §三(四) 审批后次月开始享受; §三(五)
+        下月起停发): from the first approval's start_month (else the month after it, else after `since`) to
+        the exit month or the month before the audit, within the years whose review is due."""
+        start = self.start
+        if start is None:
+            return []
+        approvals = [e for e in self.of("审核确认") if e.approved]
+        first = approvals[0] if approvals else None
+        if first is not None and first.start_month:
+            y, m = map(int, first.start_month.split("-"))
+        else:
+            d = first.date if first is not None else start
+            y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
+        as_of = self.as_of
+        last = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+        if self.exit_date is not None:
+            last = min(last, (self.exit_date.year, self.exit_date.month))
+        due_m, due_d = self.review_due
+        if as_of < _day_of(as_of.year, due_m, due_d):   # the audit's own year is not due yet
+            last = min(last, (as_of.year - 1, 12))
+        out = []
+        while (y, m) <= last:
+            out.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
     def periods(self, months: int) -> list[tuple[str, str, dt.date, dt.date]]:
         """(key, label, first day, last day) of the quarters (months=3) or halves (6) in care, see the docstring."""
         start = self.start
@@ -300,6 +329,8 @@ class Facts:
             return [Subject(*_year_texts(y), hh, y) for y in self.covered_years]
         if name == "each_review_year":
             return [Subject(*_year_texts(y), hh, y) for y in self.review_years]
+        if name == "each_paid_year":
+            return [Subject(*_year_texts(y), hh, y) for y in sorted({y for y, _ in self.payable_months})]
         if name in ("each_covered_quarter", "each_covered_half"):
             return [Subject(key, label, hh, begin.year, period=(begin, end))
                     for key, label, begin, end in self.periods(3 if name == "each_covered_quarter" else 6)]

@@ -345,32 +345,17 @@ def _event(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gap
 
 
 def _payments(rule: Rule, subjects: list[Subject], facts: Facts, scans, config, gaps: list, info=None) -> None:
-    """A payment record (发放记录) for every month in care of each subject year: from the month after the
-    first approval (003 §三(四): 次月开始享受) to the month of exit (下月起停发) or the month before the audit."""
-    start = facts.start
-    if start is None:
-        return
-    approvals = [e for e in facts.of("审核确认") if e.approved]
-    first = approvals[0] if approvals else None
-    if first is not None and first.start_month:
-        y0, m0 = map(int, first.start_month.split("-"))
-    else:
-        d = first.date if first is not None else start
-        y0, m0 = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
-    stop = facts.exit_date
-    last = (stop.year, stop.month) if stop is not None else None
-    before_audit = (facts.as_of.year, facts.as_of.month - 1) if facts.as_of.month > 1 else (facts.as_of.year - 1, 12)
-    if last is None or before_audit < last:
-        last = before_audit
+    """A payment record (发放记录) for every payable month (Facts.payable_months) of each subject year."""
     paid = {p.month for p in facts.hh.payments}
+    by_year: dict[int, list[int]] = {}
+    for y, m in facts.payable_months:
+        if f"{y:04d}-{m:02d}" not in paid:
+            by_year.setdefault(y, []).append(m)
     for subj in subjects:
-        y = subj.year
-        if y is None:
-            continue
-        missing = [m for m in range(1, 13) if (y0, m0) <= (y, m) <= last and f"{y:04d}-{m:02d}" not in paid]
+        missing = by_year.get(subj.year or 0)
         if missing:
             gaps.append(pack("缺数据", rule, subj, rule.category,
-                             f"{y}年 {'、'.join(f'{m}月' for m in missing)} 没有发放记录（{len(missing)} 个月）"))
+                             f"{subj.year}年 {'、'.join(f'{m}月' for m in missing)} 没有发放记录（{len(missing)} 个月）"))
 
 
 _KINDS = {"form": _form, "scan": _scan, "photos": _photos, "field": _field, "time": _time, "event": _event,

@@ -32,8 +32,8 @@ Kinds of requirement and the gaps they report:
     event   a recorded event of the types in `what` (any one) within each period subject
             (each_covered_quarter, each_covered_half, each_covered_year, each_review_year), or within
             the application round of each approval (approved, each_decision)    -> 缺数据
-    payments  a payment record for every month in care of each year (what = "发放记录";
-            each_covered_year)                                  -> 缺数据
+    payments  a payment record for every payable month of each year (what = "发放记录";
+            each_paid_year)                                     -> 缺数据
 """
 
 from __future__ import annotations
@@ -246,8 +246,8 @@ def _parse_rule(item, i: int, path: Path) -> Rule:
             fail(f"事件规则不能配合条件“{iterator}”", "when", f"写 {' 或 '.join(PERIOD_ITERATORS + ROUND_ITERATORS)}")
         title = title or "或".join(whats)
     elif kind == "payments":
-        if iterator not in ("each_covered_year", "each_review_year"):
-            fail(f"发放记录规则不能配合条件“{iterator}”", "when", "写 each_covered_year")
+        if iterator not in ("each_paid_year", "each_covered_year", "each_review_year"):
+            fail(f"发放记录规则不能配合条件“{iterator}”", "when", "写 each_paid_year")
         title = title or "发放记录"
     for e in events:
         if e not in EVENT_TYPES:

@@ -16,6 +16,7 @@ import random
 import zlib
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from archive.sample.history import Draft
@@ -97,6 +98,14 @@ def plan(rng: random.Random, d: Draft, profile: str, review_form: str, review_fo
         jobs.append(ScanJob(base + "照料护理协议.pdf", "照料护理协议", None, y0, "pdf"))
     if rec.get("bank_account"):
         jobs.append(ScanJob(base + "银行卡.jpg", "银行卡", None, y0, "jpeg"))
+    paid: dict[int, list] = {}
+    for p in rec.get("payments") or []:
+        paid.setdefault(int(p["month"][:4]), []).append(p)
+    for y, rows in sorted(paid.items()):   # the household's page of each year's 发放花名册, signed for
+        months = sorted({p["month"] for p in rows})
+        total = sum(Decimal(p["amount"]) for p in rows)
+        jobs.append(ScanJob(base + f"发放花名册_{y}.pdf", "发放花名册", None, y, "pdf",
+                            f"{months[0][5:].lstrip('0')}—{months[-1][5:].lstrip('0')}月 共{len(months)}个月 合计{total:.2f}元"))
     return jobs
 
 

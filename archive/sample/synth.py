@@ -28,7 +28,7 @@ from archive.ids import check_char
 from archive.sample.draw import W, Page, draw_text, photocopy, text_width
 
 KINDS = ("户口簿", "身份证", "残疾证", "疾病诊断证明", "学籍证明", "入户照片", "核对报告", "照料护理协议", "银行卡", "签字表",
-         "公示照片")
+         "公示照片", "发放花名册")
 FORMATS = ("jpeg", "png", "pdf")
 
 DPI = 150
@@ -267,6 +267,19 @@ def _bank(p: Page, pl: dict, who: _Person, year: int):
     p.stamp((x0 + 650, y1 + 480), f"{bank}{pl['town']}支行", 95, "业务专用章")
 
 
+def _roster(p: Page, pl: dict, who: _Person, year: int, title: str | None):
+    """This household's line of the year's 低保金发放花名册 (signed for by the payee), its months and total in `title`."""
+    bank = pl["bank"]
+    number = bank.get("card_number") or ""
+    p.title(110, f"{pl['town']}{year}年度救助金社会化发放花名册（本户）", 40)
+    rows = [[("村（社区）", 2), (pl.get("village", ""), 3), ("户主", 2), (who.name, 3)],
+            [("开户银行", 2), (bank.get("bank", ""), 3), ("卡号", 2), (f"****{number[-4:]}" if number else "", 3)],
+            [("发放情况", 2), (title or "", 8)]]
+    p.table(120, 260, 1000, rows, row_h=90, size=30)
+    p.text((160, 620), "领款人签字：" + who.name, 32)
+    p.stamp((900, 700), f"{pl['town']}人民政府", 95, "民政办公室")
+
+
 def _signed_form(p: Page, pl: dict, who: _Person, year: int, title: str | None):
     title = title or "入户调查表"
     rows = [[("申请人", 2), (who.name, 3), ("公民身份号码", 2), (who.id_number, 4)],
@@ -462,6 +475,8 @@ def render(kind: str, *, household: dict, member: dict | None = None, year: int 
         _hukou(p, pl, who if member else None, year)
     elif kind == "签字表":
         _signed_form(p, pl, who, year, title)
+    elif kind == "发放花名册":
+        _roster(p, pl, who, year, title)
     else:
         {"身份证": _id_card, "残疾证": _disability, "疾病诊断证明": _diagnosis, "学籍证明": _school,
          "照料护理协议": _care, "银行卡": _bank, "核对报告": _report_image}[kind](p, pl, who, year)

@@ -58,14 +58,17 @@ def test_notice_photo_per_publicity(tmp_path):
 
 def test_finance_papers(tmp_path):
     """财务类: no bank account → 缺数据 发放账户; no 银行卡.jpg → 缺扫描件; 2025-03 and 2025-04 not paid
-    → 缺数据 发放记录 2025 naming 3月、4月.  A refused household (never in care) is asked for none."""
+    → 缺数据 发放记录 2025 naming 3月、4月; no 发放花名册_2024.pdf → 缺扫描件 for 2024 (paid from 2024-04).
+    A refused household (never in care) is asked for none."""
     ws, (rec,) = complete_workspace(tmp_path / "ws")
     del rec["bank_account"]
     rec["payments"] = [p for p in rec["payments"] if p["month"] not in ("2025-03", "2025-04")]
     write_record(ws, rec)
     (ws.scans_dir / rec["case_no"] / "银行卡.jpg").unlink()
+    (ws.scans_dir / rec["case_no"] / "发放花名册_2024.pdf").unlink()
     got = {(g.rule, g.kind, g.subject): g for g in gaps(ws) if g.category == "财务类"}
-    assert set(got) == {("发放账户", "缺数据", ""), ("银行卡复印件", "缺扫描件", ""), ("发放记录", "缺数据", "2025")}
+    assert set(got) == {("发放账户", "缺数据", ""), ("银行卡复印件", "缺扫描件", ""), ("发放记录", "缺数据", "2025"),
+                        ("发放花名册", "缺扫描件", "2024")}
     assert "3月、4月 没有发放记录（2 个月）" in got[("发放记录", "缺数据", "2025")].why
     assert "次月开始享受" in got[("发放记录", "缺数据", "2025")].source
 

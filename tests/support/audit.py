@@ -60,7 +60,7 @@ SCANS = ("户口簿.jpg", "身份证_{head}.jpg", "身份证_{wife}.jpg",
          "入户照片_2025_1.jpg", "入户照片_2025_2.jpg", "入户照片_2025_3.jpg",
          "核对报告_2024.pdf", "核对报告_2025.pdf",
          "签字表_fenxi-01.pdf", "签字表_fenxi-02.pdf", "签字表_fenxi-03.pdf", "签字表_fenxi-04.pdf",
-         "签字表_fenxi-09.pdf", "签字表_fenxi-12_2025.pdf", "银行卡.jpg")
+         "签字表_fenxi-09.pdf", "签字表_fenxi-12_2025.pdf", "银行卡.jpg", "发放花名册_2024.pdf", "发放花名册_2025.pdf")
 
 
 def make_workspace(root: Path, profile: str = "fenxi"):

@@ -153,6 +153,8 @@ class SearchResult:
                  (at least this many pages match: a very common phrase is not counted to the end)
     total_exact  whether ``total`` is the exact number of matching pages
     total_max    when not exact: an upper bound (at most this many pages match), else None
+    approximate  no page holds the query; the hits hold it with one character different (an OCR
+                 misread, see indexer.near), and ``notes`` says so
     """
 
     hits: list[Hit]
@@ -163,10 +165,11 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
     total_exact: bool = True
     total_max: int | None = None
+    approximate: bool = False            # no page matched exactly; hits differ by one character (indexer.near)
 
     def as_dict(self) -> dict:
         return {"query": self.query, "total": self.total, "total_exact": self.total_exact,
-                "total_max": self.total_max, "hits": [h.as_dict() for h in self.hits],
+                "total_max": self.total_max, "approximate": self.approximate, "hits": [h.as_dict() for h in self.hits],
                 "suggestion": self.suggestion, "suggested_query": self.suggested_query, "notes": self.notes}
 
     to_dict = as_dict   # the older name, kept for callers (the project's convention is as_dict)

@@ -26,6 +26,7 @@ from archive.fsutil import atomic_write_text, ensure_dir
 from archive import redact
 from archive.ids import redact_ids
 from indexer import analysis as an
+from indexer import near
 from indexer.engine import FILE_UNIT, SCHEMA_VERSION, Bool, Doc, Hit, SearchResult, Term, or_
 from indexer.query import AndQ, Compiler, Field, NotQ, OrQ, PhraseQ, Word, parse, to_text
 from indexer.report import total_text
@@ -265,8 +266,36 @@ class SearchIndex:
         result = self._run(ast, limit)
         result.query = redact_ids(to_text(ast))   # results are printed and logged: no full ID
         if result.total == 0:
+            loose = self._near(ast, limit)
+            if loose is not None:
+                loose.query = result.query
+                return loose
             self._suggest(ast, result)
         return result
+
+    def _near(self, ast, limit: int) -> SearchResult | None:
+        """Pages holding the query with one character different (indexer.near), or None."""
+        p = near.plan(ast)
+        if p is None:
+            return None
+        comp = Compiler(self.key, self._guard(self.backend.values), self._guard(self.backend.exists))
+        found: dict[str, tuple[float, dict, int]] = {}
+        for j in range(len(p.words)):
+            if not near.loosenable(p, j):
+                continue
+            pattern = near.slip_pattern(p.words[j])
+            query = _pages_only(near.candidate_query(p, j, comp.compile))
+            for score, row in self._guard(self.backend.search)(query, near.CANDIDATES).rows:
+                doc = row.get("id", "")
+                if doc not in found and near.holds(row.get("text", ""), p, j, pattern):
+                    found[doc] = (score, row, j)
+        if not found:
+            return None
+        ranked = sorted(found.values(), key=lambda x: -x[0])
+        highlights = list(comp.highlights) + [near.highlight(w) for w in p.words]
+        hits = [self._hit(score, row, highlights) for score, row, _j in ranked[:limit]]
+        note = f"没有完全符合的页；下面 {len(ranked)} 页与查询只差一个字（多半是扫描件把字认错了），请核对原件"
+        return SearchResult(hits=hits, total=len(ranked), notes=[*comp.notes, note], approximate=True)
 
     def _run(self, ast, limit: int, across: bool = True) -> SearchResult:
         comp = Compiler(self.key, self._guard(self.backend.values), self._guard(self.backend.exists))

@@ -22,6 +22,11 @@ def format_result(result: SearchResult) -> str:
             lines.append(result.suggestion)
         return redact_ids("\n".join(lines))
     shown = len(result.hits)
+    if result.approximate:   # no exact page: near ones (indexer.near); the note says so
+        lines.append(f"没有完全符合的页。与查询只差一个字的有 {result.total:,} 页（多半是扫描件把字认错了），请核对原件：")
+        lines.extend(_grouped(result.hits))
+        lines.extend(f"  提示：{n}" for n in result.notes if not n.startswith("没有完全符合的页"))
+        return redact_ids("\n".join(lines))
     if result.total_exact:
         more = f"（显示前 {shown} 页，可用 --limit 显示更多）" if shown < result.total else ""
         lines.append(f"找到 {result.total:,} 页{more}：")

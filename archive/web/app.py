@@ -476,6 +476,8 @@ def _search(app: WebApp, user, q: str, limit: int = 20):
             total += 1
         if not result.hits and result.suggestion:
             note = result.suggestion
+        elif result.approximate:   # no exact page; these differ by one character (indexer.near)
+            note = result.notes[-1]
     return list(groups.values()), record_hits, note, total
 
 

@@ -211,26 +211,35 @@ class RapidOcrEngine:
 
 
 def lines_text(boxes, texts) -> str:
-    """Text boxes (4 corner points each) put back into lines, top to bottom and left to right."""
+    """Text boxes (4 corner points each, clockwise from the top left) put back into lines, top to
+    bottom and left to right.
+
+    A photographed page is tilted and in perspective: a line's bounding rectangle then reaches
+    into the next line, so lines are told apart along each box's own slope: a box joins a line
+    when its centre lies within half a text height of where that line runs at the box's x.
+    """
     if boxes is None or texts is None or not len(texts):
         return ""
     items = []
     for box, text in zip(boxes, texts):
-        ys = [float(p[1]) for p in box]
-        xs = [float(p[0]) for p in box]
-        items.append((min(ys), max(ys), min(xs), str(text)))
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = [(float(p[0]), float(p[1])) for p in list(box)[:4]]
+        cx, cy = (x0 + x1 + x2 + x3) / 4, (y0 + y1 + y2 + y3) / 4
+        width = ((x1 - x0) + (x2 - x3)) / 2
+        slope = ((y1 - y0) + (y2 - y3)) / 2 / width if width > 1 else 0.0
+        slope = max(-0.3, min(0.3, slope))
+        height = max(1.0, ((y3 - y0) + (y2 - y1)) / 2)
+        items.append((cy - slope * cx, cx, cy, slope, height, min(x0, x3), str(text)))
     items.sort()
-    lines: list[list] = []
-    for top, bottom, left, text in items:
-        if lines:
-            ltop, lbottom = lines[-1][0], lines[-1][1]
-            overlap = min(bottom, lbottom) - max(top, ltop)
-            if overlap > 0.5 * min(bottom - top, lbottom - ltop):
-                lines[-1][0], lines[-1][1] = min(top, ltop), max(bottom, lbottom)
-                lines[-1][2].append((left, text))
-                continue
-        lines.append([top, bottom, [(left, text)]])
-    return "\n".join(" ".join(t for _, t in sorted(parts)) for _, _, parts in lines) + "\n"
+    lines: list[dict] = []
+    for _key, cx, cy, slope, height, left, text in items:
+        for line in reversed(lines[-3:]):   # a box may belong to one of the last few lines
+            at = line["cy"] + line["slope"] * (cx - line["cx"])
+            if abs(cy - at) < 0.5 * min(height, line["height"]):
+                line["parts"].append((left, text))
+                break
+        else:
+            lines.append({"cx": cx, "cy": cy, "slope": slope, "height": height, "parts": [(left, text)]})
+    return "\n".join(" ".join(t for _, t in sorted(line["parts"])) for line in lines) + "\n"
 
 
 def default_photo_engine(engine: str | None = None) -> str:

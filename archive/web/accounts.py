@@ -96,6 +96,25 @@ def passwd(state_dir: Path, name: str, password: str) -> None:
     save(state_dir, accounts)
 
 
+def update(state_dir: Path, name: str, role: str, villages: list[str] | None = None) -> Account:
+    """Change an account's role and villages (its password stays)."""
+    if role not in ROLES:
+        raise InputError(f"角色“{role}”无效", field="--role", hint=f"写 {'、'.join(ROLES)} 之一")
+    accounts = load(state_dir)
+    if name not in accounts:
+        raise InputError(f"没有账号“{name}”", field="NAME", hint="用 dibao user list 查看现有账号")
+    if accounts[name].role == "管理员" and role != "管理员" and _admins(accounts) == [name]:
+        raise InputError(f"“{name}”是唯一的管理员，不能改为{role}", field="--role", hint="先把另一个账号设为管理员")
+    accounts[name].role = role
+    accounts[name].villages = list(villages or [])
+    save(state_dir, accounts)
+    return accounts[name]
+
+
+def _admins(accounts: dict[str, Account]) -> list[str]:
+    return [a.name for a in accounts.values() if a.role == "管理员"]
+
+
 def remove(state_dir: Path, name: str) -> None:
     accounts = load(state_dir)
     if name not in accounts:

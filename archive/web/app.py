@@ -51,6 +51,29 @@ class Session:
     last: float = field(default_factory=time.monotonic)
 
 
+class AccountFile:
+    """The accounts of .dibao/users.json, re-read when the file changes (a stat per request), so
+    `dibao user remove` / `passwd` / a new role take effect on the running server at once."""
+
+    def __init__(self, state_dir: Path):
+        self.state_dir = Path(state_dir)
+        self._key = None
+        self._accounts: dict[str, Account] = {}
+        self._lock = threading.Lock()
+
+    def current(self) -> dict[str, Account]:
+        try:
+            st = acc_mod.users_path(self.state_dir).stat()
+            key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except FileNotFoundError:
+            key = None
+        with self._lock:
+            if key != self._key:
+                self._accounts = acc_mod.load(self.state_dir) if key else {}
+                self._key = key
+            return self._accounts
+
+
 class Denied(Exception):
     def __init__(self, status: int, message: str):
         self.status, self.message = status, message
@@ -66,6 +89,7 @@ class WebApp:
         self.checked = Checked(ws, self.audits)
         self.searcher = Searcher(ws)
         self.sessions: dict[str, Session] = {}
+        self.accounts = AccountFile(ws.state_dir)
         self.fails: dict[str, deque] = defaultdict(deque)
         self._lock = threading.Lock()
         self._conv = None
@@ -93,6 +117,10 @@ class WebApp:
                 s.last = now
                 if not self.require_login:
                     s.user = self.local
+                elif s.user is not None:
+                    # removed account or changed password: logged out; changed role or villages: applied
+                    cur = self.accounts.current().get(s.user.name)
+                    s.user = cur if cur is not None and cur.hash == s.user.hash else None
                 return s, None
             token = secrets.token_urlsafe(32)
             s = Session(user=None if self.require_login else self.local, csrf=secrets.token_urlsafe(32))
@@ -195,8 +223,12 @@ def page(role: str = "查阅", *, public: bool = False):
             s, new_token = app.session(request)
             request.state.session = s
             try:
+                if not app.require_login and not _loopback_host(request.headers.get("host", "")):
+                    # a page of another site that rebinds its name to 127.0.0.1 must not read this one
+                    raise Denied(421, "本机模式只接受用 http://127.0.0.1 或 http://localhost 打开。"
+                                      "要让其他电脑访问，请建账号后用 dibao serve --host 0.0.0.0 启动。")
                 if request.method == "POST":
-                    form = await request.form()
+                    form = await request.form(max_files=4, max_fields=5000)
                     request.state.form = form
                     token = request.headers.get("x-csrf-token") or form.get("csrf") or ""
                     if not secrets.compare_digest(str(token), s.csrf):
@@ -211,6 +243,8 @@ def page(role: str = "查阅", *, public: bool = False):
                         raise Denied(403, f"您的账号（{s.user.role}）没有这项权限，需要“{role}”及以上角色。")
                 resp = await run_in_threadpool(fn, app, request, s.user)
             except Denied as d:
+                if d.status in (401, 403) and s.user is not None:
+                    app.log(request, s.user, "denied", status=d.status, method=request.method)
                 resp = app.render(request, "error.html", status=d.status, message=d.message)
             except DibaoError as e:
                 resp = app.render(request, "error.html", status=400, message=e.user_message())
@@ -223,13 +257,30 @@ def page(role: str = "查阅", *, public: bool = False):
     return deco
 
 
+def _loopback_host(host: str) -> bool:
+    """Whether a Host header names this machine by a loopback name (127.x.x.x, localhost, [::1])."""
+    import ipaddress
+
+    name = host.strip().lower()
+    if name.startswith("["):
+        name = name[1:name.find("]")] if "]" in name else name[1:]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def _finish(resp: Response, new_token: str | None) -> Response:
     if new_token:
         resp.set_cookie(COOKIE, new_token, httponly=True, samesite="strict", path="/")
     resp.headers["X-Frame-Options"] = "DENY"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "same-origin"
-    resp.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self' "
+    resp.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' "
                                                "'unsafe-inline'; frame-ancestors 'none'")
     resp.headers.setdefault("Cache-Control", "no-store")
     return resp
@@ -257,7 +308,7 @@ def login(app: WebApp, request: Request, user):
         if len(q) >= LOGIN_MAX_FAILS:
             return app.render(request, "login.html", status=429, next=nxt,
                               error="登录失败次数过多，请 10 分钟后再试。")
-    found = acc_mod.verify(acc_mod.load(app.ws.state_dir), name, password)
+    found = acc_mod.verify(app.accounts.current(), name, password)
     if found is None:
         app.fails[f"ip:{client}"].append(now)
         app.fails[f"user:{name}"].append(now)
@@ -277,6 +328,8 @@ def login(app: WebApp, request: Request, user):
 
 @page(public=True)
 def logout(app: WebApp, request: Request, user):
+    if user is not None and app.require_login:
+        app.log(request, user, "logout")
     with app._lock:
         app.sessions.pop(request.cookies.get(COOKIE), None)
     resp = RedirectResponse("/login" if app.require_login else "/", status_code=303)
@@ -431,7 +484,23 @@ def open_file(app: WebApp, request: Request, user):
     if path is None or not _belongs(app, h, path):
         raise Denied(404, "没有这个文件。")
     app.log(request, user, "view", h.case_no, file=path.relative_to(app.ws.root.resolve()).as_posix())
-    return FileResponse(path, headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(path.name)}"})
+    return safe_file(path)
+
+
+# files the browser may show itself; anything else (a .html or .svg among the scans, a .docx…)
+# is only ever downloaded, as bytes, so no file of the workspace runs as a page of this site
+INLINE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def safe_file(path: Path, *, attachment: bool = False) -> FileResponse:
+    media = INLINE_TYPES.get(path.suffix.lower())
+    how = "inline" if media and not attachment else "attachment"
+    headers = {"Content-Disposition": f"{how}; filename*=UTF-8''{quote(path.name)}"}
+    if media != "application/pdf":
+        headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return FileResponse(path, media_type=media if how == "inline" else "application/octet-stream",
+                        headers=headers)
 
 
 @page()
@@ -461,7 +530,7 @@ def _search(app: WebApp, user, q: str, limit: int = 20):
         note = e.user_message()
     else:
         for hit in result.hits:
-            if hit.village and not user.sees(hit.village):
+            if not _sees_hit(user, hit):
                 continue
             level = not hit.household and hit.source == "archive" and bool(hit.village)   # village volume, box list
             g = groups.setdefault(hit.household or (f"村级:{hit.village}" if level else "（未对应到户）"),
@@ -481,6 +550,12 @@ def _search(app: WebApp, user, q: str, limit: int = 20):
     return list(groups.values()), record_hits, note, total
 
 
+def _sees_hit(user, hit) -> bool:
+    """An index hit the account may see: of its villages; a file not matched to any household (an
+    old archive of unknown village) only for accounts not limited to villages."""
+    return user.sees(hit.village) if hit.village else not user.villages
+
+
 @page()
 def search_export(app: WebApp, request: Request, user):
     """The inspector's export of the index hits (indexer.dossier, as `dibao search --export / --pdf`):
@@ -495,7 +570,7 @@ def search_export(app: WebApp, request: Request, user):
     if not q:
         raise Denied(400, "请先输入检索内容。")
     result = app.searcher.search(q, limit=500)
-    result.hits = [h for h in result.hits if not h.village or user.sees(h.village)]
+    result.hits = [h for h in result.hits if _sees_hit(user, h)]
     if not result.hits:
         raise Denied(404, "没有命中的页，没有可导出的内容。")
     with tempfile.TemporaryDirectory(prefix="dibao-web-") as tmp:
@@ -619,6 +694,90 @@ def log_page(app: WebApp, request: Request, user):
     return app.render(request, "log.html", entries=sel[::-1][:500], broken=broken, who=who, case=case)
 
 
+def _villages_field(text: str) -> list[str]:
+    import re
+
+    return [v for v in re.split(r"[、，,；;\s]+", text.strip()) if v]
+
+
+@page(role="管理员")
+def users_page(app: WebApp, request: Request, user):
+    """Accounts (管理员 only): add, change role and villages, set a new password, remove. The same
+    .dibao/users.json and rules as `dibao user`; each change is in the workspace log."""
+    message, error = "", ""
+    if request.method == "POST":
+        form = request.state.form
+        act = str(form.get("action", ""))
+        name = str(form.get("name", "")).strip()
+        role = str(form.get("role", ""))
+        villages = _villages_field(str(form.get("villages", "")))
+        password = str(form.get("password", ""))
+        try:
+            if act == "add":
+                acc_mod.add(app.ws.state_dir, name, role, password, villages)
+                message = f"已添加账号 {name}（{role}）。"
+                app.log(request, user, "user-add", name=name, role=role, villages=villages)
+            elif act == "update":
+                acc_mod.update(app.ws.state_dir, name, role, villages)
+                message = f"已修改 {name} 的角色和可看的村。"
+                app.log(request, user, "user-update", name=name, role=role, villages=villages)
+            elif act == "passwd":
+                acc_mod.passwd(app.ws.state_dir, name, password)
+                message = f"已为 {name} 设置新密码（其已登录的浏览器须重新登录）。"
+                app.log(request, user, "user-passwd", name=name)
+            elif act == "remove":
+                current = app.accounts.current()
+                if name == user.name and app.require_login:
+                    raise Denied(400, "不能删除自己正在使用的账号。")
+                if current.get(name) and current[name].role == "管理员" and acc_mod._admins(current) == [name]:
+                    raise Denied(400, f"“{name}”是唯一的管理员，不能删除。先把另一个账号设为管理员。")
+                acc_mod.remove(app.ws.state_dir, name)
+                message = f"已删除账号 {name}。"
+                app.log(request, user, "user-remove", name=name)
+            else:
+                raise Denied(400, "不认识的操作。")
+        except DibaoError as e:
+            error = e.user_message()
+        except Denied as d:
+            error = d.message
+    villages = sorted({h.village for h in app.catalog.refresh()})
+    return app.render(request, "users.html", status=400 if error else 200, accounts=app.accounts.current(),
+                      roles=acc_mod.ROLES, villages=villages, message=message, error=error)
+
+
+@page()
+def password_page(app: WebApp, request: Request, user):
+    """Any account changes its own password (the old one asked again)."""
+    message, error = "", ""
+    if not app.require_login:
+        raise Denied(400, "本机模式不用登录，没有密码可改；共享到网络时的账号由管理员在“账号”页管理。")
+    if request.method == "POST":
+        form = request.state.form
+        old, new, again = (str(form.get(k, "")) for k in ("old", "new", "again"))
+        if acc_mod.verify(app.accounts.current(), user.name, old) is None:
+            error = "原密码不对。"
+        elif new != again:
+            error = "两次输入的新密码不一样。"
+        else:
+            try:
+                acc_mod.passwd(app.ws.state_dir, user.name, new)
+            except DibaoError as e:
+                error = e.user_message()
+            else:
+                # this session stays (the one that changed it); the account's other sessions end
+                fresh = app.accounts.current().get(user.name)
+                with app._lock:
+                    for tok, sess in list(app.sessions.items()):
+                        if sess.user is not None and sess.user.name == user.name:
+                            if sess is request.state.session:
+                                sess.user = fresh
+                            else:
+                                app.sessions.pop(tok, None)
+                app.log(request, user, "user-passwd", name=user.name)
+                message = "密码已修改。"
+    return app.render(request, "password.html", status=400 if error else 200, message=message, error=error)
+
+
 @page()
 def packs(app: WebApp, request: Request, user):
     villages = sorted({h.village for h in app.visible(user)})
@@ -710,6 +869,14 @@ def jobs_page(app: WebApp, request: Request, user):
 
 # ---------------------------------------------------------------------- roster import / export (archive/roster)
 
+def _whole_town(user, why: str) -> None:
+    if user.villages:
+        raise Denied(403, f"限定村的账号不能做这项操作（{why}），请由不限村的经办人来做。")
+
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
 def _upload_dir(app: WebApp, token: str) -> Path:
     if not token.isalnum() or len(token) > 64:
         raise Denied(404, "没有这次上传（可能已过期），请重新上传。")
@@ -729,8 +896,7 @@ def roster_check(app: WebApp, request: Request, user):
     from archive.roster.columns import load_mapping
     from archive.roster.importer import run_import
 
-    if user.villages:
-        raise Denied(403, "限定村的账号不能导入台账（台账可能含其他村的户），请由不限村的经办人导入。")
+    _whole_town(user, "台账可能含其他村的户")
     form = request.state.form
     token = str(form.get("token", ""))
     if token:
@@ -746,6 +912,8 @@ def roster_check(app: WebApp, request: Request, user):
         name = safe_filename(Path(upload.filename).name) or "台账.xlsx"
         if Path(name).suffix.lower() not in (".xlsx", ".xls", ".et", ".csv"):
             raise Denied(400, f"文件“{name}”不是台账（.xlsx、.xls、.et 或 .csv）。")
+        if (getattr(upload, "size", None) or 0) > MAX_UPLOAD:
+            raise Denied(413, f"文件“{name}”太大（超过 {MAX_UPLOAD // 1024 // 1024} MB），不像是台账。")
         token = secrets.token_hex(16)
         folder = _upload_dir(app, token)
         folder.mkdir(parents=True, exist_ok=True)
@@ -770,10 +938,10 @@ def roster_result(app: WebApp, request: Request, user):
     if not found:
         raise Denied(404, "没有检查结果文件。")
     app.log(request, user, "export", what="roster-check", file=found[0].name)
-    return FileResponse(found[0], headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(found[0].name)}"})
+    return safe_file(found[0], attachment=True)
 
 
-@page()
+@page(role="经办")
 def roster_export(app: WebApp, request: Request, user):
     """花名册 (one row a person, importable again), or the empty 台账 template (?template=1)."""
     from archive.roster.export import export_roster, export_template
@@ -804,11 +972,12 @@ def inbox_pending(app: WebApp, request: Request, user):
     """The scan inbox's proposals (inbox/待确认.xlsx, written by dibao inbox) to confirm."""
     from archive.inbox.run import inbox_dir
 
+    _whole_town(user, "扫描件收件箱含全镇各村的扫描件")
     path = inbox_dir(app.ws) / "待确认.xlsx"
     if not path.is_file():
         raise Denied(404, "还没有待确认表：先在后台任务中点“整理扫描件”。")
     app.log(request, user, "export", what="inbox-pending")
-    return FileResponse(path, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"})
+    return safe_file(path, attachment=True)
 
 
 def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Starlette:
@@ -832,6 +1001,8 @@ def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Sta
         Route("/packs/village", village_pack, methods=["POST"]),
         Route("/jobs", jobs_page, methods=["GET", "POST"]),
         Route("/log", log_page),
+        Route("/users", users_page, methods=["GET", "POST"]),
+        Route("/password", password_page, methods=["GET", "POST"]),
         Route("/inbox/pending.xlsx", inbox_pending),
         Route("/roster", roster_page),
         Route("/roster/check", roster_check, methods=["POST"]),

@@ -174,7 +174,7 @@ def test_serve_to_network_refused_without_accounts_and_user_commands(ws_dir):
 
 def test_local_mode_needs_no_login(ws_dir):
     ws = open_workspace(ws_dir)
-    c = TestClient(create_app(ws, require_login=False, local_user="本机管理员"))
+    c = TestClient(create_app(ws, require_login=False, local_user="本机管理员"), base_url="http://127.0.0.1")
     case = json.loads(ws.record_paths()[0].read_text("utf-8"))["case_no"]
     assert c.get(f"/household/{case}").status_code == 200
     assert c.get("/log").status_code == 200
@@ -222,3 +222,106 @@ def test_serve_on_all_addresses_with_an_account_asks_for_login(ws_dir):
         proc.terminate()
         out, _err = proc.communicate(timeout=30)
     assert "须登录" in out.decode()
+
+
+def test_account_changes_apply_to_open_sessions(shared):
+    """`dibao user remove` / `passwd` end that account's open sessions; a new role applies at once."""
+    ws, app, records, _v = shared
+    case = next(iter(records))
+    removed, changed, promoted = TestClient(app), TestClient(app), TestClient(app)
+    accounts.add(ws.state_dir, "临时", "查阅", PASSWORD)
+    for c, name in ((removed, "临时"), (changed, "李强"), (promoted, "张敏")):
+        assert login(c, name).status_code == 303
+        assert c.get(f"/household/{case}").status_code == 200
+    assert dibao(["--workspace", str(ws.root), "user", "remove", "临时"]).returncode == 0
+    accounts.passwd(ws.state_dir, "李强", "a-new-password-1")
+    r = removed.get(f"/household/{case}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    r = changed.get(f"/household/{case}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert promoted.get("/log").status_code == 403
+    users = accounts.load(ws.state_dir)
+    users["张敏"].role = "管理员"
+    accounts.save(ws.state_dir, users)
+    assert promoted.get("/log").status_code == 200
+
+
+def test_local_mode_answers_loopback_names_only(ws_dir):
+    """Served on 127.0.0.1 without login: a page of another site whose name is made to point at
+    127.0.0.1 (DNS rebinding) gets nothing."""
+    ws = open_workspace(ws_dir)
+    app = create_app(ws, require_login=False)
+    case = json.loads(ws.record_paths()[0].read_text("utf-8"))["case_no"]
+    for base in ("http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"):
+        assert TestClient(app, base_url=base).get(f"/household/{case}").status_code == 200, base
+    r = TestClient(app, base_url="http://evil.example:8080").get(f"/household/{case}")
+    assert r.status_code == 421 and case not in r.text and "127.0.0.1" in r.text
+
+
+def test_reader_role_limits_and_denials_logged(shared):
+    """查阅 reads, searches and prints; no edit, no jobs, no 花名册 export (full ID and card numbers),
+    no accounts, no log; each refusal is in the log with the account and address."""
+    ws, app, records, _v = shared
+    case = next(iter(records))
+    c = TestClient(app)
+    login(c, "李强")
+    page = c.get(f"/household/{case}")
+    assert page.status_code == 200
+    data = records[case][1]
+    for m in data["members"]:
+        if m.get("id_number"):
+            assert m["id_number"] not in page.text and m["id_number"][-4:] in page.text
+    for url in (f"/household/{case}/edit", "/jobs", "/roster", "/roster/export.xlsx", "/inbox/pending.xlsx",
+                "/log", "/users"):
+        assert c.get(url).status_code == 403, url
+    denied = [e for e in journal.read(ws.state_dir)[0] if e.action == "denied"]
+    assert len(denied) == 7 and all(e.user == "李强" and e.detail["client"] == "testclient" for e in denied)
+    done = dibao(["--workspace", str(ws.root), "log", "--user", "李强"])
+    assert "拒绝" in done.stdout and "/roster/export.xlsx" in done.stdout
+
+
+def test_admin_manages_accounts_in_the_browser(shared):
+    ws, app, records, villages = shared
+    accounts.add(ws.state_dir, "管理甲", "管理员", PASSWORD)
+    admin = TestClient(app)
+    assert login(admin, "管理甲").status_code == 303
+    page = admin.get("/users")
+    assert page.status_code == 200 and "李强" in page.text and "$argon2" not in page.text
+    csrf = csrf_of(page.text)
+    r = admin.post("/users", data={"csrf": csrf, "action": "add", "name": "新人", "role": "查阅",
+                                   "villages": villages[0], "password": "short"})
+    assert r.status_code == 400 and "密码太短" in r.text and "新人" not in accounts.load(ws.state_dir)
+    r = admin.post("/users", data={"csrf": csrf, "action": "add", "name": "新人", "role": "查阅",
+                                   "villages": villages[0], "password": PASSWORD})
+    assert r.status_code == 200 and accounts.load(ws.state_dir)["新人"].villages == [villages[0]]
+    newcomer = TestClient(app)
+    assert login(newcomer, "新人").status_code == 303
+    r = admin.post("/users", data={"csrf": csrf, "action": "update", "name": "新人", "role": "经办", "villages": ""})
+    assert r.status_code == 200
+    assert accounts.load(ws.state_dir)["新人"].role == "经办"
+    assert newcomer.get(f"/household/{next(iter(records))}/edit").status_code == 200   # applied at once
+    r = admin.post("/users", data={"csrf": csrf, "action": "remove", "name": "管理甲"})
+    assert r.status_code == 400 and "管理甲" in accounts.load(ws.state_dir)
+    r = admin.post("/users", data={"csrf": csrf, "action": "remove", "name": "新人"})
+    assert r.status_code == 200 and "新人" not in accounts.load(ws.state_dir)
+    assert newcomer.get("/", follow_redirects=False).status_code == 303
+    actions = [e.action for e in journal.read(ws.state_dir)[0] if e.user == "管理甲"]
+    assert actions.count("user-add") == 1 and "user-update" in actions and "user-remove" in actions
+    # without the CSRF token nothing changes
+    assert admin.post("/users", data={"action": "remove", "name": "李强"}).status_code == 403
+    assert "李强" in accounts.load(ws.state_dir)
+
+
+def test_own_password_change_ends_other_sessions(shared):
+    ws, app, _records, _v = shared
+    here, elsewhere = TestClient(app), TestClient(app)
+    login(here, "李强")
+    login(elsewhere, "李强")
+    csrf = csrf_of(here.get("/password").text)
+    r = here.post("/password", data={"csrf": csrf, "old": "wrong-one-x", "new": "new-pass-2026", "again": "new-pass-2026"})
+    assert r.status_code == 400 and "原密码不对" in r.text
+    r = here.post("/password", data={"csrf": csrf, "old": PASSWORD, "new": "new-pass-2026", "again": "new-pass-2026"})
+    assert r.status_code == 200 and "密码已修改" in r.text
+    assert here.get("/").status_code == 200
+    assert elsewhere.get("/", follow_redirects=False).status_code == 303
+    assert accounts.verify(accounts.load(ws.state_dir), "李强", "new-pass-2026") is not None

@@ -24,7 +24,7 @@ def test_add_income_add_event_delete_item(ws_dir):
     path = ws.record_paths()[0]
     data = json.loads(path.read_text("utf-8"))
     case, n_inc, n_ev = data["case_no"], len(data.get("incomes", [])), len(data.get("events", []))
-    c = TestClient(create_app(ws, require_login=False, local_user="经办员"))
+    c = TestClient(create_app(ws, require_login=False, local_user="经办员"), base_url="http://127.0.0.1")
     url = f"/household/{case}/edit"
 
     page = c.get(url, params={"section": "incomes"})

@@ -13,7 +13,7 @@ from archive.workspace import open_workspace
 
 def test_audit_job_runs_in_background_one_at_a_time(ws_dir):
     ws = open_workspace(ws_dir)
-    c = TestClient(create_app(ws, require_login=False))
+    c = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1")
     page = c.get("/jobs")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     r = c.post("/jobs", data={"csrf": csrf, "kind": "audit"}, headers={"HX-Request": "true"})
@@ -42,7 +42,7 @@ def test_audit_job_runs_in_background_one_at_a_time(ws_dir):
 def test_inbox_job_runs_the_inbox_command(ws_dir):
     ws = open_workspace(ws_dir)
     (ws.root / "inbox").mkdir(exist_ok=True)
-    c = TestClient(create_app(ws, require_login=False))
+    c = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1")
     csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/jobs").text).group(1)
     assert "已开始" in c.post("/jobs", data={"csrf": csrf, "kind": "inbox"}).text
     jobs = c.app.state.web.jobs

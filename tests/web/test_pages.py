@@ -25,7 +25,7 @@ def _recs(ws):
 def test_overview_village_audit_and_exports(ws_dir):
     ws = open_workspace(ws_dir)
     recs = _recs(ws)
-    c = TestClient(create_app(ws, require_login=False))
+    c = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1")
     home = c.get("/")
     assert home.status_code == 200 and home.text.count("<svg") == 2
     for r in recs:
@@ -64,7 +64,7 @@ def test_log_page_for_administrators_only(ws_dir):
 def test_blank_pack_copies_and_village_pack(ws_dir):
     ws = open_workspace(ws_dir)
     recs = _recs(ws)
-    c = TestClient(create_app(ws, require_login=False))
+    c = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1")
     page = c.get("/packs")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     ids = re.findall(r'name="n-([^"]+)"', page.text)

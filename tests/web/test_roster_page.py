@@ -20,7 +20,7 @@ def _csrf(html: str) -> str:
 
 def test_roster_export_check_and_import(ws_dir):
     ws = open_workspace(ws_dir)
-    c = TestClient(create_app(ws, require_login=False))
+    c = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1")
     r = c.get("/roster/export.xlsx")
     assert r.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(r.content))

@@ -49,7 +49,7 @@ def test_search_groups_previews_and_exports(ws_dir):
     ws = open_workspace(ws_dir)
     recs = [json.loads(p.read_text("utf-8")) for p in ws.record_paths()]
     _index(ws, recs)
-    c = TestClient(create_app(ws, require_login=False))
+    c = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1")
     r = c.get("/search", params={"q": "入户调查"})
     assert r.status_code == 200
     for rec in recs:
@@ -91,6 +91,37 @@ def test_village_volume_hits_are_grouped_under_their_village(ws_dir):
                                 text="最低生活保障对象确认公示单 经确认以下家庭纳入最低生活保障范围")])
     ix.commit()
     ix.close()
-    r = TestClient(create_app(ws, require_login=False)).get("/search", params={"q": "确认公示单"})
+    r = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1").get("/search", params={"q": "确认公示单"})
     assert r.status_code == 200
     assert f"{village}村级档案（公示材料、盒内目录）" in r.text and "未对应到户的历史档案" not in r.text
+
+
+def test_unmatched_old_files_hidden_from_village_limited_accounts(ws_dir):
+    """A historical file not matched to any household may belong to any village: an account limited
+    to villages does not see it in hits or exports; an account for the whole town does."""
+    ws = open_workspace(ws_dir)
+    recs = [json.loads(p.read_text("utf-8")) for p in ws.record_paths()]
+    _index(ws, recs[:1])
+    paths = workspace_paths(ws.root)
+    ix = open_index(paths["index"], "auto", key=paths["key"], root=ws.root)
+    ix.replace("h/oldfile", [Doc(id="h/oldfile/1", group="h/oldfile", text="入户调查 旧档案 无名户 第1页",
+                                 title="旧档案.docx", path="historical/旧档案.docx", page=1, source="historical")])
+    ix.commit()
+    ix.close()
+    accounts.add(ws.state_dir, "村干部", "查阅", PASSWORD, [recs[0]["village"]])
+    accounts.add(ws.state_dir, "县督查", "查阅", PASSWORD)
+    app = create_app(ws, require_login=True)
+
+    def client(name):
+        c = TestClient(app)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+        assert c.post("/login", data={"csrf": csrf, "name": name, "password": PASSWORD},
+                      follow_redirects=False).status_code == 303
+        return c
+
+    village, county = client("村干部"), client("县督查")
+    assert "旧档案" in county.get("/search", params={"q": "入户调查"}).text
+    r = village.get("/search", params={"q": "入户调查"})
+    assert recs[0]["case_no"] in r.text and "旧档案" not in r.text and "未对应到户" not in r.text
+    r = village.get("/search/export.xlsx", params={"q": "旧档案"})
+    assert r.status_code == 404

@@ -259,13 +259,21 @@ def plan_household(hh: Household, config, scans: list[Scan], forms=None) -> Plan
             tail.setdefault(cat, []).append(item)
     out: dict[str, list[Entry]] = {}
     for cat, vol in volumes.items():
-        flat: list[Entry] = []
+        groups: list[list[Entry]] = []
         for e in vol:
-            flat.append(e)
             if e.event_type in REVIEW_EVENTS and e.year is None:  # a sheet for all years: its papers year by year
                 e.followers.sort(key=lambda f: (f.year or 0, _scan_key(f.scans[0])))
-            flat.extend(e.followers)
-        flat.extend(tail.get(cat, []))
-        out[cat] = flat
+            groups.append([e, *e.followers])
+        rest = tail.get(cat, [])
+        if cat == "日常管理类":
+            # a dated paper that follows no form (the application year's 核对报告) takes its place in time,
+            # not the end of the volume: before the first form of a later date
+            undated = [t for t in rest if not (t.date or t.year)]
+            for t in (t for t in rest if t.date or t.year):
+                when = t.date or dt.date(t.year, 12, 31)
+                at = next((i for i, g in enumerate(groups) if g[0].date is not None and g[0].date > when), len(groups))
+                groups.insert(at, [t])
+            rest = undated
+        out[cat] = [x for g in groups for x in g] + rest
     used = sorted({e.form_id for e in entries if e.form_id})
     return Plan(volumes=out, forms_used=used, notes=notes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from archive.records.model import Household
@@ -46,16 +48,37 @@ def test_payment_sheet_title_per_program(config):
     assert payments(plan_of("低保边缘")) == []     # no payment, no empty 发放记录表
 
 
+# approved 2023-03-28; 年审 2024-03-15, 变更 2024-06-01, 年审 2025-03-15
+REVIEWS_AND_CHANGE = [
+    {"type": "审核确认", "date": "2023-03-28", "approved": True, "per_person": "100.00"},
+    {"type": "年度审核", "date": "2024-03-15", "year": 2024, "investigators": ["周平", "刘芳"]},
+    {"type": "变更", "date": "2024-06-01", "reason": "提标", "before": {}, "after": {}},
+    {"type": "年度审核", "date": "2025-03-15", "year": 2025, "investigators": ["周平", "刘芳"]},
+]
+
+
 def test_daily_volume_in_date_order(config):
     """变更 2024-06 comes between 年审 2024 (2024-03) and 年审 2025 (2025-03), not after all 年审 forms."""
     rec = record("HS-D", since="2023-04-01")
-    rec["events"] += [
-        {"type": "审核确认", "date": "2023-03-28", "approved": True, "per_person": "100.00"},
-        {"type": "年度审核", "date": "2024-03-15", "year": 2024, "investigators": ["周平", "刘芳"]},
-        {"type": "变更", "date": "2024-06-01", "reason": "提标", "before": {}, "after": {}},
-        {"type": "年度审核", "date": "2025-03-15", "year": 2025, "investigators": ["周平", "刘芳"]},
-    ]
+    rec["events"] += REVIEWS_AND_CHANGE
     plan = plan_household(Household.model_validate(rec), config, [])
     daily = [e for e in plan.volumes["日常管理类"] if e.kind == "form"]
     dates = [e.date for e in daily]
     assert dates == sorted(dates) and [e.event_type for e in daily].index("变更") > 0
+
+
+def test_application_year_check_report_in_its_place(config):
+    """核对报告_2023 (the application year, no 年审 that year) comes before the 年审 of 2024-03-15, not after
+    everything; 核对报告_2024 follows its 年审."""
+    from archive.records.attachments import Scan
+
+    rec = record("HS-K", since="2023-04-01")
+    rec["events"] += REVIEWS_AND_CHANGE
+    scans = [Scan(type="核对报告", path=Path(f"/x/核对报告_{y}.pdf"), rel=f"scans/HS-K/核对报告_{y}.pdf", year=y)
+             for y in (2023, 2024, 2025)]
+    plan = plan_household(Household.model_validate(rec), config, scans)
+    daily = plan.volumes["日常管理类"]
+    order = [(e.kind, e.year or (e.date.year if e.date else None)) for e in daily]
+    assert order[0] == ("scan", 2023)
+    years = [y for k, y in order if k == "scan"]
+    assert years == [2023, 2024, 2025]

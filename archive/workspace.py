@@ -70,6 +70,10 @@ class StatePaths:
         return self.cache / "fonts"
 
     @property
+    def stamped_forms(self) -> Path:    # converted forms with their page codes, by content and codes
+        return self.cache / "stamped"
+
+    @property
     def office_profiles(self) -> Path:  # prepared LibreOffice user profiles
         return self.cache / "office"
 

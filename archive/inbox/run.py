@@ -93,9 +93,24 @@ def _households(ws):
     return {h.case_no: h for h in hs}
 
 
+def acceptor(wid: str, households: dict):
+    """accept(code): an OCR reading of a code line names this workspace, one of its households,
+    a form of the catalog and an event of that household (see PageCode.parse)."""
+    from archive.forms.catalog import load_catalog
+    from archive.forms.pagecode import event_token
+
+    form_ids = {f.id for f in load_catalog()}
+    events = {case: {"-"} | {event_token(ev) for ev in (getattr(hh, "events", None) or [])}
+              for case, hh in households.items()}
+
+    def accept(code) -> bool:
+        return (code.workspace == wid and code.case_no in households and code.form in form_ids
+                and code.event in events[code.case_no])
+    return accept
+
+
 def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bool = True, progress=None) -> Report:
     from archive import journal
-    from archive.forms.catalog import load_catalog
     from archive.forms.pagecode import workspace_id
 
     if folder is None:
@@ -111,10 +126,8 @@ def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bo
     xlsx = inbox_dir(ws) / XLSX
     rows = pp.read_rows(xlsx)
     files = input_files(folder)
-    form_ids = {f.id for f in load_catalog()}
 
-    def accept(code) -> bool:   # an OCR reading of a code line must name something real here
-        return code.workspace == wid and code.case_no in households and code.form in form_ids
+    accept = acceptor(wid, households)
     coded: list[filing.CodedPage] = []
     uncoded: list[tuple[pg.Page, str, Path]] = []    # page, fingerprint, where the file will be kept
     plan: list[tuple[Path, Path, str, list[pg.Page]]] = []

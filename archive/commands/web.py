@@ -136,7 +136,8 @@ def user_remove(state, name):
 ACTIONS = {"view": "查看", "print": "打印", "export": "导出", "edit": "修改", "search": "检索", "login": "登录",
            "login-failed": "登录失败", "logout": "退出", "job": "后台任务", "denied": "拒绝",
            "search-export": "导出检索结果", "import": "导入台账", "user-add": "添加账号", "user-update": "修改账号",
-           "user-passwd": "修改密码", "user-remove": "删除账号"}
+           "user-passwd": "修改密码", "user-remove": "删除账号",
+           "inbox-confirm": "确认扫描件"}
 
 
 @click.command("log")

@@ -980,6 +980,82 @@ def inbox_pending(app: WebApp, request: Request, user):
     return safe_file(path, attachment=True)
 
 
+@page(role="经办")
+def inbox_page(app: WebApp, request: Request, user):
+    """The scan inbox's 待确认 pages one by one: the page's picture, the proposed household, material,
+    member and turn (each correctable), a box to confirm. Saving writes the same inbox/待确认.xlsx the
+    command reads (under the inbox command's lock), and 归档 runs `dibao inbox --apply` in the background."""
+    import hashlib
+
+    from archive.inbox import proposals as pp
+    from archive.inbox.run import XLSX, inbox_dir
+    from archive.records.model import ATTACHMENT_TYPES
+
+    _whole_town(user, "扫描件收件箱含全镇各村的扫描件")
+    xlsx = inbox_dir(app.ws) / XLSX
+    message, error, status = "", "", 200
+    if request.method == "POST":
+        form = request.state.form
+        running = app.jobs.current is not None and app.jobs.current.running
+        if running:
+            error, status = f"后台任务“{app.jobs.current.title}”正在进行，请等它结束后再保存。", 409
+        else:
+            try:
+                with app.ws.lock("inbox"):
+                    raw = xlsx.read_bytes() if xlsx.is_file() else b""
+                    if hashlib.sha256(raw).hexdigest() != str(form.get("loaded", "")):
+                        error, status = ("待确认表在您打开页面之后已经变了（可能有人运行了整理扫描件或在 Excel 里改过），"
+                                         "本次没有保存。请重新打开本页再确认。"), 409
+                    else:
+                        rows = pp.read_rows(xlsx)
+                        changed = 0
+                        for i, r in enumerate(rows):
+                            if str(form.get(f"fp-{i}", "")) != r.fingerprint:
+                                continue
+                            new = (str(form.get(f"household-{i}", r.household)).strip(),
+                                   str(form.get(f"material-{i}", r.material)).strip(),
+                                   str(form.get(f"member-{i}", r.member)).strip(),
+                                   "是" if form.get(f"confirm-{i}") else "",
+                                   pp._degrees(form.get(f"rotate-{i}")) if form.get(f"rotate-{i}") else r.rotate)
+                            if new != (r.household, r.material, r.member, "是" if r.confirmed else "", r.rotate):
+                                r.household, r.material, r.member, r.confirm, r.rotate = new
+                                changed += 1
+                        pp.write_rows(xlsx, rows)
+                        confirmed = sum(1 for r in rows if r.confirmed)
+                        app.log(request, user, "inbox-confirm", changed=changed, confirmed=confirmed)
+                        message = f"已保存（{changed} 行有改动，共 {confirmed} 页已确认）。"
+                        if form.get("apply") and confirmed:
+                            message += app.jobs.start("inbox-apply", user.name) + "（进度见“后台任务”）。"
+            except DibaoError as e:
+                error, status = e.user_message(), 409
+    raw = xlsx.read_bytes() if xlsx.is_file() else b""
+    from archive.ids import redact_ids
+
+    rows = [(i, r, redact_ids(r.why)) for i, r in enumerate(pp.read_rows(xlsx))] if raw else []
+    cases = [(h.case_no, f"{h.head}（{h.village}）") for h in app.visible(user)]
+    return app.render(request, "inbox.html", status=status, rows=rows, loaded=hashlib.sha256(raw).hexdigest(),
+                      materials=ATTACHMENT_TYPES, cases=cases, message=message, error=error, has_sheet=bool(raw))
+
+
+@page(role="经办")
+def inbox_preview(app: WebApp, request: Request, user):
+    """A page of a file in the scan inbox, as PNG."""
+    from archive.inbox.run import inbox_dir
+
+    _whole_town(user, "扫描件收件箱含全镇各村的扫描件")
+    box = inbox_dir(app.ws)
+    path = inside(box, request.query_params.get("file", ""))
+    try:
+        pg = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        pg = 1
+    png = preview_png(app.ws, path, pg) if path is not None else None
+    if png is None:
+        raise Denied(404, "这一页无法预览。")
+    return FileResponse(png, media_type="image/png" if png.suffix == ".png" else "image/jpeg",
+                        headers={"Cache-Control": "private, max-age=300"})
+
+
 def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Starlette:
     web = WebApp(ws, require_login=require_login, local_user=local_user)
     routes = [
@@ -1004,6 +1080,8 @@ def create_app(ws, *, require_login: bool, local_user: str | None = None) -> Sta
         Route("/users", users_page, methods=["GET", "POST"]),
         Route("/password", password_page, methods=["GET", "POST"]),
         Route("/inbox/pending.xlsx", inbox_pending),
+        Route("/inbox", inbox_page, methods=["GET", "POST"]),
+        Route("/inbox/preview", inbox_preview),
         Route("/roster", roster_page),
         Route("/roster/check", roster_check, methods=["POST"]),
         Route("/roster/import", roster_check, methods=["POST"]),

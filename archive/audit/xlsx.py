@@ -8,6 +8,7 @@ write-only mode (a county of 100,000 households stays fast) and saved atomically
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -74,7 +75,11 @@ def _widths(ws, widths) -> None:
 
 def write_xlsx(result, dest: Path) -> Path:
     with atomic_path(dest) as tmp:          # fails before any sheet is opened when dest is not writable
-        _workbook(result).save(tmp)
+        # the workbook is made in memory and written in one go: a full disk is then one clean
+        # error (exit 8), not openpyxl's streaming writers failing one after another as they are freed
+        buf = io.BytesIO()
+        _workbook(result).save(buf)
+        tmp.write_bytes(buf.getvalue())
     return Path(dest)
 
 

@@ -223,10 +223,10 @@ def docx_bytes_to_pdf(items: list[tuple[bytes, Path]], converter=None) -> list[P
 
     with tempfile.TemporaryDirectory(prefix="dibao-forms-") as tmp:
         pairs = []
-        for i, (data, out) in enumerate(items):
+        for i, (data, _out) in enumerate(items):
             src = Path(tmp) / f"{i:04d}.docx"
             src.write_bytes(data)
-            pairs.append((src, Path(out)))
+            pairs.append((src, Path(tmp) / f"{i:04d}.pdf"))
         own = converter is None
         conv = converter or Converter(workers=min(2, max(1, len(pairs))))
         try:
@@ -234,10 +234,14 @@ def docx_bytes_to_pdf(items: list[tuple[bytes, Path]], converter=None) -> list[P
         finally:
             if own:
                 conv.close()
-    for err in errors:
-        if err is not None:
-            raise err
-    return [p for _s, p in pairs]
+        for err in errors:
+            if err is not None:
+                raise err
+        # LibreOffice writes into the private temp folder; the PDF is then copied to its place, so a
+        # full or read-only output folder is reported as such (exit 8), not as a LibreOffice failure
+        for (_src, pdf), (_data, out) in zip(pairs, items):
+            atomic_write_bytes(out, pdf.read_bytes())
+    return [Path(out) for _data, out in items]
 
 
 def write_blank_pack(ws, out, *, converter=None, form_ids=None) -> Path:

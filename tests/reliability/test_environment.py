@@ -228,6 +228,29 @@ def test_disk_full_during_build(built_ws, tmp_path):
     assert json.loads(proc.stdout)["built_households"] == [case]
 
 
+@pytest.mark.parametrize("what", ["audit-xlsx", "forms-pdf"])
+def test_disk_full_for_reports_and_forms_is_exit_8(env_ws, tmp_path, what):
+    """audit --xlsx printed a flood of openpyxl tracebacks on a full disk, and forms fill -o x.pdf
+    exited 6 (as if LibreOffice had failed): both are one clean 磁盘空间已满 with exit 8."""
+    if not CAN_MOUNT:
+        pytest.skip("needs root and tmpfs to make a small disk")
+    with limited_dir(tmp_path / "full", size="64k") as full:
+        with contextlib.suppress(OSError):
+            (full / "filler").write_bytes(b"x" * 200_000)      # fills it up
+        ws = copy_ws(env_ws["root"], tmp_path / "ws")   # LibreOffice's usual start time, not env_ws's 4 s
+        toml = ws / "dibao.toml"
+        toml.write_text(toml.read_text("utf-8").replace("convert_timeout = 4", "convert_timeout = 120"), "utf-8")
+        if what == "audit-xlsx":
+            proc = dibao(["audit", "--xlsx", str(full / "审计.xlsx")], cwd=ws)
+        else:
+            proc = fill_pdf(ws, ws / env_ws["good"][0].relative_to(env_ws["root"]), full / "表.pdf")
+        assert proc.returncode == EXIT_OUTPUT, proc.stdout[-1500:] + proc.stderr[-1500:]
+        assert_clean_output(proc)
+        assert "Exception ignored" not in proc.stderr and proc.stderr.count("出错了") == 1, proc.stderr
+        assert "磁盘空间已满" in proc.stderr
+        assert not visible_partials(full) and not list(full.glob(".dibao-tmp-*"))
+
+
 def test_file_size_limit_maps_to_disk_full(env_ws, tmp_path):
     """Without root: RLIMIT_FSIZE makes writes fail with EFBIG, reported like a full disk (exit 8)."""
     if shutil.which("prlimit") is None:

@@ -51,6 +51,9 @@ class TantivyBackend:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = _schema()
+        if not (path / "meta.json").exists() and any(p.suffix in (".store", ".idx", ".term") for p in path.iterdir()):
+            # tantivy would start a new, empty index over the segments: every search silently empty
+            raise ValueError("tantivy 的 meta.json 丢失，数据段还在")
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self._writer = None
 

@@ -35,6 +35,9 @@ class WhooshBackend:
         self.path = path
         if windex.exists_in(str(path)):
             self.ix = windex.open_dir(str(path))
+        elif any(p.suffix == ".seg" for p in path.iterdir()):
+            # its table of contents is gone: a new index over the segments would find nothing
+            raise ValueError("whoosh 的目录文件（_MAIN_*.toc）丢失，数据段还在")
         else:
             self.ix = windex.create_in(str(path), _schema())
         self._writer = None

@@ -146,6 +146,7 @@ class SearchIndex:
                     "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
             atomic_write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=1))
         self.state = self._load_state()
+        self._check_engine_has_docs()
         self._meta_cache: dict[tuple, an.Analyzed] = {}
         # page text -> corrected page text (indexer.vocab.Corrector: known OCR confusions of
         # workspace words); applied when documents are added, never to queries
@@ -169,6 +170,18 @@ class SearchIndex:
             raise IndexVersionError("搜索索引与工作区的索引密钥不一致（密钥文件被换过或删除过）",
                                     path=self.folder, hint=REBUILD_HINT)
 
+    def _check_engine_has_docs(self) -> None:
+        """The engine's own files gone (its meta file or data deleted): it opens as a new, empty
+        index, and every search would be silently empty.  The state says how many pages the last
+        commit left; none there now is damage, reported like any other."""
+        try:
+            saved = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8")).get("docs")
+        except (ValueError, OSError, AttributeError):
+            return
+        if isinstance(saved, int) and saved > 0 and self._guard(self.backend.count)() == 0:
+            raise IndexVersionError(f"搜索索引的数据文件不见了或不完整（上次编入 {saved} 页，现在一页也读不到）",
+                                    path=self.folder / "data", hint=REBUILD_HINT)
+
     def _load_state(self) -> dict:
         p = self.folder / STATE_FILE
         if p.exists():
@@ -180,7 +193,8 @@ class SearchIndex:
 
     def _save_state(self) -> None:
         atomic_write_text(self.folder / STATE_FILE,
-                          json.dumps({"groups": self.state}, ensure_ascii=False, indent=0, sort_keys=True))
+                          json.dumps({"groups": self.state, "docs": self.backend.count()}, ensure_ascii=False,
+                                     indent=0, sort_keys=True))
 
     # ---------------------------------------------------------- writing
     def add(self, docs) -> int:

@@ -73,3 +73,31 @@ def test_damaged_index_asks_for_rebuild_and_index_repairs_it(tmp_path, backend, 
     assert stats.repaired and "已自动重建" in format_stats(stats)
     assert search_workspace(ws, "张三", backend=backend).total == 0   # works again
     assert not index_archive(ws, backend=backend).repaired
+
+
+def _engine_damage(data: Path, backend: str, how: str) -> None:
+    import shutil
+
+    if how == "data":
+        shutil.rmtree(data)
+    elif backend == "tantivy":
+        (data / "meta.json").unlink()
+    else:
+        for toc in data.glob("_MAIN_*.toc"):
+            toc.unlink()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("how", ["engine-meta", "data"])
+def test_lost_engine_files_are_damage_not_an_empty_index(tmp_path, backend, how):
+    """The engine's own meta file (tantivy meta.json, whoosh _MAIN_*.toc) or its whole data folder
+    deleted: the engine would open a new, empty index and every search would be silently empty."""
+    path = tmp_path / "index"
+    index = open_index(path, backend=backend)
+    index.add([Doc(id=f"d{i}", group="g/a", text=f"张三 审核意见 第{i}页") for i in range(5)])
+    index.commit()
+    index.close()
+    _engine_damage(path / backend / "data", backend, how)
+    with pytest.raises(IndexVersionError) as info:
+        open_index(path, backend=backend)
+    assert "dibao index --rebuild" in info.value.hint

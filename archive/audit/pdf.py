@@ -103,8 +103,17 @@ def write_report_pdf(result, dest: Path) -> Path:
         pdf.add_page()
         pdf.heading("无法读取的记录（没有审计，先用 dibao validate 改正）", size=13)
         _table(pdf, ("记录文件", "问题"), (110, 163), [((h.record, h.flags[0].detail), None) for h in result.unreadable])
-    atomic_write_bytes(dest, bytes(pdf.output()))
+    atomic_write_bytes(dest, _pdfa(pdf))
     return Path(dest)
+
+
+def _pdfa(pdf) -> bytes:
+    """The report as PDF/A-2b, like every PDF dibao writes (archive/pdfa.py)."""
+    from archive.pdfa import Label, finalize
+
+    title = str(getattr(pdf, "title", "") or "dibao 审计报告")
+    return finalize(bytes(pdf.output()), title=title, unit=str(getattr(pdf, "author", "") or "dibao"),
+                    labels=[Label(0, "", 1)])
 
 
 def _table(pdf: _Doc, headers, widths, rows) -> None:
@@ -132,7 +141,7 @@ def write_checklist_pdf(title: str, sections: list[tuple[str, list[tuple[str, st
         _table(pdf, ("种类", "要补什么", "怎么补", "已补"), (20, 64, 92, 10),
                [((k, what, how, ""), None) for k, what, how in items])
         pdf.ln(2)
-    atomic_write_bytes(dest, bytes(pdf.output()))
+    atomic_write_bytes(dest, _pdfa(pdf))
     return Path(dest)
 
 

@@ -66,7 +66,8 @@ SOFFICE_FLAGS = ("--headless", "--invisible", "--nologo", "--norestore", "--node
 BATCH_PDF_FILTER = (
     'pdf:writer_pdf_Export:{"ExportBookmarks":{"type":"boolean","value":"true"},'
     '"ExportFormFields":{"type":"boolean","value":"false"},'
-    '"ExportNotes":{"type":"boolean","value":"false"}}'
+    '"ExportNotes":{"type":"boolean","value":"false"},'
+    '"SelectPdfVersion":{"type":"long","value":"2"}}'
 )
 
 # Runs a batch soffice in its own session and kills that session if our process dies

@@ -43,6 +43,7 @@ PDF_OPTIONS = {
     "ExportBookmarks": True,  # paragraphs with an outline level become bookmarks
     "ExportFormFields": False,  # archive copies: form controls printed as plain content
     "ExportNotes": False,
+    "SelectPdfVersion": 2,  # PDF/A-2b: fonts embedded, XMP, output intent (archive/pdfa.py finishes volumes the same way)
 }
 
 

@@ -235,6 +235,7 @@ class _Event(_Base):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")] | None = Field(
         None, title="事件编号", description="可选；用于 --event 选择，也用于扫描件命名")
     date: dt.date = Field(title="日期")
+    doc_no: ShortText | None = Field(None, title="文号", description="发文字号，如 岳民审〔2024〕12号；印在卷内目录的“文号”栏")
     notes: Text | None = Field(None, title="备注")
 
 

@@ -401,6 +401,7 @@ class HistoryMaker:
         amount0, per_person0 = self._amount(sc, calc0, area, draft, y0)
         covered = calc0.covered_count
         dec = {"type": "审核确认", "date": dec_d.isoformat(), "review_date": review_d.isoformat(), "approved": True,
+               "doc_no": f"{self.loc.county[0]}民审〔{dec_d.year}〕{dec_d.timetuple().tm_yday}号",
                "start_month": f"{start_y}-{start_m:02d}", "per_person": _d(per_person0),
                "household_amount": _d(amount0), "covered_count": covered,
                "handler": self.loc.staff[0], "leader": self.loc.leaders[0],

@@ -148,7 +148,7 @@ def _docs_for(env: HouseholdEnv, job, cat: str, entries, book: Book, sections: l
         if e.kind == "form":
             reader = _coded(env, hh, e, _cached_form(job.pdfs[id(e)], e.title), job.pdfs[id(e)])
             docs.append(Doc("form", e.title, reader, list(range(len(reader.pages))), e.date,
-                            {**meta, "text_layer": True, "unsigned": True}))
+                            {**meta, "text_layer": True, "unsigned": True}, event=e.event))
         elif e.kind == "payments":
             acct = hh.bank_account
             account = f"{acct.bank} {_mask_card(acct.card_number)}" if acct else ""
@@ -184,9 +184,26 @@ def _docs_for(env: HouseholdEnv, job, cat: str, entries, book: Book, sections: l
                        "source_sha256": env.hashes.sha256(first.path),
                        "sources": [s.rel for s, _ in results] if len(results) > 1 else None,
                        "text_layer": text, "unsigned": False})
+            doc.event = e.event
             frame_photo(doc, book, sections)
             docs.append(doc)
     return docs
+
+
+def seal_documents(book, docs: list, fonds: str, unit: str, retention: str, sections: list) -> None:
+    """归档章 (DA/T 22-2015) on each document's first page: 全宗号, 年度, 件号, 机构（问题）, 保管期限, 页数."""
+    from archive.volumes.volume import Doc
+
+    item = 0
+    for d in docs:
+        if not d.numbered or not d.pages:
+            continue
+        item += 1
+        year = d.date.year if d.date else d.meta.get("year")
+        sec = book.seal(fonds, year, unit, retention, item, d.pages)
+        d.seal = Doc("seal", d.title, None, [sec.first], numbered=False)
+        d.meta["seal_item"] = item
+        sections.append(d.seal)
 
 
 def frame_photo(doc, book, sections: list) -> None:
@@ -251,7 +268,7 @@ def draw_household(env: HouseholdEnv, job, book) -> dict:
         for i, (d, n) in enumerate(zip(docs, nums), 1):
             if not n:
                 continue
-            ev = events.get(d.meta.get("event_id"))
+            ev = d.event if d.event is not None else events.get(d.meta.get("event_id"))
             kind = "scan" if d.kind == "scan" else d.kind
             rows.append(ContentsRow(
                 i, d.title, d.date, n[0], n[1], "未签字" if d.meta.get("unsigned") else "", doc_no=doc_number(ev),
@@ -260,6 +277,8 @@ def draw_household(env: HouseholdEnv, job, book) -> dict:
         pages = sum(d.pages for d in docs)
         dates = [d.date for d in docs if d.date]
         refs = village_refs(cfg, hh) if cat == VILLAGE_CATEGORY_OF_REFS else []
+        if arch.seal:
+            seal_documents(book, docs, arch.fonds, cat, cfg.retention.get(cat, ""), sections)
         v = describe(cfg, category=cat, hh_type=hh.type, town=town, village=hh.village, head=hh.head.name,
                      case=hh.case_no, first=min(dates, default=None), last=max(dates, default=None),
                      items=len(docs), pages=pages, cross_refs=refs)

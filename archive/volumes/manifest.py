@@ -121,6 +121,7 @@ class Document(_Part):
     source: str | None = None
     source_sha256: str | None = None
     sources: list[str] | None = None
+    seal_item: int | None = None       # 件号 of its 归档章 ([archival] seal = true)
 
 
 class Volume(_Part):

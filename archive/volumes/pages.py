@@ -29,6 +29,7 @@ BINDING_MM = 25.0
 # the left, a band at the top for the page number (never on the photo), the caption below
 PHOTO_BOX = (BINDING_MM + 5.0, 22.0, 15.0, 40.0)
 PHOTO_TYPES = ("入户照片", "公示照片")
+SEAL_TOP_MM, SEAL_RIGHT_MM = 11.0, 12.0   # 归档章: top-right of a document's first page, under the page number
 
 
 def ymd(d) -> str:
@@ -528,6 +529,38 @@ class Book:
             pdf.multi_cell(right - left, 6, f"题名：{caption}", align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
             pdf.set_x(left)
             pdf.cell(right - left, 6, f"日期：{ymd(date) or (f'{year}年' if year else '不详')}", align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        return self._end(first)
+
+    # -------------------------------------------------------------- 归档章 (DA/T 22-2015)
+    def seal(self, fonds: str, year: int | None, unit: str, retention: str, item: int, pages: int) -> Section:
+        """An overlay page carrying only the 归档章 in its top-right corner (volume.py: place_overlay).
+
+        Two rows of three cells, values only, in red as the stamp is:
+        全宗号 | 年度 | 件号 / 机构（问题） | 保管期限 | 页数.
+        """
+        first = self._begin()
+        pdf = self.pdf
+        cw, ch = 17.0, 7.0
+        x0, y0 = PAGE_W - SEAL_RIGHT_MM - 3 * cw, SEAL_TOP_MM
+        pdf.set_draw_color(200, 30, 30)
+        pdf.set_text_color(200, 30, 30)
+        pdf.set_line_width(0.4)
+        cells = [(fonds, str(year or ""), str(item)), (unit, retention, str(pages))]
+        for r, row in enumerate(cells):
+            for c, text in enumerate(row):
+                x, y = x0 + c * cw, y0 + r * ch
+                pdf.rect(x, y, cw, ch)
+                size = 9.0
+                pdf.set_font(FAMILY, size=size)
+                while size > 5 and pdf.get_string_width(text) > cw - 1.5:
+                    size -= 0.5
+                    pdf.set_font(FAMILY, size=size)
+                pdf.set_xy(x, y)
+                pdf.cell(cw, ch, text, align="C")
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_line_width(0.2)
+        pdf.set_font(FAMILY, size=11)
         return self._end(first)
 
     # -------------------------------------------------------------- 移交清单 (handover list)

@@ -30,7 +30,7 @@ from archive.volumes import formcache
 log = logging.getLogger("dibao.build")
 
 FOLDER = "公示材料"
-PHOTO_RE = re.compile(r"公示照片_(\d{4}-\d{2}-\d{2})")
+PHOTO_RE = re.compile(r"公示照片_(\d{4}-\d{2}-\d{2})(?:_\d+)?")   # the whole stem (archive/inbox/unrecognised.py)
 PUBLICITY = ("审核公示", "确认公示")
 
 
@@ -63,15 +63,19 @@ def village_photos(ws, village: str) -> list[Photo]:
     out = []
     for p in sorted(folder.iterdir()):
         if p.is_file() and not p.name.startswith("."):
-            m = PHOTO_RE.search(p.stem)
-            day = None
-            if m:
-                try:
-                    day = dt.date.fromisoformat(m.group(1))
-                except ValueError:
-                    day = None
-            out.append(Photo(p, p.relative_to(ws.root).as_posix(), day))
+            out.append(Photo(p, p.relative_to(ws.root).as_posix(), photo_day(p.stem)))
     return out
+
+
+def photo_day(stem: str) -> dt.date | None:
+    """The notice's first day a photo's name gives (公示照片_2024-03-05_1), None when it gives none."""
+    m = PHOTO_RE.fullmatch(stem)
+    if not m:
+        return None
+    try:
+        return dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -200,7 +204,7 @@ def _make(env: VillageEnv, v: _Village, photos: list[Photo]) -> list[dict]:
     from archive.fsutil import sha256_bytes
     from archive.pdfa import Label  # noqa: F401 - labels come from assemble
     from archive.volumes.archival import (VILLAGE_CATEGORY, archival_of, describe, village_case, village_volume_title)
-    from archive.volumes.household import _cached_form, atomic_path, frame_photo
+    from archive.volumes.household import _cached_form, atomic_path, frame_photo, seal_documents
     from archive.volumes.manifest import docx_key
     from archive.volumes.pages import Book, ContentsRow, RemarksInfo
     from archive.volumes.volume import Doc, assemble, number_documents, reader_of
@@ -260,6 +264,9 @@ def _make(env: VillageEnv, v: _Village, photos: list[Photo]) -> list[dict]:
                                      "year": item.day.year, "unsigned": False})
                 frame_photo(doc, book, sections)
                 docs.append(doc)
+        if arch.seal:
+            seal_documents(book, docs, arch.fonds, VILLAGE_CATEGORY, (cfg.retention or {}).get(VILLAGE_CATEGORY, ""),
+                           sections)
         nums = number_documents(docs)
         rows = [ContentsRow(i, d.title, d.date, n[0], n[1], "未签字" if d.meta.get("unsigned") else "",
                             responsible=arch.unit(cfg)) for i, (d, n) in enumerate(zip(docs, nums), 1) if n]

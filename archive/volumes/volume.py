@@ -38,6 +38,8 @@ class Doc:
     meta: dict = field(default_factory=dict)  # manifest fields (form_id, source, unsigned …)
     numbered: bool = True         # documents carry archive page numbers; cover/contents/remarks do not
     frame: "Doc | None" = None    # photos: caption pages (one per page of this doc) the pages are placed on
+    seal: "Doc | None" = None     # 归档章 (DA/T 22) overlay for the first page, when the county files by 件
+    event: object = None          # the record event the document belongs to (文号, 责任者)
 
     @property
     def pages(self) -> int:
@@ -129,6 +131,15 @@ def place_photo(writer: pypdf.PdfWriter, frame, photo) -> None:
     frame.merge_transformed_page(p, pypdf.Transformation().scale(scale).translate(x, y))
 
 
+def place_overlay(page, overlay) -> None:
+    """Merge an A4 overlay page (the 归档章) onto a page, its top-right corner on the page's shown top-right."""
+    m, w, h = _display_matrix(page)
+    ow, oh = float(overlay.mediabox.width), float(overlay.mediabox.height)
+    tx, ty = w - ow, h - oh
+    a, b, c, d, e, f = m
+    page.merge_transformed_page(overlay, pypdf.Transformation((a, b, c, d, a * tx + c * ty + e, b * tx + d * ty + f)))
+
+
 @dataclass
 class Placed:
     doc: Doc
@@ -182,6 +193,8 @@ def assemble(docs: list[Doc], metadata: dict, pdfa: dict | None = None) -> tuple
                 place_photo(writer, page, d.reader.pages[idx])
             else:
                 page = writer.add_page(d.reader.pages[idx])
+            if k == 0 and d.seal is not None:
+                place_overlay(page, d.seal.reader.pages[d.seal.page_indices[0]])
             if nums is not None:
                 stamp_page(writer, page, nums[0] + k)
             page_no += 1

@@ -112,6 +112,9 @@ def test_pdf_report(ws3, tmp_path):
     text = "".join(text.split())
     assert len(reader.pages) >= 3
     assert "低保档案审计报告" in text and "户口簿复印件" in text and "发放金额不符" in text
+    from archive import pdfa
+
+    assert pdfa.check(dest) == []          # PDF/A-2b like every PDF dibao writes
 
 
 def test_user_errors_are_chinese(ws3, tmp_path):

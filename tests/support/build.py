@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -52,3 +53,15 @@ def outline_titles(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
 
     walk(reader.outline)
     return out
+
+
+def blank_pdf(pages: list[tuple[float, float, int]]) -> bytes:
+    """A PDF of blank pages, each (width, height, rotation)."""
+    w = pypdf.PdfWriter()
+    for width, height, rot in pages:
+        p = w.add_blank_page(width=width, height=height)
+        if rot:
+            p.rotate(rot)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()

@@ -12,18 +12,7 @@ from PIL import Image
 
 from archive.volumes.pages import Book, ContentsRow
 from archive.volumes.volume import Doc, assemble, reader_of, stamp_page
-from tests.support.build import outline_titles, squash, stamped_numbers
-
-
-def blank_pdf(pages: list[tuple[float, float, int]]) -> bytes:
-    w = pypdf.PdfWriter()
-    for width, height, rot in pages:
-        p = w.add_blank_page(width=width, height=height)
-        if rot:
-            p.rotate(rot)
-    buf = io.BytesIO()
-    w.write(buf)
-    return buf.getvalue()
+from tests.support.build import blank_pdf, outline_titles, squash, stamped_numbers
 
 
 def render(pdf: bytes, page: int, tmp_path) -> Image.Image:

@@ -286,7 +286,10 @@ class Book:
         pdf.set_font(FAMILY, size=9.5)
         pdf.multi_cell(TEXT_W, 5, f"案卷题名：{title}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2)
-        widths = (10, 20, 24, TEXT_W - 10 - 20 - 24 - 18 - 15 - 16, 18, 15, 16)
+        pdf.set_font(FAMILY, size=9)
+        # 文号 wide enough for a whole 发文字号 on one line (岳民审〔2024〕112号)
+        # and 责任者 for a town government's name (黄沙街镇人民政府)
+        widths = (9, 36, 27.5, TEXT_W - 9 - 36 - 27.5 - 17 - 12 - 12, 17, 12, 12)
         with pdf.table(col_widths=widths, text_align=("CENTER", "CENTER", "CENTER", "LEFT", "CENTER", "CENTER", "LEFT"),
                        line_height=5, padding=(1.4, 1.0), repeat_headings=1, headings_style=HEADINGS) as t:
             h = t.row()

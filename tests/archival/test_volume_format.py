@@ -79,6 +79,12 @@ def test_contents_list_headed_by_number_with_all_columns(built):
                 assert "公安机关" in text
             if v["category"] == "审批类" and any(d.get("form_id") for d in docs):
                 assert m["household"]["head"] in text or "人民政府" in text
+            if v["category"] == "审批类":   # 文号 of the decisions the record gives, in the 文号 column
+                rec = json.loads((built["ws"] / m["inputs"]["record"]["path"]).read_text("utf-8"))
+                numbers = [e["doc_no"] for e in rec["events"] if e.get("doc_no")]
+                assert numbers, "the demo's 审核确认 carries a 文号"
+                for no in numbers:
+                    assert squash(no) in text, (no, text)
 
 
 def test_remarks_sheet_framed_with_its_fields_and_counts(built):

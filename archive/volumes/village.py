@@ -17,20 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.records.attachments import VILLAGE_SCANS
+from archive.records.attachments import NOTICE_PHOTO_RE, VILLAGE_SCANS
 from archive.records.model import safe_filename
 from archive.volumes import formcache
 
 log = logging.getLogger("dibao.build")
 
 FOLDER = "公示材料"
-PHOTO_RE = re.compile(r"公示照片_(\d{4}-\d{2}-\d{2})(?:_\d+)?")   # the whole stem (archive/inbox/unrecognised.py)
 PUBLICITY = ("审核公示", "确认公示")
 
 
@@ -69,11 +67,11 @@ def village_photos(ws, village: str) -> list[Photo]:
 
 def photo_day(stem: str) -> dt.date | None:
     """The notice's first day a photo's name gives (公示照片_2024-03-05_1), None when it gives none."""
-    m = PHOTO_RE.fullmatch(stem)
+    m = NOTICE_PHOTO_RE.match(stem)     # the name audit and the unrecognised-file check read
     if not m:
         return None
     try:
-        return dt.date.fromisoformat(m.group(1))
+        return dt.date(*map(int, m.groups()))
     except ValueError:
         return None
 

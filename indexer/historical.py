@@ -227,11 +227,11 @@ def add_historical(paths, workspace_dir, index_dir=None, backend: str = "auto", 
             entry = {"case_no": household.strip()}
         match = lambda path, text, entry=entry: entry  # noqa: E731
     registry = _load_registry(wp["registry"])
-    cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout, engine=ocr_engine,
-                     photo_engine=ocr_engine_photos or default_photo_engine(ocr_engine))
     out = {"files": [], "added": 0, "unchanged": 0, "attached": 0, "problems": []}
     added: list[str] = []   # digests of the files added now (chained into the journal)
     ix = open_index(wp["index"], backend, key=key if key is not None else wp["key"], root=ws)
+    cache = OcrCache(wp["ocr_cache"], timeout=ocr_timeout, engine=ocr_engine,
+                     photo_engine=ocr_engine_photos or default_photo_engine(ocr_engine), secret=ix.key)
     ix.corrector = Corrector(_lookup_words(lookup))
     word = WordPages(wp["word_pdf"])
     try:

@@ -16,9 +16,11 @@ households: pages are queued as they are found and each worker hands tesseract a
 few queued pages at once (a list file: the language data is loaded once per
 process, ~0.15 s, instead of once per page; the text of each page is the same as
 when read alone).  Results are cached by content hash under
-``<workspace>/.dibao/ocr-cache/<sha256>.txt`` so no page is read twice.  The
-cache holds raw OCR text (it may contain ID numbers, like the workspace records
-themselves): files are mode 0600 in a 0700 folder.
+``<workspace>/.dibao/ocr-cache/<sha256>.enc`` so no page is read twice.  OCR text
+holds ID numbers as printed on the page, so the workspace's cache is encrypted with
+a key derived from the index key (.dibao/index.key; AES-GCM from `cryptography`):
+files are mode 0600 in a 0700 folder, and a copy of .dibao/ without the key reveals
+nothing.  Plain ``.txt`` entries of earlier versions are encrypted on first use.
 """
 
 from __future__ import annotations
@@ -275,8 +277,16 @@ class OcrCache:
     """
 
     def __init__(self, folder=None, timeout: float = OCR_TIMEOUT, engine=None, refresh: bool = False,
-                 photo_engine=None):
+                 photo_engine=None, secret: bytes | None = None):
         self.folder = Path(folder) if folder else None
+        # secret (the workspace's index key): entries are encrypted; without it (tests, tools) plain text
+        self._aead = None
+        if secret is not None:
+            import hmac
+
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._aead = AESGCM(hmac.new(secret, b"dibao ocr-cache v1", hashlib.sha256).digest())
         self.timeout = timeout   # seconds one page may take ([limits] ocr_timeout)
         self.engine = engine if engine is not None and not isinstance(engine, str) else get_engine(engine)
         # image files (phone photos of papers): their own engine when given, else the same one
@@ -296,20 +306,49 @@ class OcrCache:
         return h.hexdigest()
 
     def _file(self, key: str) -> Path | None:
-        return self.folder / f"{key}.txt" if self.folder else None
+        if not self.folder:
+            return None
+        return self.folder / f"{key}.enc" if self._aead is not None else self.folder / f"{key}.txt"
+
+    def _read(self, f: Path) -> str | None:
+        try:
+            data = f.read_bytes()
+            if self._aead is None:
+                return data.decode("utf-8")
+            if f.suffix == ".txt":   # an entry of an earlier version: encrypted now, the plain file removed
+                text = data.decode("utf-8")
+                self._write(self._file(f.stem), text)
+                f.unlink(missing_ok=True)
+                return text
+            return self._aead.decrypt(data[:12], data[12:], f.stem.encode()).decode("utf-8")
+        except Exception:  # noqa: BLE001 - unreadable, or another key: the page is read again
+            return None
+
+    def _write(self, f: Path, text: str) -> None:
+        from archive.fsutil import atomic_write_bytes
+
+        ensure_dir(f.parent)
+        if self._aead is None:
+            atomic_write_text(f, text)
+            return
+        nonce = os.urandom(12)
+        atomic_write_bytes(f, nonce + self._aead.encrypt(nonce, text.encode("utf-8"), f.stem.encode()),
+                           durable=False)
 
     def get(self, key: str) -> str | None:
         if self.refresh and key not in self._fresh:
             return None
         f = self._file(key)
-        if f is not None and f.exists():
-            try:
-                text = f.read_text(encoding="utf-8")
-            except OSError:
-                return None
-            with self._lock:
-                self.cached += 1
-            return text
+        if f is None:
+            return None
+        candidates = [f] + ([f.with_suffix(".txt")] if self._aead is not None else [])
+        for c in candidates:
+            if c.exists():
+                text = self._read(c)
+                if text is not None:
+                    with self._lock:
+                        self.cached += 1
+                    return text
         return None
 
     def put(self, key: str, text: str) -> None:
@@ -317,8 +356,7 @@ class OcrCache:
             self._fresh.add(key)
         f = self._file(key)
         if f is not None:
-            ensure_dir(f.parent)
-            atomic_write_text(f, text)
+            self._write(f, text)
 
     def image_text(self, image_path, key: str | None = None) -> str:
         """OCR text of an image file, from the cache when its content was read before."""

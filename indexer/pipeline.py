@@ -215,7 +215,8 @@ def index_archive(workspace_dir, archive_dir=None, index_dir=None, backend: str 
             repaired, rebuild = exc.message, True
             ix = rebuild_index(paths["index"], backend, key=key, root=ws)
     cache = OcrCache(paths["ocr_cache"], timeout=ocr_timeout, engine=engine, refresh=reocr,
-                     photo_engine=ocr_engine_photos or default_photo_engine(ocr_engine))   # historical images
+                     photo_engine=ocr_engine_photos or default_photo_engine(ocr_engine),   # historical images
+                     secret=ix.key)
     stats = IndexStats(backend=ix.backend_name, repaired=repaired)
     pool = OcrPool(cache)
     failed = True

@@ -93,3 +93,36 @@ def test_image_files_have_their_own_engine(tmp_path, page):
     assert cache.image_text(page) == "照片引擎"
     assert ocr.OcrCache(tmp_path / "d", engine=Named("扫描引擎")).image_text(page) == "扫描引擎"
     assert ocr.default_photo_engine("tesseract") in ocr.ENGINES
+
+
+def test_workspace_ocr_cache_is_encrypted_and_migrates_plain_entries(tmp_path, page):
+    """OCR text holds ID numbers as printed: with the workspace key nothing readable is written,
+    an entry of an earlier version (.txt) is used once and replaced, another key reads nothing."""
+    text = "公民身份号码 430621195503133655 黄援朝"
+
+    class Fixed:
+        name = "fixed"
+        calls = 0
+
+        def read_one(self, path, timeout=0):
+            Fixed.calls += 1
+            return text
+
+        def read(self, paths, timeout=0):
+            return [self.read_one(p) for p in paths]
+
+    key = b"k" * 32
+    cache = ocr.OcrCache(tmp_path / "c", engine=Fixed(), secret=key)
+    assert cache.image_text(page) == text and Fixed.calls == 1
+    files = list((tmp_path / "c").iterdir())
+    assert [f.suffix for f in files] == [".enc"]
+    assert b"430621" not in files[0].read_bytes() and "黄援朝".encode() not in files[0].read_bytes()
+    assert ocr.OcrCache(tmp_path / "c", engine=Fixed(), secret=key).image_text(page) == text and Fixed.calls == 1
+    assert ocr.OcrCache(tmp_path / "c", engine=Fixed(), secret=b"x" * 32).image_text(page) == text
+    assert Fixed.calls == 2                              # another key: not readable, read again
+    plain = ocr.OcrCache(tmp_path / "p", engine=Fixed())   # an earlier version's plain entry
+    plain.image_text(page)
+    calls = Fixed.calls
+    migrated = ocr.OcrCache(tmp_path / "p", engine=Fixed(), secret=key)
+    assert migrated.image_text(page) == text and Fixed.calls == calls   # used, not read again
+    assert [f.suffix for f in (tmp_path / "p").iterdir()] == [".enc"]

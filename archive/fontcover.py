@@ -13,6 +13,7 @@ so ordinary records never load a font.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -68,8 +69,14 @@ def _fonts() -> list[tuple[str, int]]:
     return out + [(str(p), 0) for p in fallback_fonts()]
 
 
+# the ranges of _common, for one C-speed test of a whole string (records have hundreds of strings)
+_RARE = re.compile("[^\u0000-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
 def unprintable(text: str) -> list[str]:
     """The distinct characters of text that no installed print font has (in order of appearance)."""
+    if not _RARE.search(text):
+        return []
     rare = [c for c in dict.fromkeys(text) if not _common(c) and not c.isspace()
             and unicodedata.category(c) not in ("Cc", "Cf", "Mn")]
     if not rare:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import errno
 import hashlib
 import os
@@ -132,28 +133,59 @@ def utf8_name(path) -> bool:
     return True
 
 
-def regular_file_problem(path, inside=None, where: str = "工作区") -> str | None:
-    """Why path cannot be read as a user file, or None: it must resolve to a regular file (no
-    FIFO, device, directory) and, when inside is given, stay inside that folder after symlinks."""
-    path = Path(path)
+@functools.lru_cache(maxsize=1024)
+def _resolved_folder(folder: str) -> str:
+    # folders are resolved once per process: records and scans share a few dozen of them, and
+    # resolving a path component by component (os.path.realpath) costs more than reading a record
+    return os.path.realpath(folder)
+
+
+def _realpath(path: str) -> str:
+    """os.path.realpath(path), faster for the common case of a file that is not itself a link
+    (then only its folder needs resolving, and that is cached)."""
+    import stat
+
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return "文件不存在或链接已失效"
-    if inside is not None:
-        try:
-            real.relative_to(Path(inside).resolve())
-        except ValueError:
-            return f"是指向{where}之外的链接（{display_path(real)}），没有读取"
+        if not stat.S_ISLNK(os.lstat(path).st_mode):
+            return os.path.join(_resolved_folder(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+    except OSError:
+        pass
+    return os.path.realpath(path)
+
+
+def _real_problem(real: str) -> tuple[str, str | None]:
+    """(real, why the resolved path real cannot be read as a user file or None)."""
     try:
         st = os.stat(real)
     except OSError as exc:
-        return f"无法读取（{exc.strerror}）"
+        if isinstance(exc, FileNotFoundError):
+            return real, "文件不存在或链接已失效"
+        return real, f"无法读取（{exc.strerror}）"
     import stat
 
     if not stat.S_ISREG(st.st_mode):
-        return f"不是普通文件，而是{_kind_of_mode(st.st_mode)}，没有读取"
-    return None
+        return real, f"不是普通文件，而是{_kind_of_mode(st.st_mode)}，没有读取"
+    return real, None
+
+
+def _outside(real: str, inside) -> bool:
+    base = _resolved_folder(os.fspath(inside))
+    return not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
+
+
+def regular_file_problem(path, inside=None, where: str = "工作区") -> str | None:
+    """Why path cannot be read as a user file, or None: it must resolve to a regular file (no
+    FIFO, device, directory) and, when inside is given, stay inside that folder after symlinks."""
+    return _problem(path, inside, where)[1]
+
+
+def _problem(path, inside, where: str) -> tuple[str, str | None]:
+    real = _realpath(os.fspath(path))
+    if inside is not None and _outside(real, inside):
+        if not os.path.lexists(path):
+            return real, "文件不存在或链接已失效"
+        return real, f"是指向{where}之外的链接（{display_path(real)}），没有读取"
+    return _real_problem(real)
 
 
 def read_regular(path, *, limit: int, inside=None, what: str = "文件", where: str = "工作区") -> bytes:
@@ -163,11 +195,11 @@ def read_regular(path, *, limit: int, inside=None, what: str = "文件", where: 
     from archive.errors import InputError
 
     hint = "放入普通文件本身（不是链接、管道或设备），并放在工作区之内"
-    problem = regular_file_problem(path, inside, where)
+    real, problem = _problem(path, inside, where)
     if problem:
         raise InputError(f"{what}{problem}", path=display_path(path), hint=hint)
     try:
-        fd = os.open(Path(path).resolve(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise InputError(f"{what}无法读取（{exc.strerror}）", path=display_path(path),
                          hint="检查文件是否存在、是否有读取权限") from exc

@@ -84,7 +84,7 @@ def test_metadata_xml_has_the_core_elements_and_matches_its_schema(built, packag
     assert not schema.validate(bad.getroottree())
 
 
-def test_handover_list_lists_volumes_and_prints_the_root_hash(built, package):
+def test_handover_list_lists_volumes_and_prints_the_root_hash(built, package, tmp_path):
     dest, _ = package
     lst = dest / "移交清单.pdf"
     text = subprocess.run(["pdftotext", str(lst), "-"], capture_output=True, text=True, check=True).stdout
@@ -96,6 +96,12 @@ def test_handover_list_lists_volumes_and_prints_the_root_hash(built, package):
             assert squash(v["number"]) in flat
     images = subprocess.run(["pdfimages", "-list", str(lst)], capture_output=True, text=True, check=True).stdout
     assert len(images.splitlines()) >= 3, "no QR code image"
+    import zxingcpp
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(lst), str(tmp_path / "list")], check=True)
+    read = [r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "list.png"))]
+    assert root in read, read         # a phone reading the QR gets the whole root hash
     assert pdfa.check(lst) == []
 
 

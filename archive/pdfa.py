@@ -259,6 +259,19 @@ def finalize(data: bytes, *, title: str, unit: str, number: str = "", subject: s
     return out.getvalue()
 
 
+def finalize_merged(data: bytes, *, title: str, unit: str = "dibao") -> bytes:
+    """A PDF put together from other PDFs (print packs, 补件 forms, search exports) as PDF/A-2b.
+
+    pypdf's merge keeps the pages but not the parts' XMP and output intent; this puts them back
+    (page labels 1, 2, 3 …).  When a part cannot be PDF/A (a scanned or imported old file with a
+    font that is not embedded) the merged file is returned as it was rather than claim PDF/A.
+    """
+    done = finalize(data, title=title, unit=unit, labels=[Label(0, "", 1)])
+    if any(p.startswith(("font not embedded", "encrypted")) for p in check(done)):
+        return data
+    return done
+
+
 # --------------------------------------------------------------------------- checks (tests, verify)
 
 def check(data_or_path) -> list[str]:

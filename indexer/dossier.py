@@ -114,7 +114,13 @@ def export_pdf(result: SearchResult, dest, word_pdf_folder=None) -> tuple[Path, 
                          hint="先确认 dibao search 能找到页，且卷宗文件还在原处（必要时重新运行 dibao build）")
     writer.add_metadata({"/Title": redact_ids(f"检索：{result.query}")})
     ensure_dir(dest.parent)
+    import io
+
+    from archive.pdfa import finalize_merged
+
+    buf = io.BytesIO()
+    writer.write(buf)
+    data = finalize_merged(buf.getvalue(), title=redact_ids(f"检索：{result.query}"))
     with atomic_path(dest) as tmp:
-        with open(tmp, "wb") as fh:
-            writer.write(fh)
+        Path(tmp).write_bytes(data)
     return dest, problems

@@ -14,6 +14,7 @@ When the clerk adds the scan or the data, the next `dibao audit` no longer lists
 
 from __future__ import annotations
 
+import io
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,11 +150,12 @@ def _write_forms(items: list[bytes], marks: list[tuple[str, str]], vo: VillageOu
                 parent = writer.add_outline_item(title=who, page_number=start)
                 current = who
             writer.add_outline_item(title=title, page_number=start, parent=parent)
-        tmp_out = Path(tmp) / "forms.pdf"
-        with open(tmp_out, "wb") as fh:
-            writer.write(fh)
+        buf = io.BytesIO()
+        writer.write(buf)
+        from archive.pdfa import finalize_merged
+
         dest = vo.folder / FORMS_PDF
-        atomic_write_bytes(dest, tmp_out.read_bytes())
+        atomic_write_bytes(dest, finalize_merged(buf.getvalue(), title=f"{vo.village} 待打印表单"))
         vo.files.append(dest)
 
 

@@ -16,6 +16,7 @@ Public API (used by the CLI, the archive builder and the audit):
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -203,6 +204,9 @@ def write_form(form_id: str, ws, out, *, converter=None, **kwargs) -> Path:
         return atomic_write_bytes(out, data)
     pdf = docx_bytes_to_pdf([(data, out)], converter)[0]
     code_household_pdf(form_id, ws, pdf, **kwargs)
+    from archive.pdfa import finalize_merged
+
+    atomic_write_bytes(pdf, finalize_merged(pdf.read_bytes(), title=get(form_id).title, unit=_unit(ws)))
     return pdf
 
 
@@ -258,9 +262,20 @@ def write_blank_pack(ws, out, *, converter=None, form_ids=None) -> Path:
             start = len(writer.pages)
             writer.append(str(pdf), import_outline=False)
             writer.add_outline_item(title=f"{spec.id} {spec.title}", page_number=start)
-        tmp_out = Path(tmp) / "pack.pdf"
-        with open(tmp_out, "wb") as fh:
-            writer.write(fh)
-        atomic_write_bytes(out, tmp_out.read_bytes())
+        buf = io.BytesIO()
+        writer.write(buf)
+        from archive.pdfa import finalize_merged
+
+        atomic_write_bytes(out, finalize_merged(buf.getvalue(), title="空白表打印包", unit=_unit(ws)))
     return out
+
+
+def _unit(ws) -> str:
+    """立卷单位 of a workspace, written into the PDF/A metadata of what it prints."""
+    from archive.volumes.archival import archival_of
+
+    try:
+        return archival_of(ws.config).unit(ws.config)
+    except Exception:  # noqa: BLE001 - metadata only: never stops a print
+        return "dibao"
 

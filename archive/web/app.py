@@ -817,8 +817,11 @@ def blank_pack(app: WebApp, request: Request, user):
                     writer.add_page(reader.pages[i])
         buf = io.BytesIO()
         writer.write(buf)
+    from archive.pdfa import finalize_merged
+
+    data = finalize_merged(buf.getvalue(), title="空白表打印包")
     app.log(request, user, "print", what="blank-pack", forms={f: n for f, n in counts})
-    return Response(buf.getvalue(), media_type="application/pdf",
+    return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote('空白表打印包.pdf')}"})
 
 
@@ -850,9 +853,12 @@ def village_pack(app: WebApp, request: Request, user):
             writer.append(str(p))
         buf = io.BytesIO()
         writer.write(buf)
+    from archive.pdfa import finalize_merged
+
+    data = finalize_merged(buf.getvalue(), title=f"{name}年审打印包")
     app.log(request, user, "print", what="annual-review-pack", village=name, households=len(items),
             skipped=len(skipped))
-    return Response(buf.getvalue(), media_type="application/pdf",
+    return Response(data, media_type="application/pdf",
                     headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(name + '-年审打印包.pdf')}"})
 
 

@@ -50,6 +50,10 @@ def test_prepare_then_close(tmp_path):
     txt = (folder / "补件清单.txt").read_text("utf-8")
     assert "户口簿.jpg" in txt and "身份证号（李秀英2）" in txt and "签字表_fenxi-04_e2.pdf" in txt
     assert pypdf.PdfReader(folder / "补件清单.pdf").pages
+    from archive import pdfa
+
+    for name in ("待打印表单.pdf", "补件清单.pdf"):   # PDF/A-2b like every PDF dibao writes
+        assert pdfa.check(folder / name) == [], name
 
     # the clerk brings back the signed forms and scans, and records the data and the visit
     add_scans(ws, a, ["户口簿.jpg", "签字表_fenxi-04_e2.pdf"])

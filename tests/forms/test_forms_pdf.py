@@ -62,6 +62,28 @@ def test_pdf_fonts_embedded_cjk(pdfs):
     assert any("CJK" in ln for ln in rows), out
 
 
+def test_pdf_forms_are_pdfa_2b(pdfs, tmp_path):
+    """LibreOffice exports PDF/A-2b (fonts embedded, XMP, output intent); a form printed with
+    dibao forms fill -o x.pdf also gets its title and page labels, page codes included."""
+    import pikepdf
+
+    from archive import pdfa
+    from archive.external.libreoffice import Converter
+
+    for form_id in FORM_IDS:
+        with pikepdf.open(pdfs / f"{form_id}-fill.pdf") as pdf:
+            meta = pdf.open_metadata()
+            assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B"), form_id
+    ws = open_workspace(pdfs / "ws")
+    kwargs = fill_kwargs(ws, "fenxi-04")
+    out = tmp_path / "申请书.pdf"
+    with Converter(workers=1) as conv:
+        forms.write_form("fenxi-04", ws, out, converter=conv, **kwargs)
+    assert pdfa.check(out) == []
+    with pikepdf.open(out) as pdf:
+        assert pdf.open_metadata()["dc:title"] == forms.get("fenxi-04").title
+
+
 def test_pdf_one_page_each(pdfs):
     for form_id in FORM_IDS:
         out = subprocess.run(["pdfinfo", str(pdfs / f"{form_id}-blank.pdf")], capture_output=True, text=True).stdout

@@ -88,6 +88,9 @@ def test_export_pdf_takes_the_right_pages_of_a_volume(tmp_path):
     out, problems = export_pdf(res, tmp_path / "卷.pdf")
     src, got = PdfReader(vol), PdfReader(out)
     assert not problems and len(got.pages) == 2
+    from archive import pdfa
+
+    assert pdfa.check(out) == []     # the export is PDF/A-2b too
     want = sorted(h.page for h in res.hits)
     assert [got.pages[i].get_contents().get_data() for i in range(2)] == \
         [src.pages[p - 1].get_contents().get_data() for p in [h.page for h in res.hits]] and want == [2, 4]

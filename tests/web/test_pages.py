@@ -79,3 +79,6 @@ def test_blank_pack_copies_and_village_pack(ws_dir):
     text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pack.content)).pages).replace(" ", "")
     heads = [next(m["name"] for m in r["members"] if m["relation"] == "本人") for r in recs if r["village"] == v]
     assert all(h in text for h in heads)
+    from archive import pdfa
+
+    assert pdfa.check(one.content) == [] and pdfa.check(pack.content) == []    # print packs are PDF/A-2b too

@@ -9,7 +9,10 @@ file_number; each profile ships its own default) with these fields:
     {year}       年度: the year of the volume's earliest document
     {retention}  保管期限代码 (永久 Y, "N年" or "…后N年" DN; [archival.retention_codes] overrides)
     {case}       the household's 对象编号 (the village volume: the village's code and "GS")
-    {village}    村（社区） code ([archival.village_codes], default: the village name)
+    {village}    村（社区） code ([archival.village_codes], default: the initials of its pinyin, 三和村 SHC)
+
+A 档号 holds only Latin letters, digits and the separators - and · (DA/T 13): no Chinese
+characters, so the village volume's {case} and the box numbers use the village code.
 
 The wording of a volume's title comes from the household's program (城市低保 / 农村低保 /
 特困 / 低保边缘) through `program_of`, so one change there re-words covers, spines and box lists.
@@ -90,13 +93,22 @@ class Archival:
         return self.category_codes.get(category, category)
 
     def village_code(self, village: str) -> str:
-        return self.village_codes.get(village, village)
+        return self.village_codes.get(village) or default_village_code(village)
 
     def number(self, *, category: str, year: int | None, retention: str, case: str, village: str) -> str:
         """The 档号 of one volume."""
         values = {"fonds": self.fonds, "category": self.category_code(category), "year": str(year or ""),
                   "retention": self.retention_code(retention), "case": case, "village": self.village_code(village)}
         return self.file_number.format(**values)
+
+
+def default_village_code(village: str) -> str:
+    """A village's code when dibao.toml gives none: its pinyin initials in capitals (三和村 SHC,
+    黄沙街社区 HSJSQ; pypinyin reads 长沙/重庆 as phrases), Latin letters and digits kept."""
+    from pypinyin import Style, lazy_pinyin
+
+    code = "".join(lazy_pinyin(village, style=Style.FIRST_LETTER, errors="default")).upper()
+    return re.sub(r"[^A-Z0-9]", "", code) or "V"
 
 
 _BOOL = (True, False)

@@ -106,6 +106,25 @@ def test_remarks_sheet_framed_with_its_fields_and_counts(built):
                 assert any(float(w) > 400 and abs(float(hgt)) > 500 for _, _, w, hgt in rects), "no frame"
 
 
+def test_file_numbers_are_unique_and_follow_da_t_13(built):
+    """Every 档号 (household volumes, village volumes, cross references, box ranges) is unique and
+    written in Latin letters, digits and the separators - and · only (DA/T 13: no Chinese)."""
+    allowed = re.compile(r"[A-Za-z0-9][A-Za-z0-9·\-/]*")
+    numbers = [v["number"] for _, m in manifests(built["out"]).values() for v in m["volumes"]]
+    summary = json.loads((built["out"] / "build-summary.json").read_text("utf-8"))
+    village = [v["number"] for vil in summary["villages"].values() for v in vil["volumes"]]
+    assert village, "the demo has village publicity volumes"
+    refs = [r for _, m in manifests(built["out"]).values() for v in m["volumes"] for r in v["cross_refs"]]
+    for n in numbers + village + refs:
+        assert allowed.fullmatch(n), n
+    assert len(set(numbers + village)) == len(numbers) + len(village)
+    assert set(refs) <= set(village)
+    boxes = sorted(built["out"].glob("*/盒内目录_*.pdf"))
+    assert boxes
+    for p in boxes:                                      # 盒号: village code and box number, e.g. SHC-1
+        assert re.search(r"盒号[A-Z0-9]+-\d+保管期限", squash(text_of(p, 1))), p
+
+
 def test_households_on_a_notice_point_to_the_village_volume(built):
     seen = 0
     for case, (folder, m) in manifests(built["out"]).items():

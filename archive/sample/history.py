@@ -184,10 +184,11 @@ class HistoryMaker:
         rec["events"] = []
         rec["payments"] = []
         self._events(sc, draft, calcs, area)
-        if rec.get("payments"):
+        approved = any(e["type"] == "审核确认" and e.get("approved") for e in rec["events"])
+        if rec.get("payments") or (approved and sc.type != "低保边缘"):   # approved in December: paid from January
             rec["bank_account"] = {"bank": self.loc.bank, "card_number": self.loc.card_bin + "".join(
                 str(rng.randrange(10)) for _ in range(13)), "holder": head.name}
-        else:
+        if not rec.get("payments"):
             rec.pop("payments")
         rec["attachments"] = []
         return draft

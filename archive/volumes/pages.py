@@ -170,9 +170,11 @@ def _load_fpdf() -> None:
             return super().normalize_text(text)
 
         def _add_fallbacks_for(self, text: str) -> None:
-            from archive.fontcover import _common, _cmap, fallback_fonts
+            from archive.fontcover import _RARE, _common, _cmap, fallback_fonts
             from archive.pdffont import font_face
 
+            if not _RARE.search(text):   # one C-speed test; most texts stop here
+                return
             rare = [c for c in text if not _common(c)]
             if not rare or all(ord(c) in _cmap(*font_face()) for c in rare):
                 return

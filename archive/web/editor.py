@@ -27,9 +27,15 @@ from pydantic import BaseModel
 
 from archive.records import model as M
 
-SECTIONS = {"household": "家庭基本信息", "members": "家庭成员", "incomes": "收入", "expenses": "刚性支出",
-            "events": "业务事件"}
-LIST_MODELS = {"members": M.Member, "incomes": M.Income, "expenses": M.Expense}
+SECTIONS = {"household": "家庭基本信息", "members": "家庭成员", "obligors": "赡养义务人", "incomes": "收入",
+            "expenses": "刚性支出", "property": "家庭财产", "support": "特困·发放账户·近亲属备案",
+            "events": "业务事件", "payments": "发放记录", "attachments": "扫描件登记"}
+LIST_MODELS = {"members": M.Member, "obligors": M.Obligor, "incomes": M.Income, "expenses": M.Expense,
+               "payments": M.Payment, "attachments": M.Attachment}
+# sections made of objects of the record (not lists): (field, model)
+OBJECT_SECTIONS = {"property": (("property", M.Property),),
+                   "support": (("extreme_poverty", M.ExtremePoverty), ("bank_account", M.BankAccount),
+                               ("official_relative", M.OfficialRelative))}
 _EDIT_LOCK = threading.Lock()
 
 
@@ -62,18 +68,31 @@ class Outcome:
     stale: bool = False
 
 
+def _unwrap(annotation):
+    """The type inside Annotated[...] and Optional[...]; None for a union of several types."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(rest) != 1:
+                return None
+            annotation = rest[0]
+        else:
+            return annotation
+
+
 def _kind(annotation) -> tuple[str, tuple] | None:
+    annotation = _unwrap(annotation)
     origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _kind(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _kind(rest[0]) if len(rest) == 1 else None
     if origin is typing.Literal:
         return "choice", typing.get_args(annotation)
     if origin is list:
         inner = _kind(typing.get_args(annotation)[0])
-        return ("names", ()) if inner and inner[0] == "text" else None
+        if inner and inner[0] in ("text", "int"):
+            return ("names" if inner[0] == "text" else "ints"), ()
+        return None
     if annotation is bool:
         return "bool", ()
     if annotation is int:
@@ -120,13 +139,56 @@ def _inputs(model, prefix: str, data: dict, skip=()) -> list[Input]:
             for name, title, kind, choices in scalar_fields(model) if name not in skip]
 
 
+def _nested(annotation) -> tuple[str, type[BaseModel]] | None:
+    """("one", Model) for a field holding one object, ("many", Model) for a list of objects."""
+    annotation = _unwrap(annotation)
+    if typing.get_origin(annotation) is list:
+        inner = typing.get_args(annotation)[0]
+        return ("many", inner) if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "one", annotation
+    return None
+
+
+def _item_label(item: dict) -> str:
+    return str(item.get("name") or item.get("item") or item.get("kind") or item.get("address")
+               or item.get("owner") or item.get("month") or item.get("type") or "")
+
+
+def model_rows(model, prefix: str, data: dict, label: str, *, delete: str = "", skip=()) -> list[Row]:
+    """One row for the object's own fields, then rows for the objects inside it (one object: its
+    fields; a list of objects: each item, deletable, and an empty one to add)."""
+    data = data if isinstance(data, dict) else {}
+    rows = [Row(label, _inputs(model, prefix, data, skip=skip), delete=delete)]
+    for name, info in model.model_fields.items():
+        sub = _nested(info.annotation)
+        if sub is None or name in skip:
+            continue
+        how, cls = sub
+        title = f"{label} · {info.title or name}" if label else (info.title or name)
+        if how == "one":
+            rows += model_rows(cls, f"{prefix}{name}.", data.get(name), title)
+            continue
+        items = data.get(name) if isinstance(data.get(name), list) else []
+        for j, item in enumerate(items):
+            if isinstance(item, dict):
+                rows += model_rows(cls, f"{prefix}{name}[{j}].", item, f"{title} 第 {j + 1} 项：{_item_label(item)}",
+                                   delete=f"{prefix}{name}[{j}]")
+        rows += model_rows(cls, f"{prefix}{name}[{len(items)}].", {}, f"{title}：新增一项（不填则不添加）")
+    return [r for r in rows if r.inputs or r.delete]
+
+
 def section_rows(data: dict, section: str, add_event: str | None = None) -> list[Row]:
     """The rows of one section: each row one object of the record (plus an empty one to add:
     a list item of the section's kind, or for events one of the type `add_event`)."""
     if section == "household":
-        rows = [Row("", _inputs(M.Household, "", data, skip=("case_no",)))]
-        addr = data.get("address") if isinstance(data.get("address"), dict) else {}
-        rows.append(Row("地址", _inputs(M.Address, "address.", addr)))
+        return ([Row("", _inputs(M.Household, "", data, skip=("case_no",)))]
+                + model_rows(M.Address, "address.", data.get("address"), "地址")
+                + model_rows(M.Housing, "housing.", data.get("housing"), "住房"))
+    if section in OBJECT_SECTIONS:
+        rows = []
+        for name, model in OBJECT_SECTIONS[section]:
+            rows += model_rows(model, f"{name}.", data.get(name), M.Household.model_fields[name].title or name)
         return rows
     items = data.get(section) or []
     rows = []
@@ -137,15 +199,16 @@ def section_rows(data: dict, section: str, add_event: str | None = None) -> list
         if model is None:
             continue
         label = f"第 {i + 1} 项" + (f"：{item.get('type')} {item.get('date', '')}" if section == "events"
-                                   else f"：{item.get('name') or item.get('item') or item.get('kind') or ''}")
-        rows.append(Row(label, _inputs(model, f"{section}[{i}].", item, skip=("type",)), delete=f"{section}[{i}]"))
+                                   else f"：{_item_label(item)}")
+        rows += model_rows(model, f"{section}[{i}].", item, label, delete=f"{section}[{i}]",
+                           skip=("type",) if section == "events" else ())
     if section in LIST_MODELS:
-        rows.append(Row("新增一项（不填则不添加）", _inputs(LIST_MODELS[section], f"{section}[{len(items)}].", {})))
+        rows += model_rows(LIST_MODELS[section], f"{section}[{len(items)}].", {}, "新增一项（不填则不添加）")
     elif section == "events" and add_event in M.EVENT_TYPES:
         model = _event_model({"type": add_event})
-        rows.append(Row(f"新增事件：{add_event}（不填则不添加）",
-                        _inputs(model, f"events[{len(items)}].", {}, skip=("type",)),
-                        new_type=(f"events[{len(items)}].type", add_event)))
+        new = model_rows(model, f"events[{len(items)}].", {}, f"新增事件：{add_event}（不填则不添加）", skip=("type",))
+        new[0].new_type = (f"events[{len(items)}].type", add_event)
+        rows += new
     return rows
 
 
@@ -190,8 +253,9 @@ def _convert(kind: str, text: str):
         return None
     if kind == "bool":
         return {"是": True, "否": False}.get(text, text)
-    if kind == "names":
-        return [x for x in re.split(r"[、，,；;\s]+", text) if x]
+    if kind in ("names", "ints"):
+        parts = [x for x in re.split(r"[、，,；;\s]+", text) if x]
+        return [int(x) if kind == "ints" and x.isdigit() else x for x in parts]
     if kind == "int":
         try:
             return int(text)
@@ -200,49 +264,63 @@ def _convert(kind: str, text: str):
     return text
 
 
+def _prune(new: dict, path: list) -> None:
+    """Objects left empty by a change (every field of 残疾 or 发放账户 cleared) are removed, not kept as {}."""
+    for k in range(len(path) - 1, 0, -1):
+        parent, key = get_at(new, path[:k - 1]), path[k - 1]
+        node = get_at(new, path[:k])
+        if isinstance(node, dict) and not node and isinstance(parent, dict) and isinstance(key, str):
+            parent.pop(key, None)
+        else:
+            break
+
+
 def apply_form(data: dict, section: str, form: dict[str, str]) -> tuple[dict, list[dict]]:
     """A copy of data with the section's submitted fields applied, and the list of changes.
 
     A new row (list item or event) is added only when one of its fields is filled; an item whose
-    `delete:<path>` box is ticked is removed."""
+    `delete:<path>` box is ticked is removed (any list item the section shows, nested ones too)."""
     import copy
 
     new = copy.deepcopy(data)
     changes = []
-    items = data.get(section) if section in SECTIONS and section != "household" else None
+    items = data.get(section) if section in LIST_MODELS or section == "events" else None
     n = len(items) if isinstance(items, list) else 0
     new_type = form.get(f"events[{n}].type") if section == "events" else None
     rows = section_rows(data, section, add_event=new_type)
-    deleted = sorted((int(parse_path(k[7:])[1]) for k in form if k.startswith("delete:")
-                      and len(parse_path(k[7:])) == 2 and parse_path(k[7:])[0] == section
-                      and isinstance(parse_path(k[7:])[1], int) and parse_path(k[7:])[1] < n), reverse=True)
+    offered = {r.delete for r in rows if r.delete}
+    deleted = [p for p in offered if f"delete:{p}" in form]
+    gone = tuple(p + "." for p in deleted)
     added = False
     for row in rows:
-        if row.delete and int(parse_path(row.delete)[1]) in deleted:
-            continue
         for inp in row.inputs:
-            if inp.name not in form:
+            if inp.name not in form or inp.name.startswith(gone):
                 continue
             path = parse_path(inp.name)
             old = get_at(data, path)
             value = _convert(inp.kind, form[inp.name])
             if _text(old) == _text(value):
                 continue
-            if section != "household" and path[1] == n:
-                if value is None:
-                    continue
+            if section == "events" and path[1] == n:
                 added = True
             set_at(new, path, value)
+            if value is None:
+                _prune(new, path)
             changes.append({"field": inp.name, "old": _text(old), "new": _text(value)})
     if added and new_type:
         new["events"][n] = {"type": new_type, **new["events"][n]}
         changes.insert(0, {"field": f"events[{n}].type", "old": "", "new": new_type})
-    for i in deleted:
-        item = new[section][i]
-        what = item.get("name") or item.get("item") or item.get("type") or item.get("kind") or ""
-        changes.append({"field": f"{section}[{i}]", "old": f"{what} {item.get('date') or item.get('year') or ''}".strip(),
+    # later items first, so the earlier paths stay right
+    for p in sorted(deleted, key=lambda p: [(0, x) if isinstance(x, int) else (1, x) for x in parse_path(p)],
+                    reverse=True):
+        path = parse_path(p)
+        parent, item = get_at(new, path[:-1]), get_at(new, path)
+        if not isinstance(parent, list) or not isinstance(item, dict):
+            continue
+        what = _item_label(item)
+        changes.append({"field": p, "old": f"{what} {item.get('date') or item.get('year') or ''}".strip(),
                         "new": "（删除）"})
-        del new[section][i]
+        del parent[path[-1]]
     return new, changes
 
 

@@ -57,3 +57,46 @@ def test_add_income_add_event_delete_item(ws_dir):
     assert len(edits) == 3 and edits[-1].detail["changes"] == [
         {"field": f"incomes[{n_inc}]", "old": "临时救助 2025", "new": "（删除）"}]
     assert all(e.user == "经办员" for e in edits)
+
+
+def test_nested_sections_edited(ws_dir):
+    """Objects inside the record: a member's 残疾, 家庭财产 with its houses, 发放账户, an 义务人; a wrong
+    bank card number refused at its field; a nested item deleted; an object emptied is removed."""
+    ws = open_workspace(ws_dir)
+    path = ws.record_paths()[0]
+    data = json.loads(path.read_text("utf-8"))
+    case = data["case_no"]
+    c = TestClient(create_app(ws, require_login=False, local_user="经办员"), base_url="http://127.0.0.1")
+    url = f"/household/{case}/edit"
+
+    def save(section, fields, status=200):
+        page = c.get(url, params={"section": section})
+        assert page.status_code == 200
+        r = c.post(f"{url}?section={section}", data={**_form(page.text), **fields})
+        assert r.status_code == status, r.text[-1500:]
+        return r, json.loads(path.read_text("utf-8"))
+
+    page = c.get(url, params={"section": "members"})
+    assert 'name="members[0].disability.category"' in page.text
+    r, now = save("members", {"members[0].disability.category": "肢体", "members[0].disability.grade": "二级"})
+    assert "已保存" in r.text and now["members"][0]["disability"] == {"category": "肢体", "grade": "二级"}
+    n_houses = len(data.get("property", {}).get("houses", []))
+    r, now = save("property", {"property.deposits": "1200.50", f"property.houses[{n_houses}].address": "城关镇幸福路1号",
+                               f"property.houses[{n_houses}].area": "64"})
+    assert now["property"]["deposits"] == "1200.50" and now["property"]["houses"][-1]["address"] == "城关镇幸福路1号"
+    r, now = save("support", {"bank_account.bank": "农村信用社", "bank_account.card_number": "6228-48"}, status=422)
+    assert "bank_account" not in now or now["bank_account"] == data.get("bank_account")
+    assert re.search(r'id="f-bank_account.card_number"[^>]*>\s*<span class="field-error">', r.text), r.text[-2500:]
+    r, now = save("support", {"bank_account.bank": "农村信用社", "bank_account.card_number": "6228480402564890018"})
+    assert now["bank_account"]["card_number"] == "6228480402564890018"
+    n_ob = len(data.get("obligors", []))
+    r, now = save("obligors", {f"obligors[{n_ob}].name": "赵大山", f"obligors[{n_ob}].relation": "儿子",
+                               f"obligors[{n_ob}].support_per_year": "2400", f"obligors[{n_ob}].support_years": "2024、2025"})
+    assert now["obligors"][-1]["support_years"] == [2024, 2025]
+    r, now = save("property", {f"delete:property.houses[{n_houses}]": "on"})
+    assert len(now["property"].get("houses", [])) == n_houses
+    r, now = save("members", {"members[0].disability.category": "", "members[0].disability.grade": ""})
+    assert "disability" not in now["members"][0]
+    assert load_record(path, ws.root).household is not None
+    fields = [c["field"] for e in journal.read(ws.state_dir)[0] if e.action == "edit" for c in e.detail["changes"]]
+    assert "members[0].disability.grade" in fields and f"property.houses[{n_houses}]" in fields

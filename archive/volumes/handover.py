@@ -9,7 +9,8 @@ The package (BagIt 1.0, written and validated with the Library of Congress `bagi
                                      the root hash, in full and as a QR code
     data/volumes/<村>/<对象编号>_<户主>/<类别>.pdf     the volumes (PDF/A-2b)
     data/boxes/<村>/盒内目录_*.pdf, 案卷脊背.pdf       box lists and spine labels
-    data/metadata/<对象编号>.xml                      per household: the GB/T 18894 core elements of
+    data/metadata/<对象编号>.xml                      per household (and <村代码>-GS.xml per village for its
+                                                    publicity volumes): the GB/T 18894 core elements of
                                                     each volume (档号, 题名, 责任者, 日期, 保管期限,
                                                     密级, 页数, 格式, 校验值)
     data/schema/dibao-archive-metadata.xsd          the schema of those files
@@ -268,6 +269,9 @@ def handover(ws, dest: Path, village: str | None = None, since: dt.date | None =
             schema.assertValid(etree.fromstring(xml))
             (data / "metadata" / f"{h['case_no']}.xml").write_bytes(xml)
             rep.households += 1
+        from archive.volumes.archival import village_case
+
+        per_village: dict[str, list[dict]] = {}
         for src, rel, vol in _village_volumes(out, villages):
             target = data / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -275,6 +279,13 @@ def handover(ws, dest: Path, village: str | None = None, since: dt.date | None =
             listing.append((vol.get("number", ""), vol.get("title", ""), int(vol.get("document_pages", 0))))
             rep.volumes += 1
             rep.pages += int(vol.get("document_pages", 0))
+            per_village.setdefault(Path(rel).parts[1], []).append({**vol, "path": f"data/{rel}"})
+        for vname, entries in sorted(per_village.items()):   # the village volumes have their metadata too
+            case = village_case(cfg, vname)
+            xml = metadata_xml(arch.fonds, unit, {"case_no": case, "head": "", "village": vname, "type": "村级公示材料"},
+                               entries)
+            schema.assertValid(etree.fromstring(xml))
+            (data / "metadata" / f"{case}.xml").write_bytes(xml)
         for src, rel in _box_files(out, villages):
             target = data / rel
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -61,8 +61,22 @@ def test_metadata_xml_has_the_core_elements_and_matches_its_schema(built, packag
     dest, _ = package
     schema = etree.XMLSchema(etree.parse(str(dest / "data/schema/dibao-archive-metadata.xsd")))
     found = manifests(built["out"])
-    xmls = sorted((dest / "data/metadata").glob("*.xml"))
+    all_xmls = sorted((dest / "data/metadata").glob("*.xml"))
+    village = [x for x in all_xmls if x.stem.endswith("-GS")]      # one per village with publicity volumes
+    xmls = [x for x in all_xmls if x not in village]
     assert {x.stem for x in xmls} == set(found)
+    in_package = {p.relative_to(dest).as_posix() for p in (dest / "data/volumes").glob("*/公示材料/*.pdf")}
+    assert village and in_package
+    described = set()
+    for x in village:
+        doc = etree.parse(str(x))
+        schema.assertValid(doc)
+        for el in doc.getroot().findall(f"{NS}案卷"):
+            path = el.findtext(f"{NS}文件路径")
+            assert hashlib.sha256((dest / path).read_bytes()).hexdigest() == el.findtext(f"{NS}校验值")
+            assert el.findtext(f"{NS}档号") and el.findtext(f"{NS}格式") == "PDF/A-2b"
+            described.add(path)
+    assert described == in_package                                    # every village volume has its metadata
     for x in xmls:
         doc = etree.parse(str(x))
         schema.assertValid(doc)
@@ -143,7 +157,8 @@ def test_handover_by_village_and_refusals(built, tmp_path):
     done = run_cli(["handover", str(dest), "--village", village], built["ws"])
     assert done.returncode == 0, done.stderr
     cases = {c for c, (_, m) in found.items() if m["household"]["village"] == village}
-    assert {x.stem for x in (dest / "data/metadata").glob("*.xml")} == cases
+    stems = {x.stem for x in (dest / "data/metadata").glob("*.xml")}
+    assert {x for x in stems if not x.endswith("-GS")} == cases and len(stems - cases) <= 1   # and its village's
     again = run_cli(["handover", str(dest)], built["ws"])
     assert again.returncode != 0 and "不是空的" in again.stderr
     late = run_cli(["handover", str(tmp_path / "late"), "--since", "2100-01-01"], built["ws"])

@@ -58,6 +58,18 @@ def _event_key(form_id: str, hh, gap) -> object:
     return None
 
 
+def code_event(gap, printed: str) -> str:
+    """The event a pack form's page code names: the event of the printed form, else the gap's own
+    event or year.  A form printed without an event of its own (fenxi-12 records every check of
+    the household) is still wanted once per year or check: its code names which, so the signed
+    scan files as 签字表_<表单>_<事件或年度> and closes that gap, not the first one."""
+    if printed and printed != "-":
+        return printed
+    if gap.event:
+        return gap.event
+    return str(gap.year) if gap.year is not None else "-"
+
+
 def prepare(result, ws, out_dir: Path, *, converter=None, progress=None) -> list[VillageOutput]:
     from archive.audit.run import _parse
 
@@ -113,12 +125,12 @@ def _forms_of_village(hs, ws, vo: VillageOutput, parse) -> tuple[list[bytes], li
                 try:
                     key = _event_key(g.form, hh, g)
                     data = render_docx(g.form, ws, household=hh, event=key)
-                    code = (h.case_no, g.form, pagecode.event_for(g.form, hh, key))
+                    code = (h.case_no, g.form, code_event(g, pagecode.event_for(g.form, hh, key)))
                 except DibaoError as exc:
                     vo.notes.append(f"{who} {g.what}：无法预填（{exc.message}），改印空白表")
             if data is None:
                 data = render_docx(g.form, ws, blank=True)
-                code = (h.case_no, g.form, "-")
+                code = (h.case_no, g.form, code_event(g, "-"))
                 vo.blank_forms += 1
                 title = f"{g.what}（空白，入户时手填）"
             else:

@@ -100,13 +100,24 @@ def acceptor(wid: str, households: dict):
     from archive.forms.pagecode import event_token
 
     form_ids = {f.id for f in load_catalog()}
-    events = {case: {"-"} | {event_token(ev) for ev in (getattr(hh, "events", None) or [])}
+    events = {case: {"-"} | {t for ev in (getattr(hh, "events", None) or []) for t in _event_names(ev, event_token)}
               for case, hh in households.items()}
 
     def accept(code) -> bool:
         return (code.workspace == wid and code.case_no in households and code.form in form_ids
                 and code.event in events[code.case_no])
     return accept
+
+
+def _event_names(ev, event_token) -> set[str]:
+    """The ways a page code names an event: its token, its id, its year (see audit.prepare.code_event)."""
+    names = {event_token(ev)}
+    if getattr(ev, "id", None):
+        names.add(str(ev.id))
+    year = getattr(ev, "year", None) or (ev.date.year if getattr(ev, "date", None) else None)
+    if year:
+        names.add(str(year))
+    return names
 
 
 def run(ws, folder: Path | None = None, *, today: dt.date | None = None, ocr: bool = True, progress=None) -> Report:

@@ -44,6 +44,8 @@ def import_(state, file, sheet, mapping, dry_run):
                                                  ("合计", lay.skipped.get("total", 0)), ("说明", lay.skipped.get("note", 0))) if n)
     click.echo(f"读取 {file.name} 工作表“{out.grid.sheet}”：表头在第{'、'.join(str(r + 1) for r in lay.header_rows)}行，"
                f"{kind}，共 {len(out.parsed)} 户" + (f"（跳过{skipped}）" if skipped else ""))
+    for note in lay.notes():
+        click.echo("  " + note)
     verb = "将" if dry_run else "已"
     for case, name, path, *rest in out.added[:SHOW] if dry_run else []:
         click.echo(f"  新增 {case} {name}")

@@ -173,6 +173,55 @@ def _target(name: str) -> Column | None:
 class Mapped:
     key: str
     slot: int | None = None     # member column group (one row per household), None otherwise
+    inferred: bool = field(default=False, compare=False)   # read from words in the header, not a known wording
+
+
+def _has(s: str, *words: str) -> bool:
+    return any(w in s for w in words)
+
+
+# Headers no synonym matches, read by the words in them (“享受低保时间”, “成员身份证号码”, “所属区划”):
+# checked in order, the first rule that fits wins.  Columns matched this way are listed in the
+# import's output, so the clerk sees what each column was taken for.
+_FUZZY: tuple[tuple[object, str], ...] = (
+    (lambda s: _has(s, "身份证", "身份号码", "证件号", "公民身份"), "id_number"),
+    (lambda s: _has(s, "卡号", "账号", "帐号", "存折", "折号"), "card"),
+    (lambda s: _has(s, "银行", "开户行", "金融机构"), "bank"),
+    (lambda s: _has(s, "持卡人", "开户人", "账户名", "帐户名"), "holder"),
+    (lambda s: _has(s, "姓名"), "name"),
+    (lambda s: _has(s, "电话", "手机", "联系方式"), "phone"),
+    (lambda s: _has(s, "出生"), "birth_date"),
+    (lambda s: _has(s, "性别"), "sex"),
+    (lambda s: _has(s, "民族"), "ethnicity"),
+    (lambda s: _has(s, "关系"), "relation"),
+    (lambda s: _has(s, "健康", "身体状况", "残疾情况"), "health"),
+    (lambda s: _has(s, "户籍", "户口") and _has(s, "性质", "类型", "类别"), "hukou_type"),
+    (lambda s: _has(s, "户籍", "户口") and _has(s, "地", "址"), "registered"),
+    (lambda s: _has(s, "住址", "地址", "居住地"), "residence"),
+    (lambda s: _has(s, "供养方式"), "care_mode"),
+    (lambda s: _has(s, "自理"), "self_care"),
+    (lambda s: _has(s, "致贫", "原因"), "reason"),
+    (lambda s: _has(s, "时间", "日期", "年月", "年度") and _has(s, "享受", "纳入", "批准", "审批", "起始", "开始", "救助", "保障", "低保", "供养"), "since"),
+    (lambda s: _has(s, "人数", "人口") and _has(s, "保障", "享受", "救助", "供养"), "covered_count"),
+    (lambda s: "人均" not in s and (_has(s, "补差", "供养标准", "供养金") or "金" in s and _has(s, "保障", "救助", "补助", "发放", "享受", "低保")), "monthly_amount"),
+    (lambda s: _has(s, "类别", "类型", "种类") and _has(s, "保障", "救助", "对象", "低保", "供养"), "type"),
+    (lambda s: _has(s, "乡镇", "街道", "乡（镇）", "乡(镇)"), "town"),
+    (lambda s: s.endswith("组") or "小组" in s, "group"),
+    (lambda s: _has(s, "区划", "村", "社区", "居委"), "village"),
+    (lambda s: _has(s, "编号", "证号") and _has(s, "户", "家庭", "对象", "档案", "低保", "救助"), "case_no"),
+    (lambda s: _has(s, "备注"), "notes"),
+)
+
+
+def fuzzy_key(header: str) -> str | None:
+    """The column a header not in the synonym table stands for, read from the words in it."""
+    s = _BRACKET.sub("", header) or header
+    if len(s) > 16 or any(ch.isdigit() for ch in s):
+        return None     # a value, a title or a note, not a column name
+    for test, key in _FUZZY:
+        if test(s):
+            return key
+    return None
 
 
 def match_header(text: str, group: str, mapping: Mapping) -> Mapped | None:
@@ -202,11 +251,17 @@ def match_header(text: str, group: str, mapping: Mapping) -> Mapped | None:
         if cand and cand in SYNONYMS:
             key = SYNONYMS[cand]
             break
+    inferred = False
+    if key is None and not (g and (g + h) in SYNONYMS):
+        key = fuzzy_key(h or g)
+        inferred = key is not None
+        if key in ("name", "id_number") and "户主" in h:
+            key = "head_name" if key == "name" else "head_id"
     if key is None:
         return None
     if "户主" in g and key in ("name", "id_number"):
         key = "head_name" if key == "name" else "head_id"
     level = BY_KEY[key].level
     if slot is not None and level == MEMBER:
-        return Mapped(key, slot)
-    return Mapped(key)
+        return Mapped(key, slot, inferred)
+    return Mapped(key, None, inferred)

@@ -21,12 +21,6 @@ from archive.roster.columns import Mapping
 from archive.roster.layout import HEAD_RELATIONS, Cell, Draft, Layout, detect, drafts
 from archive.roster.read import Grid, read_grid
 
-TYPE_SPELLINGS = {
-    "城市低保": ("城市低保", "城镇低保", "城低", "城市最低生活保障", "城市", "城镇", "城市低保户"),
-    "农村低保": ("农村低保", "农低", "农村最低生活保障", "农村", "农村低保户"),
-    "特困": ("特困", "特困供养", "特困人员", "特困人员供养", "五保", "五保户", "分散特困", "集中特困", "特困户"),
-    "低保边缘": ("低保边缘", "低边", "边缘户", "低保边缘家庭", "低保边缘户"),
-}
 HEALTH = {"健康": "健康", "良好": "健康", "正常": "健康", "一般": "健康", "慢性病": "慢性病", "患病": "慢性病",
           "重病": "重病", "大病": "重病", "重大疾病": "重病", "残疾": "残疾", "残": "残疾", "体弱": "体弱", "年老体弱": "体弱"}
 HUKOU = {"农业": "农业", "农村": "农业", "农业户口": "农业", "非农业": "非农业", "非农": "非农业", "城镇": "非农业",
@@ -125,13 +119,21 @@ class _Builder:
         if V.is_blank(v):
             bad(cell, "村（社区）为空", "填写本户所在的村（社区）")
         else:
-            rec["village"] = V.text(v)
+            rec["village"] = V.village(v)
         cell, v = get("group")
         if not V.is_blank(v):
             rec["group"] = V.text(v)
         cell, v = get("type")
-        if V.is_blank(v):
+        ctx = self.layout.context_type
+        if (V.is_blank(v) or V.is_grade(V.compact(v))) and ctx:
+            rec["type"] = ctx      # the title (or sheet, or file name) says which; the column holds grades only
+            self.layout.context_used += 1
+        elif V.is_blank(v):
             bad(cell, "保障类别为空", f"填写 {'、'.join(HOUSEHOLD_TYPES)} 之一")
+        elif V.is_grade(V.compact(v)):
+            bad(cell, f"保障类别“{V.text(v)}”是分类施保的档次，不是保障类别",
+                f"加一列“保障类别”写 {'、'.join(HOUSEHOLD_TYPES)} 之一；全表同一类别时可在映射文件 [defaults] 下写 "
+                "\"保障类别\" = \"农村低保\"，或在标题中写明（如“××镇农村低保花名册”）")
         else:
             t = self._type(V.compact(v))
             if t is None:
@@ -242,28 +244,36 @@ class _Builder:
         return parsed
 
     def _type(self, s: str) -> str | None:
-        for t, spellings in TYPE_SPELLINGS.items():
-            if t in HOUSEHOLD_TYPES and s in spellings:
-                return t
-        return s if s in HOUSEHOLD_TYPES else None
+        t = V.household_type(s, exact=True)
+        return t if t in HOUSEHOLD_TYPES else None
 
     def _members(self, d: Draft, bad):
         out, rows_of, cols_of = [], [], []
         people = list(d.people)
         f = d.fields
         if self.layout.wide and "head_name" in f:
+            from archive.roster.layout import PersonRow
+
+            own = next((p for p in people if getattr(p, "slot", None) == -1), None)   # the head's own columns
+            if own is not None:
+                people.remove(own)
             hn = V.name(f["head_name"].value)
             if not any(V.name(p.cells["name"].value) == hn for p in people if "name" in p.cells):
-                cells = {"name": f["head_name"], "relation": Cell(f["head_name"].row, None, "本人")}
-                if "head_id" in f:
+                cells = dict(own.cells) if own else {}
+                cells["name"] = f["head_name"]
+                cells["relation"] = Cell(f["head_name"].row, None, "本人")
+                if "head_id" in f and "id_number" not in cells:
                     cells["id_number"] = f["head_id"]
-                from archive.roster.layout import PersonRow
-
                 people.insert(0, PersonRow(f["head_name"].row, cells))
             else:
                 for p in people:
                     if "name" in p.cells and V.name(p.cells["name"].value) == hn and "relation" not in p.cells:
                         p.cells["relation"] = Cell(p.row, None, "本人")
+        if self.layout.slot_relation:
+            for p in people:
+                rel = self.layout.slot_relation.get(getattr(p, "slot", None))
+                if rel and "relation" not in p.cells:
+                    p.cells["relation"] = Cell(p.row, None, rel)
         for p in people:
             c = p.cells
             m: dict = {}
@@ -274,6 +284,8 @@ class _Builder:
             m["name"] = nm
             rel = V.text(self.value("relation", c["relation"].value)) if "relation" in c else ""
             rel = rel.replace(" ", "")
+            if not rel and self.layout.single and len(people) == 1:
+                rel = "本人"     # no 与户主关系 nor 户主 columns: a household of one (特困 rosters)
             if not rel and not self.layout.has("relation"):
                 # no 与户主关系 column: the row whose name (and ID) is the 户主 column's is the head
                 heads = p.heads or {k: v for k, v in f.items() if k in ("head_name", "head_id")}
@@ -295,6 +307,8 @@ class _Builder:
                 bad(idc, prob[0], prob[1])
             elif idn:
                 m["id_number"] = idn
+                if rel == "子女" and "relation" in c and c["relation"].col is None:
+                    m["relation"] = "子" if ids.sex(idn) == "男" else "女"   # a 子女 column group: the ID says which
             sex = V.compact(c["sex"].value) if "sex" in c else ""
             if sex in ("男", "女"):
                 m["sex"] = sex
@@ -308,6 +322,9 @@ class _Builder:
                 bad(c.get("sex"), f"成员“{nm}”没有身份证号，也没有性别", "补充身份证号（或至少补充性别和出生日期）", row=p.row)
             bc = c.get("birth_date")
             bd, bp = V.date(bc.value if bc else None, "出生日期")
+            born = ids.birth_date(idn) if idn else None
+            if bp and born and (born.year, born.month) in V.year_month_choices(bc.value):
+                bd, bp = born.replace(day=1), None      # 1990.1 (Excel's number for 1990.10): the ID says which
             if bp:
                 bad(bc, *bp)
             elif bd:

@@ -21,7 +21,7 @@ from archive.roster.columns import BY_KEY, MEMBER, SYNONYMS, Mapped, Mapping, ma
 from archive.roster.read import Grid
 from archive.roster import values as V
 
-HEAD_RELATIONS = {"本人", "户主"}
+HEAD_RELATIONS = {"本人", "户主", "户主本人", "本人（户主）", "本人(户主)", "户主（本人）", "户主(本人)"}
 _TOTAL_WORDS = ("合计", "总计", "小计", "共计")
 
 
@@ -57,6 +57,30 @@ class Layout:
     group_by: str | None                       # case_no | head_id | head_name | None (consecutive)
     headers: list[str]                         # header texts as found (for messages)
     skipped: dict[str, int] = field(default_factory=dict)
+    slot_relation: dict[int, str] = field(default_factory=dict)   # member group -> relation its header names (配偶)
+    context_type: str | None = None            # 保障类别 the title / sheet / file name states
+    context_source: str = ""
+    context_used: int = 0                      # households whose 保障类别 came from it
+    single: bool = False                       # no 与户主关系 nor 户主 columns: each row is a household of one
+    unused: list[str] = field(default_factory=list)                  # headers no column was taken from
+    inferred: list[tuple[str, str]] = field(default_factory=list)    # (header, column) read from the header's words
+
+    def notes(self) -> list[str]:
+        """What the clerk should know about how the sheet was read (Chinese)."""
+        out = []
+        if self.inferred:
+            out.append("按表头字面识别的列：" + "、".join(f"“{h}”作{t}" for h, t in self.inferred)
+                       + "（不对时用 --mapping 映射文件指定）")
+        if self.context_type and not self.has("type"):
+            out.append(f"表中没有保障类别列，按“{self.context_source}”取“{self.context_type}”")
+        elif self.context_type and self.context_used:
+            out.append(f"保障类别只写了档次（如A类）的行，按“{self.context_source}”取“{self.context_type}”")
+        if self.single:
+            out.append("表中没有“与户主关系”列和户主列，每行按一户（本人）导入")
+        if self.unused:
+            out.append("没有导入的列：" + "、".join(f"“{h}”" for h in self.unused)
+                       + "（需要时用 --mapping 映射文件指定对应的列）")
+        return out
 
     @property
     def first_data_row(self) -> int:
@@ -126,19 +150,12 @@ def detect(grid: Grid, mapping: Mapping) -> Layout:
         raise InputError("在表格前40行里找不到表头（姓名、身份证号、村等列）", path=grid.path, field=f"工作表“{grid.sheet}”",
                          hint="确认选对了工作表（--sheet），表头写的是列名；表头写法特殊时用 --mapping 映射文件说明各列")
     _, band, cols = best
+    skipped_cols = {c for c, m in cols.items() if m.key.startswith("_")}
     cols = {c: m for c, m in cols.items() if not m.key.startswith("_")}
-    # repeated member columns without a number: number them by occurrence (one row per household)
-    seen: dict[str, int] = {}
-    explicit = any(m.slot is not None for m in cols.values())
     first_hh: dict[str, int] = {}
     for c in sorted(cols):
         m = cols[c]
-        level = BY_KEY[m.key].level
-        if level == MEMBER and m.slot is None:
-            k = seen.get(m.key, 0)
-            seen[m.key] = k + 1
-            cols[c] = Mapped(m.key, k if (k or explicit) else None)
-        elif level != MEMBER:
+        if BY_KEY[m.key].level != MEMBER:
             if m.key in first_hh:   # the same column twice: keep the more specific header (对象类型 over 类别)
                 other = first_hh[m.key]
                 if rank(m.key, _header_text(grid, band, c)) < rank(m.key, _header_text(grid, band, other)):
@@ -148,23 +165,122 @@ def detect(grid: Grid, mapping: Mapping) -> Layout:
                     del cols[c]
             else:
                 first_hh[m.key] = c
-    repeated = any(v > 1 for v in seen.values())
-    if repeated:   # every member column gets a slot; unnumbered first group is slot 0
-        cols = {c: (Mapped(m.key, m.slot if m.slot is not None else 0) if BY_KEY[m.key].level == MEMBER else m)
-                for c, m in cols.items()}
-    wide = repeated or explicit or (not any(BY_KEY[m.key].level == MEMBER for m in cols.values())
-                                     and any(m.key == "head_name" for m in cols.values()))
+    cols, wide, slot_relation, head_run = _member_slots(grid, band, cols)
     headers = []
+    unused, inferred = [], []
     for c in range(max(len(grid.rows[r]) for r in band)):
         parts = [V.text(grid.rows[r][c]) for r in band if c < len(grid.rows[r]) and V.text(grid.rows[r][c])]
         parts = list(dict.fromkeys(parts))
         if parts:
             headers.append("/".join(parts))
+            if c not in cols and c not in skipped_cols:
+                unused.append(parts[-1])
+            elif c in cols and cols[c].inferred:
+                inferred.append((parts[-1], BY_KEY[cols[c].key].title))
     keys = {m.key for m in cols.values()}
     group_by = next((k for k in ("case_no", "head_id", "head_name") if k in keys), None) if not wide else None
-    layout = Layout(band, cols, wide, group_by, headers)
+    layout = Layout(band, cols, wide, group_by, headers, slot_relation=slot_relation,
+                    unused=list(dict.fromkeys(unused)), inferred=list(dict.fromkeys(inferred)))
+    layout.context_type, layout.context_source = _context_type(grid, band)
+    layout.single = (not wide and not keys & {"relation", "head_name", "head_id"})
     _check_required(grid, layout, mapping)
     return layout
+
+
+_RELATION_GROUPS = {"配偶": "配偶", "妻子": "妻", "妻": "妻", "丈夫": "夫", "夫": "夫", "父亲": "父亲", "母亲": "母亲",
+                    "儿子": "子", "女儿": "女", "子女": "子女", "子": "子", "女": "女", "孙子女": "孙子女", "父母": "父母"}
+_DIGITS = re.compile(r"[0-9一二三四五六七八九十]+")
+
+
+def _group_texts(grid: Grid, band: tuple[int, ...]) -> dict[int, str]:
+    """The group header over each column of a two-row header ('' where the column has none)."""
+    if len(band) < 2:
+        return {}
+    top, low = grid.rows[band[0]], grid.rows[band[1]]
+    out = {}
+    for c in range(len(top)):
+        g = norm_header(V.text(top[c]))
+        h = norm_header(V.text(low[c])) if c < len(low) else ""
+        out[c] = g if h and g != h else ""
+    return out
+
+
+def _member_slots(grid: Grid, band: tuple[int, ...], cols: dict[int, Mapped]):
+    """Which member each member column belongs to.  Left to right, a new member starts where a
+    column repeats one of the current member's, where a numbered group changes (成员1 -> 成员2)
+    or where a new group header begins (户主 … | 配偶 … | 子女1 …).  A run of member columns with no
+    姓名 right after the 户主姓名 column (户主姓名 | 身份证号码 | 配偶 …) is the head's own.
+    Several members per row: one row per household.  Returns (columns, wide, slot -> relation
+    implied by its group header (配偶), the head's own columns)."""
+    groups = _group_texts(grid, band)
+    mem = [c for c in sorted(cols) if BY_KEY[cols[c].key].level == MEMBER]
+    explicit = any(cols[c].slot is not None for c in mem)
+    runs: list[list[int]] = []
+    keys: set[str] = set()
+    group = number = None
+    for c in mem:
+        m, g = cols[c], groups.get(c, "")
+        new_group = bool(g) and g != group
+        if not runs or m.key in keys or new_group or (m.slot is not None and m.slot != number):
+            runs.append([])
+            keys = set()
+        runs[-1].append(c)
+        keys.add(m.key)
+        group = g or group
+        number = m.slot if m.slot is not None else number
+    head_cols = [c for c, m in cols.items() if m.key == "head_name"]
+    head_run: list[int] = []
+    merged_runs: list[list[int]] = []
+    for i, run in enumerate(runs):
+        if any(cols[c].key == "name" for c in run):
+            merged_runs.append(run)
+        elif i == 0 and head_cols and head_cols[0] < run[0]:
+            head_run = run
+        elif merged_runs and not {cols[c].key for c in run} & {cols[c].key for c in merged_runs[-1]}:
+            merged_runs[-1].extend(run)        # columns after a member's group (性别 after 家庭成员 …)
+        else:
+            merged_runs.append(run)
+    for i in range(len(merged_runs) - 1, 0, -1):   # a leading run without 姓名: joins the next member
+        if not any(cols[c].key == "name" for c in merged_runs[i - 1]) and \
+                not {cols[c].key for c in merged_runs[i - 1]} & {cols[c].key for c in merged_runs[i]}:
+            merged_runs[i] = merged_runs[i - 1] + merged_runs[i]
+            del merged_runs[i - 1]
+    named = [r for r in merged_runs if any(cols[c].key == "name" for c in r)]
+    wide = len(named) > 1 or explicit or (not named and not mem and bool(head_cols))
+    if not mem and head_cols:
+        wide = True
+    out: dict[int, Mapped] = {c: m for c, m in cols.items() if BY_KEY[m.key].level != MEMBER}
+    slot_relation: dict[int, str] = {}
+    for c in head_run:
+        m = cols[c]
+        if wide:
+            out[c] = Mapped(m.key, -1, m.inferred)
+        elif m.key == "id_number":
+            out[c] = Mapped("head_id", None, m.inferred)      # 户主姓名 | 身份证号码 | 家庭成员(姓名 | 关系 | 身份证号)
+    for i, run in enumerate(merged_runs):
+        for c in run:
+            out[c] = Mapped(cols[c].key, i if wide else None, cols[c].inferred)
+        if wide and not any(cols[c].key == "relation" for c in run):
+            g = next((groups.get(c, "") for c in run if groups.get(c, "")), "")
+            rel = _RELATION_GROUPS.get(_DIGITS.sub("", g).removeprefix("家庭成员").removeprefix("成员"))
+            if rel:
+                slot_relation[i] = rel
+    return out, wide, slot_relation, head_run
+
+
+def _context_type(grid: Grid, band: tuple[int, ...]) -> tuple[str | None, str]:
+    """The kind of assistance a whole roster is about, from its title rows, else its sheet name,
+    else its file name (“城关镇农村低保对象花名册”): used where the roster has no 保障类别 column or
+    the column holds only grades (A类/B类)."""
+    title = [V.text(v) for r in range(band[0]) for v in grid.rows[r] if type(v) is str and v.strip()]
+    for texts in (title, [grid.sheet], [grid.path.stem]):
+        found = {t: x for x in texts if (t := V.household_type(x))}
+        if len(found) == 1:
+            t, src = next(iter(found.items()))
+            return t, src
+        if len(found) > 1:
+            return None, ""
+    return None, ""
 
 
 def _header_text(grid: Grid, band: tuple[int, ...], c: int) -> str:
@@ -180,11 +296,12 @@ def _group_row(row: list) -> bool:
 
 def _check_required(grid: Grid, layout: Layout, mapping: Mapping) -> None:
     keys = {m.key for m in layout.columns.values()} | set(mapping.defaults)
+    if layout.context_type:
+        keys.add("type")
     need = [("name", ("name", "head_name")), ("id_number", ("id_number", "head_id")), ("village", ("village",)),
             ("type", ("type",))]
-    if not layout.wide and not keys & {"head_name", "head_id"}:
-        need.append(("relation", ("relation",)))     # with 户主 columns, the 户主's own row says 本人
-    elif layout.wide and any(m.slot for m in layout.columns.values()):
+    if layout.wide and any(m.slot for m in layout.columns.values()) and \
+            len(layout.slot_relation) < len({m.slot for m in layout.columns.values() if m.slot}):
         need.append(("relation", ("relation",)))
     missing = [BY_KEY[k].title for k, alts in need if not any(a in keys for a in alts)]
     if missing:
@@ -255,8 +372,10 @@ def drafts(grid: Grid, layout: Layout) -> list[Draft]:
             for c, m in mem_cols.items():
                 if not V.is_blank(row[c]):
                     slots.setdefault(m.slot, {})[m.key] = Cell(r, c, row[c])
-            for slot in sorted(slots, key=lambda s: -1 if s is None else s):
-                d.people.append(PersonRow(r, slots[slot]))
+            for slot in sorted(slots, key=lambda s: -2 if s is None else s):
+                person = PersonRow(r, slots[slot])
+                person.slot = slot      # type: ignore[attr-defined]
+                d.people.append(person)
             out.append(d)
             continue
         person = PersonRow(r, {m.key: Cell(r, c, row[c]) for c, m in mem_cols.items() if not V.is_blank(row[c])},
@@ -269,10 +388,10 @@ def drafts(grid: Grid, layout: Layout) -> list[Draft]:
             if d is None:
                 d = by_key[key] = Draft([])
                 out.append(d)
-        elif rel in HEAD_RELATIONS or current is None:
+        elif rel in HEAD_RELATIONS or current is None or layout.single:
             d = Draft([])
             out.append(d)
-            if rel not in HEAD_RELATIONS:
+            if rel not in HEAD_RELATIONS and not layout.single:
                 d.problems.append((r, layout.col_of("relation"), "这一行是家庭成员，但上面没有户主（与户主关系为“本人”）的行",
                                    "把本户户主的行放在成员前面，或补上户主行"))
         else:

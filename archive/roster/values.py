@@ -114,6 +114,8 @@ def date(v, what: str = "日期") -> tuple[dt.date | None, Problem]:
         n = int(v)
         if 19000101 <= n <= 21001231:
             return date(str(n), what)
+        if 1900 <= v < 2100:
+            return _year_month_number(v, what)
         if 1 <= v < 80000:
             return _EXCEL_EPOCH + dt.timedelta(days=n), None
         return None, (f"{what}“{text(v)}”不是日期", fix)
@@ -134,6 +136,92 @@ def date(v, what: str = "日期") -> tuple[dt.date | None, Problem]:
                 return dt.date(y, mo, 1), None
             return None, (f"{what}“{text(v)}”的月份不存在", "对照原始材料改正")
     return None, (f"{what}“{text(v)}”看不懂", fix)
+
+
+def _year_month_number(v, what: str) -> tuple[dt.date | None, Problem]:
+    """2021.05 typed into a number cell: Excel keeps 2021.05 (May) but turns 2021.10 into 2021.1,
+    which can no longer be told from January; a bare year has no month.  Never guessed."""
+    fix = "把这一列设为“文本”格式，写成 2021.10 或 2021-10-01 这样的完整日期"
+    y, _, frac = repr(float(v)).partition(".")
+    if frac in ("", "0"):
+        return None, (f"{what}“{y}”只有年份", "写出年、月（和日），如 2021-10-01")
+    if len(frac) == 2 and 1 <= int(frac) <= 12:
+        return dt.date(int(y), int(frac), 1), None
+    if frac == "1":
+        return None, (f"{what}“{y}.1”被Excel存成了数字，分不清是{y}年1月还是10月（2021.10 存成数字会变成 2021.1）", fix)
+    if len(frac) == 1:
+        return dt.date(int(y), int(frac), 1), None
+    return None, (f"{what}“{text(v)}”看不懂", fix)
+
+
+def year_month_choices(v) -> tuple[tuple[int, int], ...]:
+    """The (year, month) a number like 2021.1 can stand for (January or October), for checking against an ID."""
+    if isinstance(v, float) and not isinstance(v, bool) and 1900 <= v < 2100:
+        y, _, frac = repr(v).partition(".")
+        if frac == "1":
+            return ((int(y), 1), (int(y), 10))
+    return ()
+
+
+_AREA = re.compile(r"^(?:.*?省)?(?:.*?(?:市|州|盟))?(?:.*?(?:县|区|旗))?.+?(?:乡|镇|街道办事处|街道|办事处)(.+(?:村|社区|村委会|居委会|委员会))$")
+_VILLAGE_SUFFIX = (("村民委员会", "村"), ("居民委员会", "社区"), ("社区居委会", "社区"), ("村委会", "村"), ("居委会", "社区"))
+
+
+def village(v) -> str:
+    """A village as written, or the last part of an area path (山西省…城关镇东关村委会 -> 东关村)."""
+    s = name(v)
+    if any(w in s for w in ("省", "市", "县", "乡", "镇", "街道")) and len(s) > 6:
+        m = _AREA.match(s)
+        if m and len(m.group(1)) >= 2:
+            s = m.group(1)
+    for long, short in _VILLAGE_SUFFIX:
+        if s.endswith(long) and len(s) > len(long) + 1:
+            return s[: -len(long)] + short
+    return s
+
+
+TYPE_SPELLINGS = {
+    "城市低保": ("城市低保", "城镇低保", "城低", "城市最低生活保障", "城市", "城镇", "城市低保户"),
+    "农村低保": ("农村低保", "农低", "农村最低生活保障", "农村", "农村低保户"),
+    "特困": ("特困", "特困供养", "特困人员", "特困人员供养", "五保", "五保户", "分散特困", "集中特困", "特困户"),
+    "低保边缘": ("低保边缘", "低边", "边缘户", "低保边缘家庭", "低保边缘户"),
+}
+_BY_SPELLING = {sp: t for t, sps in TYPE_SPELLINGS.items() for sp in sps}
+# 分类施保 grades (A类/B类, 一类/二类, 一档…): a grade within 低保, not the kind of assistance
+_GRADE = re.compile(r"^[A-Da-d一二三四五1-5](?:类|档|级)(?:户|对象|保障)?$")
+_GRADE_TAIL = re.compile(r"[(（]?[A-Da-d一二三四五1-5](?:类|档|级)(?:户|对象)?[)）]?$")
+_CITY = ("城市", "城镇", "城区", "市区", "居民")
+
+
+def is_grade(s: str) -> bool:
+    """A 分类施保 grade such as A类 or 二档 (what some rosters keep under 类别)."""
+    return bool(_GRADE.match(s))
+
+
+def household_type(s: str, exact: bool = False) -> str | None:
+    """城市低保 / 农村低保 / 特困 / 低保边缘 from the way a roster writes it (农村低保A类, 城镇低保户,
+    分散供养特困人员 …); with exact=False also from a title such as “城关镇农村低保对象花名册”.
+    None when it does not say one of them unambiguously (城乡低保, a bare 低保)."""
+    s = unicodedata.normalize("NFKC", s).replace(" ", "") if not s.isascii() else s.replace(" ", "")
+    if s in _BY_SPELLING:
+        return _BY_SPELLING[s]
+    core = _GRADE_TAIL.sub("", s)
+    if core in _BY_SPELLING:
+        return _BY_SPELLING[core]
+    if exact and len(core) > 12:
+        return None
+    found = set()
+    if "边缘" in core:
+        found.add("低保边缘")
+    elif any(w in core for w in ("特困", "五保", "供养")):
+        found.add("特困")
+    if "低保" in core.replace("低保边缘", "") or "最低生活保障" in core:
+        city, rural = any(w in core for w in _CITY), "农村" in core
+        if city != rural:
+            found.add("城市低保" if city else "农村低保")
+        elif not exact:
+            found.add("低保?")
+    return found.pop() if len(found) == 1 and "低保?" not in found else None
 
 
 _MONEY_NOISE = re.compile(r"^[¥￥]|元(?:/月|每月|/人/月)?$|,")

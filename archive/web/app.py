@@ -86,7 +86,7 @@ class WebApp:
         self.local = Account(name=local_user or _os_user() or "本机", role="管理员")
         self.catalog = Catalog(ws)
         self.audits = Audits(ws)
-        self.checked = Checked(ws, self.audits)
+        self.checked = Checked(ws, self.audits, catalog=self.catalog)
         self.searcher = Searcher(ws)
         self.sessions: dict[str, Session] = {}
         self.accounts = AccountFile(ws.state_dir)

@@ -153,10 +153,16 @@ class Checked:
     """A record's `dibao validate` problems and its audit, kept while the record file, its scan
     folder and the date are unchanged (at most `ttl` seconds)."""
 
-    def __init__(self, ws, audits: "Audits", ttl: float = 60.0):
-        self.ws, self.audits, self.ttl = ws, audits, ttl
+    def __init__(self, ws, audits: "Audits", ttl: float = 60.0, catalog: "Catalog | None" = None):
+        self.ws, self.audits, self.ttl, self.catalog = ws, audits, ttl, catalog
         self._cache: dict[Path, tuple] = {}
         self._lock = threading.Lock()
+
+    def catalog_signature(self) -> tuple | None:
+        if self.catalog is None:
+            return None
+        self.catalog.refresh()
+        return self.catalog.signature
 
     def get(self, summary: Summary):
         import time
@@ -177,7 +183,13 @@ class Checked:
         if hit and hit[0] == key and now - hit[1] < self.ttl:
             return hit[2], hit[3]
         rec = load_record(path, self.ws.root)
-        audit = self.audits.household(rec.household, summary.rel) if rec.household is not None else None
+        audit = None
+        if rec.household is not None:
+            # the town audit's result for this household, when it is current (it audited this very
+            # file: the catalog's signature holds every record's mtime and size), else audit it alone
+            audit = self.audits.current_household(summary.case_no, self.catalog_signature(), scan_key)
+            if audit is None:
+                audit = self.audits.household(rec.household, summary.rel)
         with self._lock:
             self._cache[path] = (key, now, rec, audit)
         return rec, audit
@@ -197,6 +209,8 @@ class Audits:
         self._lock = threading.Lock()
         self._town = None
         self._town_key = None
+        self._town_by_case: dict = {}
+        self._town_started_ns = 0
         self._rules = None
         self._rules_key = None
 
@@ -210,14 +224,32 @@ class Audits:
         return self._rules
 
     def town(self, signature: tuple):
+        import time
+
         from archive.audit import audit_workspace
 
         key = (signature, dt.date.today())
         with self._lock:
             if key != self._town_key:
+                self._town_started_ns = time.time_ns()
                 self._town = audit_workspace(self.ws, jobs=1)
                 self._town_key = key
+                self._town_by_case = {a.case_no: a for a in self._town.households}
             return self._town
+
+    def current_household(self, case_no: str, signature: tuple | None, scans_mtime_ns: int | None = None):
+        """This household's audit from the town audit already made for exactly these records today, and
+        after its scan folder last changed; else None."""
+        if signature is None:
+            return None
+        with self._lock:
+            if self._town is None or self._town_key != (signature, dt.date.today()):
+                return None
+            # (a second's margin for file systems whose times are coarser than the clock)
+            if scans_mtime_ns is not None and scans_mtime_ns >= self._town_started_ns - 1_000_000_000:
+                return None
+            by_case = self._town_by_case
+        return by_case.get(case_no)
 
     def household(self, hh: Household, record: str = ""):
         from archive.audit.run import audit_household

@@ -82,3 +82,29 @@ def test_blank_pack_copies_and_village_pack(ws_dir):
     from archive import pdfa
 
     assert pdfa.check(one.content) == [] and pdfa.check(pack.content) == []    # print packs are PDF/A-2b too
+
+
+def test_household_page_reuses_the_town_audit_until_its_scans_change(ws_dir):
+    """After the town page has audited every record, a household page takes its gaps from that audit
+    (no second audit of the record); a scan filed since is seen at once (its folder changed)."""
+    from fpdf import FPDF
+
+    ws = open_workspace(ws_dir)
+    case = json.loads(ws.record_paths()[0].read_text("utf-8"))["case_no"]
+    c = TestClient(create_app(ws, require_login=False), base_url="http://127.0.0.1")
+    web = c.app.state.web
+    assert c.get("/").status_code == 200
+    calls = []
+    original = web.audits.household
+    web.audits.household = lambda *a, **k: calls.append(a) or original(*a, **k)
+    gap = re.compile(r"<td>缺扫描件</td><td>户口簿复印件")
+    assert gap.search(c.get(f"/household/{case}").text) and calls == []
+    folder = ws.scans_dir / case
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=20)
+    pdf.cell(0, 20, "hukou")
+    pdf.output(str(folder / "户口簿.pdf"))
+    page = c.get(f"/household/{case}").text
+    assert not gap.search(page) and len(calls) == 1

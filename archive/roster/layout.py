@@ -328,13 +328,15 @@ _NOTE = re.compile(r"^(?:填表|制表|审核|审批|负责|联系|经办|注|�
 
 def _is_note(row: list, name_cols: list[int], id_cols: list[int]) -> bool:
     """Signature lines, notes and a header repeated for printing: no person in them."""
-    if any(type(v) is str and _NOTE.match(V.compact(v)) for v in row if v):
-        return True
+    for v in row:   # every note has a colon: cells without one are not compacted and matched
+        if type(v) is str and (":" in v or "：" in v or "\uff1a" in v) and _NOTE.match(V.compact(v)):
+            return True
     names = [row[c] for c in name_cols if not V.is_blank(row[c])]
-    if any(type(v) is str and (":" in v or "：" in v) for v in names):
-        return True
-    if any(norm_header(v) in SYNONYMS and SYNONYMS[norm_header(v)] in ("name", "head_name") for v in names):
-        return True   # the header again (printed on every page)
+    for v in names:
+        if type(v) is str and (":" in v or "：" in v):
+            return True
+        if SYNONYMS.get(norm_header(v)) in ("name", "head_name"):
+            return True   # the header again (printed on every page)
     return not names and not any(any(ch.isdigit() for ch in V.compact(row[c])) for c in id_cols)
 
 

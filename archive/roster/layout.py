@@ -324,12 +324,15 @@ def _is_total(row: list) -> bool:
 
 
 _NOTE = re.compile(r"^(?:填表|制表|审核|审批|负责|联系|经办|注|说明|备注|单位|日期)[^:：]{0,6}[:：]")
+# the characters V.compact (NFKC) turns into a colon or a text holding one: a cell without any of
+# them cannot match _NOTE after compacting (：, the small and vertical forms ﹕ ︓, and ⩴)
+_COLON_CHARS = frozenset(":\uff1a\ufe55\ufe13\u2a74")
 
 
 def _is_note(row: list, name_cols: list[int], id_cols: list[int]) -> bool:
     """Signature lines, notes and a header repeated for printing: no person in them."""
     for v in row:   # every note has a colon: cells without one are not compacted and matched
-        if type(v) is str and (":" in v or "：" in v or "\uff1a" in v) and _NOTE.match(V.compact(v)):
+        if type(v) is str and not _COLON_CHARS.isdisjoint(v) and _NOTE.match(V.compact(v)):
             return True
     names = [row[c] for c in name_cols if not V.is_blank(row[c])]
     for v in names:

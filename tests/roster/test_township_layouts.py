@@ -179,3 +179,14 @@ def test_value_readers_for_township_forms():
     assert "只有年份" in V.date(2021)[1][0]
     assert V.year_month_choices(1990.1) == ((1990, 1), (1990, 10))
     assert json.dumps(V.date(45000)[0].isoformat()) == '"2023-03-15"'
+
+
+def test_note_rows_with_any_colon_form_are_not_people():
+    """A signature line is a note whatever colon the clerk typed (：, the small form ﹕ from some input
+    methods, ASCII :), since V.compact folds them all; a name cell without one is a person."""
+    from archive.roster.layout import _is_note
+
+    for colon in ("：", "﹕", ":", "︓"):
+        # the signature line spread over the name column too (merged cells read back into each)
+        assert _is_note([f"填表人{colon}李四", f"审核人{colon}王五", ""], name_cols=[1], id_cols=[2]), colon
+    assert not _is_note(["1", "王五", "430621198001010015"], name_cols=[1], id_cols=[2])

@@ -159,6 +159,39 @@ def run_cli(args: list[str], cwd: Path | None = None, memory: bool = False, chec
     return res
 
 
+RUN_TREE = "import sys; sys.argv[0] = 'dibao'; from cli import run; sys.exit(run())"
+
+
+def run_tree(src: Path, args: list[str]) -> dict:
+    """`dibao ARGS` run from the source tree SRC (a checkout or a `git archive` of another commit)
+    through this venv's Python: wall seconds, CPU seconds (RUSAGE_CHILDREN deltas: dibao and the
+    children it waited for; the caller runs nothing else meanwhile) and its output.  Exit 0 and 1
+    (a build with household problems) are results; anything else raises."""
+    import resource
+
+    # run in the tree itself: `python -c` puts the current folder first on sys.path, before
+    # PYTHONPATH, so started from a checkout it would import that checkout's cli instead
+    env = dict(os.environ, PYTHONPATH=str(src), PYTHONWARNINGS="ignore")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    proc = subprocess.Popen([str(PY), "-c", RUN_TREE, *args], cwd=src, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{src.name}: dibao {' '.join(args)} exited {proc.returncode}:\n{err[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "stdout": out}
+
+
+def json_report(stdout: str) -> dict:
+    """The JSON object a `dibao … --json` run printed (after any progress lines)."""
+    import json
+
+    return json.loads(stdout[stdout.index("{"):])
+
+
 def fresh(path: Path) -> Path:
     if path.exists():
         shutil.rmtree(path)

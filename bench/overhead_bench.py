@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -27,40 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import loadavg, median  # noqa: E402
-
-PY = str(ROOT / ".venv" / "bin" / "python")
-RUN = "import sys; sys.argv[0] = 'dibao'; from cli import run; sys.exit(run())"
-
-
-def dibao(src: Path, args: list[str]) -> dict:
-    # run in the tree itself: `python -c` puts the current folder first on sys.path, before
-    # PYTHONPATH, so started from a checkout it would import that checkout's cli instead
-    env = dict(os.environ, PYTHONPATH=str(src), PYTHONWARNINGS="ignore")
-    t0 = time.monotonic()
-    proc = subprocess.Popen([PY, "-c", RUN, *args], cwd=src, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()
-    wall = time.monotonic() - t0
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{src.name}: dibao {' '.join(args)} exited {proc.returncode}:\n{err[-2000:]}")
-    return {"wall": wall, "stdout": out}
-
-
-def timed(src: Path, args: list[str]) -> dict:
-    """dibao ARGS with wall time and CPU time: RUSAGE_CHILDREN deltas (dibao and the children it
-    waited for; this script runs nothing else meanwhile)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    r = dibao(src, args)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    r["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return r
-
-
-def report_of(r: dict) -> dict:
-    out = r["stdout"]
-    return json.loads(out[out.index("{"):])
-
+from bench.common import PY, json_report, loadavg, median, run_tree  # noqa: E402
 
 def clean(ws: Path) -> None:
     for p in (ws / "archive", ws / ".dibao" / "cache", ws / ".dibao" / "tmp"):
@@ -88,7 +54,7 @@ def main() -> None:
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     seed = args.work / "seed"
-    dibao(trees["before"], ["demo", "--out", str(seed), "--households", str(args.households), "--no-run"])
+    run_tree(trees["before"], ["demo", "--out", str(seed), "--households", str(args.households), "--no-run"])
     for k, tree in trees.items():   # each tree runs its own code
         probe = subprocess.run([PY, "-c", "import cli; print(cli.__file__)"], cwd=tree, capture_output=True, text=True,
                                env=dict(os.environ, PYTHONPATH=str(tree))).stdout.strip()
@@ -102,22 +68,22 @@ def main() -> None:
         order = list(trees) if i % 2 == 0 else list(reversed(trees))
         for k in order:   # full build from nothing
             clean(ws[k])
-            r = timed(trees[k], ["--workspace", str(ws[k]), "build", "--jobs", "2", "--json"])
-            rep = report_of(r)
+            r = run_tree(trees[k], ["--workspace", str(ws[k]), "build", "--jobs", "2", "--json"])
+            rep = json_report(r["stdout"])
             res[k]["full"].append({"wall": r["wall"], "cpu": r["cpu"], "built": rep["built"], "pages": rep["pages"]})
             print(f"full {k}: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, {rep['built']} households, "
                   f"{rep['pages']} pages (load {loadavg()})", flush=True)
     for i in range(args.repeat):
         order = list(trees) if i % 2 == 0 else list(reversed(trees))
         for k in order:
-            r = timed(trees[k], ["--workspace", str(ws[k]), "build", "--jobs", "2", "--json"])
-            assert report_of(r)["built"] == 0, report_of(r)
+            r = run_tree(trees[k], ["--workspace", str(ws[k]), "build", "--jobs", "2", "--json"])
+            assert json_report(r["stdout"])["built"] == 0, json_report(r["stdout"])
             res[k]["noop"].append({"wall": r["wall"], "cpu": r["cpu"]})
         for k in order:
             touch(ws[k], i)
-            r = timed(trees[k], ["--workspace", str(ws[k]), "build", "--jobs", "2", "--json"])
-            assert report_of(r)["built"] == 1, report_of(r)
-            res[k]["one"].append({"wall": r["wall"], "cpu": r["cpu"], "converted": report_of(r)["forms_converted"]})
+            r = run_tree(trees[k], ["--workspace", str(ws[k]), "build", "--jobs", "2", "--json"])
+            assert json_report(r["stdout"])["built"] == 1, json_report(r["stdout"])
+            res[k]["one"].append({"wall": r["wall"], "cpu": r["cpu"], "converted": json_report(r["stdout"])["forms_converted"]})
         print(f"rebuild round {i + 1}: " + "; ".join(
             f"{k} no-op {res[k]['noop'][-1]['wall']:.2f}/{res[k]['noop'][-1]['cpu']:.2f} s, one changed "
             f"{res[k]['one'][-1]['wall']:.2f}/{res[k]['one'][-1]['cpu']:.2f} s (wall/CPU)" for k in trees), flush=True)

@@ -18,34 +18,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PY, loadavg, median  # noqa: E402
+from bench.common import json_report, loadavg, median, run_tree  # noqa: E402
 
 
 def dibao(code: Path, ws: Path, *args: str) -> tuple[float, float, dict]:
-    env = dict(os.environ, PYTHONPATH=str(code), PYTHONWARNINGS="ignore")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.monotonic()
-    proc = subprocess.run([str(PY), "-c", "import sys; from cli import run; sys.exit(run())",
-                           "--workspace", str(ws), *args, "--json"], env=env, capture_output=True, text=True)
-    wall = time.monotonic() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"build exited {proc.returncode}: {proc.stderr[-2000:]}")
-    out = proc.stdout
-    rep = json.loads(out[out.index("{"):])
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, rep
+    r = run_tree(code, ["--workspace", str(ws), *args, "--json"])
+    return r["wall"], r["cpu"], json_report(r["stdout"])
 
 
 def series(code: Path, ws: Path, runs: int, jobs: int, log) -> dict:

@@ -190,3 +190,12 @@ def test_note_rows_with_any_colon_form_are_not_people():
         # the signature line spread over the name column too (merged cells read back into each)
         assert _is_note([f"填表人{colon}李四", f"审核人{colon}王五", ""], name_cols=[1], id_cols=[2]), colon
     assert not _is_note(["1", "王五", "430621198001010015"], name_cols=[1], id_cols=[2])
+
+
+def test_care_rosters_name_their_people_供养对象():
+    """特困 rosters head the name column 供养对象 (救助对象 in 临时救助-style sheets): read as 姓名,
+    not a missing required column."""
+    from archive.roster.columns import SYNONYMS, norm_header
+
+    for header in ("供养对象", "供养对象姓名", "救助对象", "救助对象姓名"):
+        assert SYNONYMS[norm_header(header)] == "name", header
